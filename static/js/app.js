@@ -1,0 +1,2 @@
+// sinen-mdt: small progressive enhancements only. The app works without this file.
+"use strict";

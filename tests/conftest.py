@@ -1,0 +1,64 @@
+"""Shared fixtures: one named user per role, plus one with no role at all."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from cases.access import Role
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords quickly; production's Argon2 is asserted in test_settings."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """Return a factory creating a user holding ROLE (None = no role)."""
+
+    def make(username: str, role: Role | None, **extra):
+        user = django_user_model.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            first_name=extra.pop("first_name", username.title()),
+            last_name=extra.pop("last_name", "Tester"),
+            **extra,
+        )
+        if role is not None:
+            # get_or_create: a transactional test's flush removes the groups the migration made.
+            user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def coordinator(make_user):
+    return make_user("coordinator", Role.COORDINATOR)
+
+
+@pytest.fixture
+def clinician(make_user):
+    return make_user("clinician", Role.CLINICIAN)
+
+
+@pytest.fixture
+def chair(make_user):
+    return make_user("chair", Role.CHAIR)
+
+
+@pytest.fixture
+def viewer(make_user):
+    return make_user("viewer", Role.VIEWER)
+
+
+@pytest.fixture
+def content_editor(make_user):
+    return make_user("editor", Role.CONTENT_EDITOR, is_staff=True)
+
+
+@pytest.fixture
+def no_role_user(make_user):
+    return make_user("norole", None)

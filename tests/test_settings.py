@@ -1,0 +1,134 @@
+"""Settings: strict environment helpers and a production mode that refuses unsafe configuration."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from sinen_mdt import settings as project_settings
+from sinen_mdt.settings import database_from_url, env_bool, env_int, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run manage.py in a fresh interpreter with ENV added (settings are read at start-up)."""
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SINEN_PRODUCTION", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+PRODUCTION_ENV = {
+    "SINEN_PRODUCTION": "true",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "mdt.hospital.example",
+}
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = dict(PRODUCTION_ENV, SECRET_KEY="")
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "needs a real SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_development_secret_key():
+    env = dict(PRODUCTION_ENV, SECRET_KEY=project_settings._DEV_SECRET_KEY)
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "needs a real SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    env = dict(PRODUCTION_ENV, ALLOWED_HOSTS="")
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "needs ALLOWED_HOSTS" in result.stderr
+
+
+def test_seed_demo_refuses_in_production_mode():
+    result = manage("seed_demo", **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "refuses to run with SINEN_PRODUCTION=true" in result.stderr
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("FALSE", False), ("True", True), ("", False)])
+def test_env_bool_accepts_only_true_and_false(monkeypatch, raw, expected):
+    monkeypatch.setenv("SINEN_FLAG", raw)
+    assert env_bool("SINEN_FLAG", False) is expected
+
+
+@pytest.mark.parametrize("raw", ["yes", "1", "0", "on", "flase"])
+def test_env_bool_rejects_anything_else_naming_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("SINEN_FLAG", raw)
+    with pytest.raises(ImproperlyConfigured, match=f"SINEN_FLAG must be 'true' or 'false', got '{raw}'"):
+        env_bool("SINEN_FLAG", False)
+
+
+def test_env_int_rejects_words(monkeypatch):
+    monkeypatch.setenv("SINEN_NUMBER", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="SINEN_NUMBER must be a whole number"):
+        env_int("SINEN_NUMBER", 1)
+
+
+def test_a_secret_can_be_read_from_a_file(monkeypatch, tmp_path):
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("s3cret-from-file\n")
+    monkeypatch.setenv("SINEN_SECRET_FILE", str(secret_file))
+    monkeypatch.setenv("SINEN_SECRET", "ignored-when-a-file-is-given")
+    assert env_str("SINEN_SECRET") == "s3cret-from-file"
+
+
+def test_an_unreadable_secret_file_is_an_error_naming_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("SINEN_SECRET_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="SINEN_SECRET_FILE="):
+        env_str("SINEN_SECRET")
+
+
+def test_database_url_for_postgresql_is_parsed():
+    db = database_from_url("postgres://mdt:p%40ss@db.local:5433/sinen?sslmode=require")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "sinen",
+        "mdt",
+        "p@ss",
+        "db.local",
+        "5433",
+    )
+    assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [("sqlite:////var/lib/sinen/db.sqlite3", "/var/lib/sinen/db.sqlite3"), ("sqlite:///db.sqlite3", "db.sqlite3")],
+)
+def test_database_url_for_sqlite_is_parsed(url, path):
+    db = database_from_url(url)
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert str(db["NAME"]) == path
+
+
+@pytest.mark.parametrize("url", ["mysql://x@y/z", "postgres://user@host/", "sqlite://"])
+def test_unsupported_database_urls_are_refused(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        database_from_url(url)
+
+
+def test_argon2_is_the_first_password_hasher():
+    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
