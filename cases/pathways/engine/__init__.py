@@ -1,0 +1,55 @@
+"""Clinical decision engine for small-intestinal neuroendocrine neoplasms (pure Python, no Django).
+
+Public API::
+
+    facts = facts_from_dict(json.loads(text))        # strict; FactsError lists every bad field
+    assessment = evaluate(facts, Guideline())        # stage, grade, a verdict for every option
+    data = assessment_to_dict(assessment)            # the one JSON serialiser
+
+Clinical sources: the 2018 review in ``shared/seeds`` (reference numbers in the citations), AJCC 8th for TNM
+and WHO 2019 for grading; every rule is listed with its passage in ``docs/clinical-rules.md``.
+"""
+
+from __future__ import annotations
+
+from .assessment import Assessment, Recommendation, Verdict, assessment_to_dict
+from .facts import CaseFacts, FactsError, cross_field_errors, facts_from_dict, facts_to_dict
+from .guideline import Guideline
+from .rules import RECOMMENDATION_CODES, recommend
+from .staging import stage_case
+from .workup import WORKUP_ITEMS, missing_workup
+
+__all__ = [
+    "RECOMMENDATION_CODES",
+    "WORKUP_ITEMS",
+    "Assessment",
+    "CaseFacts",
+    "FactsError",
+    "Guideline",
+    "Recommendation",
+    "Verdict",
+    "assessment_to_dict",
+    "cross_field_errors",
+    "evaluate",
+    "facts_from_dict",
+    "facts_to_dict",
+]
+
+
+def evaluate(facts: CaseFacts, guideline: Guideline) -> Assessment:
+    """Return the assessment of one case under ``guideline``: a pure function of its two arguments."""
+    staging = stage_case(facts, guideline)
+    workup, workup_notes = missing_workup(facts, staging.grade)
+    return Assessment(
+        t=staging.t,
+        n=staging.n,
+        m=staging.m,
+        m_category=staging.m_category,
+        stage=staging.stage,
+        grade=staging.grade,
+        liver_pattern=staging.liver_pattern,
+        recommendations=recommend(facts, guideline, staging),
+        missing_workup=workup,
+        guideline_version=guideline.version,
+        notes=(*staging.notes, *workup_notes),
+    )

@@ -1,0 +1,81 @@
+"""``manage.py recommend FILE``: case facts as JSON in, the engine's assessment as JSON out.
+
+The contract other tools rely on: FILE (``-`` = stdin) holds one case object or a list of them; the output is
+one assessment object or a list in the same order, on stdout, exit 0. Invalid input exits 2 with nothing on
+stdout and every problem on stderr, one per line.
+"""
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from cases.pathways.engine import FactsError, assessment_to_dict, evaluate, facts_from_dict
+from cases.pathways.guideline import active_guideline
+
+INVALID_INPUT = 2
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Refuse an object that repeats a key: JSON parsers silently keep the last one, hiding a typo."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKeyError(f'invalid JSON: duplicate key "{key}"')
+        seen[key] = value
+    return seen
+
+
+class Command(BaseCommand):
+    help = "Assess case facts given as JSON (a case object or a list of them) and print the result as JSON."
+    stealth_options = ("stdin",)  # lets call_command(..., stdin=StringIO(...)) feed "-" in tests
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="JSON file with case facts, or - to read standard input")
+
+    def handle(self, *args, file: str, **options):
+        try:
+            output = self._assess(self._read(file, options.get("stdin") or sys.stdin))
+        except FactsError as error:
+            for line in error.errors:
+                self.stderr.write(line)
+            sys.exit(INVALID_INPUT)
+        self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
+
+    def _read(self, file: str, stdin) -> Any:
+        try:
+            if file == "-":
+                text = stdin.read()
+            else:
+                with open(file, encoding="utf-8") as handle:
+                    text = handle.read()
+        except (OSError, UnicodeDecodeError) as error:
+            raise FactsError([f"cannot read {file}: {getattr(error, 'strerror', None) or error}"]) from error
+        try:
+            return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        except json.JSONDecodeError as error:
+            raise FactsError([f"invalid JSON: {error.msg} at line {error.lineno}, column {error.colno}"]) from error
+        except _DuplicateKeyError as error:
+            raise FactsError([str(error)]) from error
+        except (ValueError, RecursionError) as error:  # e.g. an integer beyond Python's digit limit
+            raise FactsError([f"invalid JSON: {error}"]) from error
+
+    def _assess(self, data: Any) -> Any:
+        guideline = active_guideline()
+        if isinstance(data, list):
+            errors: list[str] = []
+            facts = []
+            for index, item in enumerate(data):
+                try:
+                    facts.append(facts_from_dict(item, prefix=f"[{index}]"))
+                except FactsError as error:
+                    errors.extend(error.errors)
+            if errors:
+                raise FactsError(errors)
+            return [assessment_to_dict(evaluate(case, guideline)) for case in facts]
+        return assessment_to_dict(evaluate(facts_from_dict(data), guideline))
