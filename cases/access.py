@@ -1,8 +1,10 @@
-"""Roles and access helpers shared by every app.
+"""Roles and what each may do, shared by every app.
 
-Roles are Django groups (created by the patients app's data migration); a user's role decides what
-they may see and change. The per-object permission helpers are added by the apps that own the objects.
+Roles are Django groups (created by the patients app's data migration). Views ask `can(user, ACTION)`
+or use the per-object fetch-or-403 helpers of the app that owns the object (e.g. cases.patients.access).
 """
+
+from enum import StrEnum
 
 from django.db import models
 from django.http import HttpRequest
@@ -19,12 +21,31 @@ class Role(models.TextChoices):
     CONTENT_EDITOR = "content_editor", "Content editor"
 
 
+class Action(StrEnum):
+    VIEW_PATIENT_DATA = "view patient data"
+    REGISTER_PATIENTS = "register patients and cases"
+    EDIT_FINDINGS = "edit findings"
+
+
+# The permission matrix (docs/security.md explains it). Content editors maintain clinical content
+# and never see patient data; viewers read but change nothing.
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_PATIENT_DATA: frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR, Role.VIEWER}),
+    Action.REGISTER_PATIENTS: frozenset({Role.COORDINATOR, Role.CHAIR}),
+    Action.EDIT_FINDINGS: frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR}),
+}
+
+
 def user_roles(user) -> list[Role]:
-    """Return the user's roles in a stable order (no roles for anonymous users)."""
+    """Return the user's roles in a stable order, cached on the user for the request."""
     if not user.is_authenticated:
         return []
-    names = set(user.groups.values_list("name", flat=True))
-    return [role for role in Role if role.value in names]
+    cached = getattr(user, "_sinen_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = [role for role in Role if role.value in names]
+        user._sinen_roles = cached
+    return cached
 
 
 def has_role(user, *roles: Role) -> bool:
@@ -32,6 +53,17 @@ def has_role(user, *roles: Role) -> bool:
     return any(role in roles for role in user_roles(user))
 
 
+def can(user, action: Action) -> bool:
+    """Return True if USER may perform ACTION (superusers may do everything)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or has_role(user, *PERMISSIONS[action])
+
+
 def role_context(request: HttpRequest) -> dict:
-    """Template context: `user_roles`, evaluated only when a template uses it."""
-    return {"user_roles": SimpleLazyObject(lambda: user_roles(request.user))}
+    """Template context: `user_roles` and `perms_sinen` (what the user may do), evaluated lazily."""
+    user = request.user
+    return {
+        "user_roles": SimpleLazyObject(lambda: user_roles(user)),
+        "may": SimpleLazyObject(lambda: {action.name.lower(): can(user, action) for action in Action}),
+    }

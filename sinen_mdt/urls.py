@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from cases.health import healthz
 from cases.meetings import views as meeting_views
@@ -19,5 +19,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
+    path("", include("cases.patients.urls")),
+    path("", include("cases.pathways.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,7 +40,9 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.console_messages = []
+    page.page_errors = []
     page.on("console", lambda message: page.console_messages.append(message))
+    page.on("pageerror", lambda error: page.page_errors.append(error))
     yield page
     context.close()
 
@@ -51,3 +53,9 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def assert_no_script_or_csp_errors(page) -> None:
+    """No uncaught JavaScript error and no Content-Security-Policy violation on the pages visited."""
+    assert page.page_errors == []
+    assert [m.text for m in page.console_messages if "Content Security Policy" in m.text] == []

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_no_script_or_csp_errors, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,8 +19,7 @@ def test_a_chair_logs_in_with_the_keyboard_and_sees_the_dashboard(page, live_ser
     expect(page.get_by_role("heading", name="Welcome, Chair Tester")).to_be_visible()
     expect(page.get_by_test_id("current-user")).to_contain_text("Chair")
     screenshot(page, "dashboard")
-    csp_errors = [m.text for m in page.console_messages if "Content Security Policy" in m.text]
-    assert csp_errors == []
+    assert_no_script_or_csp_errors(page)
 
 
 def test_a_wrong_password_is_reported_in_the_browser(page, chair):

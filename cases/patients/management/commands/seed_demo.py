@@ -1,10 +1,11 @@
-"""`manage.py seed_demo`: demo users (one per role) for development and demonstrations.
+"""`manage.py seed_demo`: demo users (one per role) and demo patients with cases.
 
 Idempotent: running it again leaves the same rows. Refuses to run in production mode, because
 the printed passwords are public.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,6 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.access import Role
+from cases.pathways.engine import FactsError, facts_from_dict
+from cases.pathways.steps import STEPS
+from cases.patients.demo import DEMO_CASES
+from cases.patients.models import Case, Patient
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class DemoUser:
         return f"demo-{self.username}-2026"
 
 
+REFERRAL_DATE = date(2026, 10, 1)
+
 DEMO_USERS = [
     DemoUser("coordinator", "Maya", "Okafor", Role.COORDINATOR),
     DemoUser("clinician", "Jonas", "Lindqvist", Role.CLINICIAN),
@@ -40,7 +47,7 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo users (one per role) and print their logins. Development only."
+    help = "Create the demo users (one per role) and demo cases, and print the logins. Development only."
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
@@ -48,6 +55,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             for demo in DEMO_USERS:
                 self._ensure_user(demo)
+            coordinator = get_user_model().objects.get(username="coordinator")
+            for demo_case in DEMO_CASES:
+                self._ensure_case(demo_case, coordinator)
+        self.stdout.write(f"{len(DEMO_CASES)} demo patients with a case each.")
         self.stdout.write(self.style.SUCCESS("Demo logins (development only):"))
         for demo in DEMO_USERS:
             role = demo.role.label if demo.role else "Administrator (superuser)"
@@ -71,3 +82,30 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         # The roles migration creates the groups; get_or_create also covers a flushed database.
         user.groups.set([Group.objects.get_or_create(name=demo.role.value)[0]] if demo.role else [])
+
+    def _ensure_case(self, demo: dict, coordinator) -> None:
+        hospital_number, family_name, given_name, date_of_birth, sex = demo["patient"]
+        patient, _ = Patient.objects.update_or_create(
+            hospital_number=hospital_number,
+            defaults={"family_name": family_name, "given_name": given_name, "date_of_birth": date_of_birth, "sex": sex},
+        )
+        case = Case.objects.filter(patient=patient, question=demo["question"]).first() or Case(
+            patient=patient, question=demo["question"], created_by=coordinator
+        )
+        case.referral_date = REFERRAL_DATE
+        case.referring_clinician = "Dr R. Demo, Gastroenterology"
+        case.status = demo["status"]
+        for name, value in demo["findings"].items():
+            setattr(case, name, value)
+        # The steps holding recorded findings count as saved (by the coordinator, before the meeting).
+        case.step_versions = {
+            step.slug: {"version": 1, "by": coordinator.get_full_name(), "at": "2026-10-01T09:00:00+00:00"}
+            for step in STEPS
+            if any(name in demo["findings"] for name in step.fields)
+        }
+        case.full_clean(exclude=["patient", "created_by"])
+        try:
+            facts_from_dict(case.to_facts())
+        except FactsError as exc:
+            raise CommandError(f"demo case {hospital_number} is contradictory: {exc}") from exc
+        case.save()

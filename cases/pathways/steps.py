@@ -1,0 +1,190 @@
+"""The steps of the diagnostic pathway, in the order of the seed's diagnostic algorithm (Figure 1).
+
+Each step names the Case fields its form edits. A step may not apply to a case (liver detail only
+when liver metastases are recorded); the rail shows it as not applicable and navigation skips it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import Http404
+
+
+def always(case) -> bool:
+    return True
+
+
+def has_liver_metastases(case) -> bool:
+    return case.liver_lesions is not None and case.liver_lesions > 0
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    number: int
+    title: str
+    fields: tuple[str, ...]
+    intro: str
+    applies: Callable = always
+    not_applicable_reason: str = ""
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "presentation",
+        1,
+        "Presentation",
+        ("symptomatic", "carcinoid_syndrome", "emergency_presentation", "family_history", "ecog", "major_comorbidity"),
+        "Symptoms, carcinoid syndrome and fitness. Carcinoid syndrome decides the somatostatin analogue cover "
+        "that prevents a carcinoid crisis during any procedure (Preoperative Care; ref 13, 14).",
+    ),
+    Step(
+        "biochemistry",
+        2,
+        "Biochemistry",
+        ("chromogranin_a_measured", "urine_5hiaa_measured", "urine_5hiaa_elevated", "nt_probnp_pg_ml"),
+        "Chromogranin A, 24-hour urine 5-HIAA and NT-proBNP (Figure 1; Preoperative Care, ref 10).",
+    ),
+    Step(
+        "imaging",
+        3,
+        "Cross-sectional imaging",
+        (
+            "ct_or_mri_done",
+            "primary_site",
+            "primary_size_cm",
+            "multifocal",
+            "mesenteric_mass_cm",
+            "encases_mesenteric_vessels",
+            "mesenteric_stage",
+            "liver_lesions",
+            "liver_max_diameter_cm",
+            "liver_bilobar",
+            "liver_dominant_lesion",
+            "liver_involvement_percent",
+            "peritoneal",
+            "pci",
+            "extra_abdominal",
+            "perihilar_nodes_only",
+            "extrahepatic_progressive",
+        ),
+        "CT or MRI: the primary, the mesenteric nodes, the liver and disease beyond it (ref 10, 28, 54).",
+    ),
+    Step(
+        "functional-imaging",
+        4,
+        "Functional imaging",
+        ("sstr_imaging_done", "fdg_pet_done"),
+        "Somatostatin receptor imaging for every patient; FDG PET where the grade is high (Figure 1; ref 10).",
+    ),
+    Step(
+        "histology",
+        5,
+        "Histology and grade",
+        (
+            "histology_available",
+            "differentiation",
+            "ki67_percent",
+            "mitoses_per_2mm2",
+            "small_cell",
+            "primary_invasion",
+            "primary_resected",
+            "resection_margin",
+            "positive_nodes",
+        ),
+        "Differentiation, Ki-67 and mitotic count give the WHO 2019 grade; invasion and nodes the TNM "
+        "(Table I). Margin and nodes only if the primary has been resected.",
+    ),
+    Step(
+        "cardiac",
+        6,
+        "Cardiac assessment",
+        ("echo_done", "carcinoid_heart_disease", "right_heart_failure"),
+        "Echocardiogram for carcinoid heart disease, needed with carcinoid syndrome or raised 5-HIAA (ref 10).",
+    ),
+    Step(
+        "liver",
+        7,
+        "Liver detail",
+        (
+            "liver_near_vital_structures",
+            "portal_vein_thrombosis",
+            "liver_failure",
+            "biliary_enteric_anastomosis",
+            "hepatopulmonary_shunt",
+            "liver_resectable_percent",
+            "stable_months",
+            "portal_venous_drainage",
+        ),
+        "What decides between resection, ablation, embolisation and transplantation (Liver Metastases and "
+        "Locoregional Treatment sections).",
+        applies=has_liver_metastases,
+        not_applicable_reason="Only when liver metastases are recorded (step 3).",
+    ),
+    Step("summary", 8, "Summary", (), "Stage, grade, gaps in the work-up and the recommendations."),
+)
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+
+
+def get_step(slug: str) -> Step:
+    try:
+        return STEP_BY_SLUG[slug]
+    except KeyError:
+        raise Http404("No such pathway step.") from None
+
+
+def next_step(case, step: Step) -> Step:
+    """Return the next step that applies to CASE (the summary always does)."""
+    for candidate in STEPS[step.number :]:
+        if candidate.applies(case):
+            return candidate
+    return STEPS[-1]
+
+
+def previous_step(case, step: Step) -> Step | None:
+    for candidate in reversed(STEPS[: step.number - 1]):
+        if candidate.applies(case):
+            return candidate
+    return None
+
+
+# Fields that only make sense in some cases; elsewhere "unknown" is the right answer, not a gap.
+RELEVANT_WHEN: dict[str, Callable] = {
+    "resection_margin": lambda case: case.primary_resected is True,
+    "positive_nodes": lambda case: case.primary_resected is True,
+    "pci": lambda case: case.peritoneal is True,
+    "liver_max_diameter_cm": has_liver_metastases,
+    "liver_bilobar": has_liver_metastases,
+    "liver_dominant_lesion": lambda case: has_liver_metastases(case) and case.liver_bilobar is True,
+    "liver_involvement_percent": has_liver_metastases,
+}
+
+
+def unknown_fields(case, step: Step) -> list[str]:
+    """Return the step's fields that are still unknown although they matter for CASE."""
+    return [name for name in step.fields if getattr(case, name) is None and RELEVANT_WHEN.get(name, always)(case)]
+
+
+@dataclass(frozen=True)
+class RailEntry:
+    step: Step
+    state: str  # "done", "incomplete", "not_applicable"
+    unknown: int  # fields still unknown
+    current: bool
+
+
+def rail(case, current: Step) -> list[RailEntry]:
+    """Return each step's state: done (saved and nothing unknown), incomplete, or not applicable."""
+    entries = []
+    for step in STEPS:
+        unknown = len(unknown_fields(case, step))
+        if not step.applies(case):
+            state = "not_applicable"
+        elif step.slug == "summary":
+            state = "done" if all(s.slug in case.step_versions for s in STEPS[:-1] if s.applies(case)) else "incomplete"
+        elif step.slug in case.step_versions and unknown == 0:
+            state = "done"
+        else:
+            state = "incomplete"
+        entries.append(RailEntry(step, state, unknown, step == current))
+    return entries

@@ -1,0 +1,63 @@
+"""Forms for registering patients and cases, and for finding them."""
+
+from django import forms
+from django.utils import timezone
+
+from cases.patients.models import Case, CaseStatus, Patient
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["hospital_number", "family_name", "given_name", "date_of_birth", "sex"]
+        widgets = {"date_of_birth": DateInput}
+
+    def clean_hospital_number(self) -> str:
+        return self.cleaned_data["hospital_number"].strip().upper()
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if value > today:
+            raise forms.ValidationError(
+                "The date of birth cannot be in the future (today is %(today)s).", params={"today": f"{today:%d/%m/%Y}"}
+            )
+        if value.year < 1900:
+            raise forms.ValidationError("Enter a date of birth from 1900 onwards.")
+        return value
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["referral_date", "referring_clinician", "question", "status"]
+        widgets = {"referral_date": DateInput, "question": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "question": "What the board is asked to decide, e.g. “Surgical options for liver metastases?”",
+            "status": "Draft while the work-up is collected; Ready when it can go on an agenda.",
+        }
+
+    def clean_referral_date(self):
+        value = self.cleaned_data["referral_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The referral date cannot be in the future.")
+        return value
+
+
+class PatientSearchForm(forms.Form):
+    """Search by name or hospital number. Sent by POST so no name ever appears in a URL or a log."""
+
+    q = forms.CharField(label="Name or hospital number", max_length=100, required=False, strip=True)
+    page = forms.IntegerField(min_value=1, required=False)
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "All statuses"), *CaseStatus.choices], required=False)
+    page = forms.IntegerField(min_value=1, required=False)

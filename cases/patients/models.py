@@ -1,0 +1,440 @@
+"""Patients, and the cases (episodes) they bring to the board with their clinical findings.
+
+Every finding is nullable: null means *unknown* (not yet recorded), which the engine treats differently
+from "no". Ranges are enforced by the forms and again by CheckConstraints, so no path (admin, shell,
+bulk import) can store an impossible value. The ranges come from the engine (cases/patients/findings.py).
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.patients.findings import case_facts, choices_constraint, range_constraint, range_validator
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Patient(models.Model):
+    """A person; identified in URLs only by `public_id`, never by the hospital number."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    hospital_number = models.CharField(
+        "hospital number", max_length=32, unique=True, help_text="The hospital's medical record number (MRN)."
+    )
+    family_name = models.CharField("family name", max_length=100)
+    given_name = models.CharField("given name", max_length=100)
+    date_of_birth = models.DateField("date of birth")
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "pk"]
+        indexes = [models.Index(fields=["family_name", "given_name"])]
+        constraints = [
+            # Nobody alive was born before 1900; a typo (e.g. 0196) must not become a patient.
+            models.CheckConstraint(condition=Q(date_of_birth__gte=date(1900, 1, 1)), name="patient_dob_plausible"),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="patient_sex_valid"),
+            models.CheckConstraint(condition=~Q(hospital_number=""), name="patient_hospital_number_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_name} ({self.hospital_number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patients:patient_detail", kwargs={"public_id": self.public_id})
+
+    def age_on(self, day: date) -> int:
+        """Return the age in whole years on DAY."""
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - before_birthday
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    READY = "ready", "Ready for discussion"
+    DISCUSSED = "discussed", "Discussed"
+    CLOSED = "closed", "Closed"
+
+
+class Site(models.TextChoices):
+    DUODENUM = "duodenum", "Duodenum"
+    JEJUNUM = "jejunum", "Jejunum"
+    ILEUM = "ileum", "Ileum"
+    TERMINAL_ILEUM = "terminal_ileum", "Terminal ileum"
+    UNKNOWN = "unknown", "Not found (occult primary)"
+
+
+class Invasion(models.TextChoices):
+    LAMINA_PROPRIA = "lamina_propria", "Lamina propria"
+    SUBMUCOSA = "submucosa", "Submucosa"
+    MUSCULARIS_PROPRIA = "muscularis_propria", "Muscularis propria"
+    SUBSEROSA = "subserosa", "Subserosa (without penetrating the serosa)"
+    SEROSA = "serosa", "Serosa (visceral peritoneum)"
+    ADJACENT_STRUCTURES = "adjacent_structures", "Other organs or adjacent structures"
+
+
+class Margin(models.TextChoices):
+    R0 = "R0", "R0 (no residual tumour)"
+    R1 = "R1", "R1 (microscopic residual)"
+    R2 = "R2", "R2 (macroscopic residual)"
+
+
+class Differentiation(models.TextChoices):
+    WELL = "well", "Well differentiated (NET)"
+    POOR = "poor", "Poorly differentiated (NEC)"
+
+
+class HeartDisease(models.TextChoices):
+    NONE = "none", "None"
+    MILD = "mild", "Mild"
+    ADVANCED = "advanced", "Advanced"
+
+
+def yes_no(label: str, help_text: str) -> models.BooleanField:
+    """Return a finding answered yes / no / unknown (null)."""
+    return models.BooleanField(label, null=True, blank=True, help_text=help_text)
+
+
+def measured(label: str, field_name: str, help_text: str, *, digits: int = 5, places: int = 1):
+    """Return a decimal finding whose range comes from the engine's spec for FIELD_NAME."""
+    return models.DecimalField(
+        label,
+        max_digits=digits,
+        decimal_places=places,
+        null=True,
+        blank=True,
+        validators=[range_validator(field_name)],
+        help_text=help_text,
+    )
+
+
+def counted(label: str, field_name: str, help_text: str):
+    """Return a whole-number finding whose range comes from the engine's spec for FIELD_NAME."""
+    return models.PositiveIntegerField(
+        label, null=True, blank=True, validators=[range_validator(field_name)], help_text=help_text
+    )
+
+
+def chosen(label: str, choices, help_text: str, max_length: int = 24):
+    """Return an enumerated finding (null = unknown)."""
+    return models.CharField(label, max_length=max_length, choices=choices, null=True, blank=True, help_text=help_text)
+
+
+NUMERIC_FINDINGS = [
+    "ecog",
+    "nt_probnp_pg_ml",
+    "primary_size_cm",
+    "mesenteric_mass_cm",
+    "mesenteric_stage",
+    "liver_lesions",
+    "liver_max_diameter_cm",
+    "liver_involvement_percent",
+    "pci",
+    "ki67_percent",
+    "mitoses_per_2mm2",
+    "positive_nodes",
+    "liver_resectable_percent",
+    "stable_months",
+]
+ENUM_FINDINGS = {
+    "primary_site": Site.choices,
+    "primary_invasion": Invasion.choices,
+    "resection_margin": Margin.choices,
+    "differentiation": Differentiation.choices,
+    "carcinoid_heart_disease": HeartDisease.choices,
+}
+
+
+class Case(models.Model):
+    """An episode brought to the board: the question, and the findings the pathway collects.
+
+    `version` is bumped by every save of findings (optimistic locking: a form carries the version it
+    was loaded at); `step_versions` records the case version at which each pathway step was last
+    saved, so two people editing *different* steps do not conflict, but the same step does.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    referral_date = models.DateField("referral date")
+    referring_clinician = models.CharField("referring clinician", max_length=200)
+    question = models.TextField("question for the board", max_length=2000)
+    status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    step_versions = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # --- 1 presentation -------------------------------------------------------------------------
+    symptomatic = yes_no(
+        "symptoms from the primary tumour",
+        "Pain, obstruction, bleeding or ischaemia caused by the primary or its mesenteric nodes. Symptomatic "
+        "patients with metastases should still have the primary and nodes resected (Table II, stage IV 3b).",
+    )
+    carcinoid_syndrome = yes_no(
+        "carcinoid syndrome",
+        "Flushing, diarrhoea, wheezing. Evidence or suspicion of the syndrome calls for somatostatin analogue "
+        "cover before any surgery or liver-directed therapy to prevent a carcinoid crisis (ref 13, 14, 59).",
+    )
+    emergency_presentation = yes_no(
+        "emergency presentation",
+        "Presented as an emergency (obstruction, perforation, bleeding). Early elective surgery aims to "
+        "prevent emergency surgery, which carries high morbidity and mortality (ref 9, 30).",
+    )
+    family_history = yes_no(
+        "family history of si-NEN",
+        "A family history of small-intestinal NEN argues for an aggressive surgical approach even without "
+        "symptoms (ref 86).",
+    )
+    ecog = counted(
+        "ECOG performance status",
+        "ecog",
+        "0 (fully active) to 4 (bedbound). Performance status weighs in every decision on surgery in "
+        "metastatic disease (Table II, stage IV 3c; ref 87).",
+    )
+    major_comorbidity = yes_no(
+        "major comorbidity",
+        "Comorbidity that makes major surgery hazardous. Surgery is the standard for fit patients; major "
+        "comorbidity excludes liver transplantation (ref 40).",
+    )
+
+    # --- 2 biochemistry -------------------------------------------------------------------------
+    chromogranin_a_measured = yes_no(
+        "chromogranin A measured", "Serum chromogranin A (CgA) is part of the diagnostic work-up (Figure 1)."
+    )
+    urine_5hiaa_measured = yes_no(
+        "24-h urine 5-HIAA measured",
+        "5-hydroxyindoleacetic acid in a 24-hour urine sample is part of the pre-operative work-up (ref 10).",
+    )
+    urine_5hiaa_elevated = yes_no(
+        "24-h urine 5-HIAA raised",
+        "A raised 5-HIAA means a serotonin-secreting tumour: echocardiogram and NT-proBNP are needed and "
+        "somatostatin analogue cover before procedures (ref 10, 13).",
+    )
+    nt_probnp_pg_ml = measured(
+        "NT-proBNP (pg/mL)",
+        "nt_probnp_pg_ml",
+        "N-terminal pro B-type natriuretic peptide, screening for carcinoid heart disease (Figure 1).",
+        digits=8,
+        places=1,
+    )
+
+    # --- 3 cross-sectional imaging --------------------------------------------------------------
+    ct_or_mri_done = yes_no("CT or MRI done", "Cross-sectional imaging is required before surgery (ref 10).")
+    primary_site = chosen(
+        "primary site",
+        Site.choices,
+        "Terminal ileal primaries are treated with right hemicolectomy, more proximal ones with small-bowel "
+        "resection (Locoregional Enterectomy; ref 14).",
+    )
+    primary_size_cm = measured(
+        "primary tumour size (cm)",
+        "primary_size_cm",
+        "Largest diameter of the largest primary. More than 1 cm makes it at least T2 (Table I) and argues "
+        "against keeping the ileocecal valve (ref 14).",
+        digits=3,
+    )
+    multifocal = yes_no(
+        "multifocal primary",
+        "About a third of si-NENs are multifocal; for staging the highest T counts (Table I) and the whole "
+        "small bowel must be palpated at surgery (ref 19).",
+    )
+    mesenteric_mass_cm = measured(
+        "mesenteric nodal mass (cm)",
+        "mesenteric_mass_cm",
+        "Largest mesenteric nodal mass; 0 if none. A mass over 2 cm is N2 (Table I) and, in the terminal "
+        "ileum, calls for right hemicolectomy (ref 14).",
+        digits=3,
+    )
+    encases_mesenteric_vessels = yes_no(
+        "nodes encase the mesenteric vessels",
+        "Encasement of the superior mesenteric vessels by nodal masses and fibrosis causes ischaemia, "
+        "bleeding and obstruction, and makes optimal lymphadenectomy hard (ref 21, 32).",
+    )
+    mesenteric_stage = counted(
+        "mesenteric nodal stage (1-4)",
+        "mesenteric_stage",
+        "Extent along the mesenteric root by the four-stage classification of ref 28; stage 4 is considered "
+        "not resectable because the remaining bowel's blood supply would be endangered.",
+    )
+    liver_lesions = counted(
+        "number of liver metastases",
+        "liver_lesions",
+        "0 if none. RFA is limited to fewer than 5 lesions (ref 61).",
+    )
+    liver_max_diameter_cm = measured(
+        "largest liver metastasis (cm)",
+        "liver_max_diameter_cm",
+        "Largest diameter. RFA needs lesions under 5 cm (ref 61, 42).",
+        digits=3,
+    )
+    liver_bilobar = yes_no(
+        "liver metastases in both lobes",
+        "Bilobar disease is pattern II or III (ref 54): surgery is debatable or rarely indicated.",
+    )
+    liver_dominant_lesion = yes_no(
+        "one dominant liver metastasis",
+        "One dominant metastasis with small satellites in both lobes is pattern II (ref 54).",
+    )
+    liver_involvement_percent = measured(
+        "liver volume replaced by tumour (%)",
+        "liver_involvement_percent",
+        "Share of the liver volume replaced by tumour. Transplantation requires less than 50% (ref 78).",
+        digits=4,
+    )
+    peritoneal = yes_no(
+        "peritoneal disease",
+        "Peritoneal carcinomatosis; surgery is debatable and chosen by the expected completeness of "
+        "cytoreduction (ref 81, 83).",
+    )
+    pci = counted(
+        "peritoneal cancer index (0-39)",
+        "pci",
+        "PCI over 13 regions scored 0-3. Cytoreductive surgery is for a PCI under 20 (ref 81).",
+    )
+    extra_abdominal = yes_no(
+        "extra-abdominal metastases",
+        "Lung, bone or other distant disease outside the abdomen; argues against liver resection (ENETS, ref 42).",
+    )
+    perihilar_nodes_only = yes_no(
+        "extrahepatic disease confined to perihilar nodes",
+        "Perihilar lymph nodes are the one extrahepatic site that does not exclude liver transplantation (ref 40).",
+    )
+    extrahepatic_progressive = yes_no(
+        "progressive extrahepatic disease",
+        "Progressive extrahepatic disease calls for systemic treatment (Table II, stage IV 4; ref 44).",
+    )
+
+    # --- 4 functional imaging -------------------------------------------------------------------
+    sstr_imaging_done = yes_no(
+        "SSTR imaging done",
+        "68Ga-DOTA PET/CT or somatostatin receptor scintigraphy is part of the work-up (ref 10) and rules out "
+        "non-operable extrahepatic disease before liver surgery (ref 54).",
+    )
+    fdg_pet_done = yes_no(
+        "FDG PET done", "18F-FDG PET is part of the work-up where the grade is high (G3/NEC; Figure 1)."
+    )
+
+    # --- 5 histology and grade ------------------------------------------------------------------
+    histology_available = yes_no("histology available", "Histology is required for grading (WHO 2019).")
+    differentiation = chosen(
+        "differentiation",
+        Differentiation.choices,
+        "Poorly differentiated carcinomas (NEC) are not treated by upfront surgery (ref 10, 54).",
+    )
+    ki67_percent = measured(
+        "Ki-67 index (%)",
+        "ki67_percent",
+        "WHO 2019: G1 under 3%, G2 3-20%, G3 over 20%. Ki-67 of 10% or more excludes transplantation (ref 78).",
+    )
+    mitoses_per_2mm2 = measured(
+        "mitoses per 2 mm²",
+        "mitoses_per_2mm2",
+        "WHO 2019: G1 under 2, G2 2-20, G3 over 20; the higher of Ki-67 and mitotic grade counts.",
+    )
+    small_cell = yes_no("small cell morphology", "Small cell carcinoma excludes liver transplantation (ref 40).")
+    primary_invasion = chosen(
+        "depth of invasion",
+        Invasion.choices,
+        "Deepest layer the primary invades; with the size it gives the T category (Table I).",
+    )
+    primary_resected = yes_no("primary already resected", "Whether the primary tumour has already been removed.")
+    resection_margin = chosen(
+        "resection margin",
+        Margin.choices,
+        "Only when the primary was resected. Transplantation requires a previous R0 resection (ref 78).",
+        max_length=2,
+    )
+    positive_nodes = counted(
+        "positive lymph nodes",
+        "positive_nodes",
+        "Number of nodes with metastases. Fewer than 12 is N1, 12 or more N2 (Table I; AJCC 8th).",
+    )
+
+    # --- 6 cardiac assessment -------------------------------------------------------------------
+    echo_done = yes_no(
+        "echocardiogram done",
+        "Needed with carcinoid syndrome or raised 5-HIAA to assess carcinoid heart disease (ref 10).",
+    )
+    carcinoid_heart_disease = chosen(
+        "carcinoid heart disease",
+        HeartDisease.choices,
+        "Advanced carcinoid heart disease argues against liver surgery (ref 54) and any carcinoid heart disease "
+        "excludes transplantation (ref 40).",
+    )
+    right_heart_failure = yes_no(
+        "right heart failure", "Right heart failure argues against liver resection (ENETS, ref 42)."
+    )
+
+    # --- 7 liver detail -------------------------------------------------------------------------
+    liver_near_vital_structures = yes_no(
+        "metastases near hepatic veins or porta hepatis",
+        "Lesions close to vital structures cannot be treated by RFA (ref 61); irreversible electroporation "
+        "can treat them without sacrificing the structures (ref 60).",
+    )
+    portal_vein_thrombosis = yes_no(
+        "portal vein thrombosis", "A relative contraindication to TAE/TACE (Intra-arterial liver treatment; ref 70)."
+    )
+    liver_failure = yes_no("liver failure", "A relative contraindication to TAE/TACE (ref 70).")
+    biliary_enteric_anastomosis = yes_no(
+        "biliary-enteric anastomosis (e.g. Whipple)", "A relative contraindication to intra-arterial therapy (ref 70)."
+    )
+    hepatopulmonary_shunt = yes_no(
+        "hepatopulmonary shunt", "A relative contraindication to intra-arterial therapy (ref 70)."
+    )
+    liver_resectable_percent = measured(
+        "share of liver tumour removable (%)",
+        "liver_resectable_percent",
+        "Share of the liver tumour burden that surgery plus ablation could remove. 100% allows curative "
+        "resection; at least 70% makes debulking worthwhile (ref 36, 53).",
+        digits=4,
+    )
+    stable_months = counted(
+        "months of stable disease under treatment",
+        "stable_months",
+        "Transplantation requires at least 6 months of stable disease (ref 78).",
+    )
+    portal_venous_drainage = yes_no(
+        "primary drains into the portal vein",
+        "Transplantation requires portal venous drainage of the primary (ref 78).",
+    )
+
+    class Meta:
+        ordering = ["-referral_date", "-pk"]
+        indexes = [models.Index(fields=["status", "-referral_date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="case_version_positive"),
+            # A margin only exists for a resected primary (the engine refuses the contradiction too).
+            # The IS NOT NULL matters: SQL lets a CHECK pass when it evaluates to NULL.
+            models.CheckConstraint(
+                condition=Q(resection_margin__isnull=True)
+                | (Q(primary_resected__isnull=False) & Q(primary_resected=True)),
+                name="case_margin_needs_resection",
+            ),
+            *[range_constraint("case", name) for name in NUMERIC_FINDINGS],
+            *[choices_constraint("case", name, choices) for name, choices in ENUM_FINDINGS.items()],
+        ]
+
+    def __str__(self) -> str:
+        return f"Case referred {self.referral_date:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patients:case_detail", kwargs={"public_id": self.public_id})
+
+    def to_facts(self, today: date | None = None) -> dict[str, dict]:
+        """Return the findings in exactly the JSON form `manage.py recommend` accepts."""
+        return case_facts(self, today or timezone.localdate())

@@ -1,0 +1,137 @@
+"""Patients and cases: lists, registration, editing, and the case page with its assessment."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.access import Action, can
+from cases.pathways.services import assess
+from cases.patients.access import get_case, get_patient, require
+from cases.patients.display import findings_by_step
+from cases.patients.forms import CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
+from cases.patients.models import Case, Patient
+
+PAGE_SIZE = 25
+
+
+def _invalid_status(request) -> int:
+    """htmx does not swap 4xx answers by default, so it gets 200; a plain form post gets 422."""
+    return 200 if request.htmx else 422
+
+
+@require_http_methods(["GET", "POST"])
+def patient_list(request):
+    """List patients; a POSTed search filters by name or hospital number (never put in the URL)."""
+    require(request.user, Action.VIEW_PATIENT_DATA)
+    form = PatientSearchForm(request.POST if request.method == "POST" else request.GET)
+    # Meta.ordering does not apply to aggregate queries: order explicitly for stable pages.
+    patients = Patient.objects.annotate(case_count=Count("cases")).order_by("family_name", "given_name", "pk")
+    query, page_number = "", 1
+    if form.is_valid():
+        page_number = form.cleaned_data["page"] or 1
+        if request.method == "POST":
+            query = form.cleaned_data["q"]
+    for term in query.split():
+        patients = patients.filter(
+            Q(family_name__icontains=term) | Q(given_name__icontains=term) | Q(hospital_number__iexact=term)
+        )
+    page = Paginator(patients, PAGE_SIZE).get_page(page_number)
+    context = {"form": form, "page": page, "query": query}
+    if request.htmx and request.method == "POST":
+        return render(request, "patients/patient_list.html#results", context)
+    return render(request, "patients/patient_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def patient_create(request):
+    require(request.user, Action.REGISTER_PATIENTS)
+    form = PatientForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            patient = form.save()
+            messages.success(request, "Patient registered. Now add the case for the board.")
+            return redirect("patients:case_create", public_id=patient.public_id)
+        return render(request, "patients/patient_form.html", {"form": form}, status=_invalid_status(request))
+    return render(request, "patients/patient_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def patient_edit(request, public_id):
+    patient = get_patient(request.user, public_id, Action.REGISTER_PATIENTS)
+    form = PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Patient details saved.")
+            return redirect(patient)
+        return render(
+            request, "patients/patient_form.html", {"form": form, "patient": patient}, status=_invalid_status(request)
+        )
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@require_GET
+def patient_detail(request, public_id):
+    patient = get_patient(request.user, public_id)
+    return render(request, "patients/patient_detail.html", {"patient": patient, "cases": patient.cases.all()})
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request, public_id):
+    patient = get_patient(request.user, public_id, Action.REGISTER_PATIENTS)
+    form = CaseForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            case = form.save(commit=False)
+            case.patient = patient
+            case.created_by = request.user
+            case.save()
+            messages.success(request, "Case created. Walk it through the pathway to record the findings.")
+            return redirect("pathways:start", public_id=case.public_id)
+        return render(
+            request, "patients/case_form.html", {"form": form, "patient": patient}, status=_invalid_status(request)
+        )
+    return render(request, "patients/case_form.html", {"form": form, "patient": patient})
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request, public_id):
+    case = get_case(request.user, public_id, Action.REGISTER_PATIENTS)
+    form = CaseForm(request.POST or None, instance=case)
+    context = {"form": form, "patient": case.patient, "case": case}
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Case details saved.")
+            return redirect(case)
+        return render(request, "patients/case_form.html", context, status=_invalid_status(request))
+    return render(request, "patients/case_form.html", context)
+
+
+@require_GET
+def case_list(request):
+    require(request.user, Action.VIEW_PATIENT_DATA)
+    form = CaseFilterForm(request.GET)
+    cases = Case.objects.select_related("patient")
+    page_number = 1
+    if form.is_valid():
+        page_number = form.cleaned_data["page"] or 1
+        if form.cleaned_data["status"]:
+            cases = cases.filter(status=form.cleaned_data["status"])
+    page = Paginator(cases, PAGE_SIZE).get_page(page_number)
+    return render(request, "patients/case_list.html", {"form": form, "page": page})
+
+
+@require_GET
+def case_detail(request, public_id):
+    case = get_case(request.user, public_id)
+    context = {
+        "case": case,
+        "patient": case.patient,
+        "result": assess(case),
+        "findings": findings_by_step(case),
+        "may_register": can(request.user, Action.REGISTER_PATIENTS),
+    }
+    return render(request, "patients/case_detail.html", context)
