@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from cases.pathways.engine import Assessment, FactsError, evaluate, facts_from_dict
+from cases.pathways.engine import Assessment, FactsError, Guideline, evaluate, facts_from_dict
 from cases.pathways.forms import cross_field_errors
 from cases.pathways.guideline import active_guideline
 from cases.pathways.steps import Step
@@ -68,11 +68,12 @@ class CaseAssessment:
     errors: tuple[str, ...] = ()
 
 
-def assess(case: Case) -> CaseAssessment:
-    """Evaluate CASE under the active guideline (one engine call; no queries beyond the guideline)."""
+def assess(case: Case, guideline: Guideline | None = None) -> CaseAssessment:
+    """Evaluate CASE under GUIDELINE (default: the active one). Pages that assess many cases fetch the
+    guideline once and pass it in."""
     try:
         facts = facts_from_dict(case.to_facts())
     except FactsError as exc:
         # Only possible for rows changed outside the app's forms; show it instead of failing.
         return CaseAssessment(None, exc.errors)
-    return CaseAssessment(evaluate(facts, active_guideline()))
+    return CaseAssessment(evaluate(facts, guideline or active_guideline()))
