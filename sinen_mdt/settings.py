@@ -135,9 +135,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # built-in widget templates for the TemplatesSetting form renderer
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "cases.patients",
     "cases.pathways",
     "cases.meetings",
@@ -151,6 +153,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the signed-in user as the author of every change to clinical content (its history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Every page needs login; htmx requests get HX-Redirect instead of a login form in a fragment.
     "cases.middleware.LoginRequiredMiddleware",
@@ -242,6 +246,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- forms ---------------------------------------------------------------------------------------
 
+# Widgets may be overridden by the project's templates (e.g. the yes / no / unknown radios).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -9,9 +9,6 @@ the form, the database and `manage.py recommend` agree on what is valid.
 import copy
 from decimal import Decimal
 
-from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
 from django import forms
 from django.db import models
 from django.utils import timezone
@@ -32,6 +29,7 @@ FIELD_OF_FACT_WITH_ALIASES = {
 class YesNoUnknown(forms.RadioSelect):
     """Three radio buttons; "Unknown" is a real answer (null), distinct from "No"."""
 
+    template_name = "pathways/widgets/yes_no_unknown.html"
     CHOICES = [("true", "Yes"), ("false", "No"), ("unknown", "Unknown")]
 
     def __init__(self, attrs=None):
@@ -57,10 +55,13 @@ def finding_formfield(db_field: models.Field, **kwargs) -> forms.Field:
     field.label = field.label[:1].upper() + field.label[1:]
     if isinstance(field, forms.TypedChoiceField):
         field.choices = [("", "Unknown"), *db_field.choices]
+        field.widget.attrs["class"] = "form-select"
     elif isinstance(field, (forms.DecimalField, forms.IntegerField)):
         # The engine's range, with its message naming what is allowed (formfield() leaves model validators out).
         field.validators.extend(v for v in db_field.validators if isinstance(v, FindingRange))
-        field.widget.attrs.update({"inputmode": "decimal" if isinstance(field, forms.DecimalField) else "numeric"})
+        field.widget.attrs.update(
+            {"class": "form-control", "inputmode": "decimal" if isinstance(field, forms.DecimalField) else "numeric"}
+        )
         # Server-side messages are the ones users see, with or without JavaScript.
         field.widget.attrs.pop("min", None)
         field.widget.attrs.pop("max", None)
@@ -73,20 +74,18 @@ class StepForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    # Rendered with our own small field template rather than crispy: a step is re-rendered on every
+    # save in the meeting, and this keeps a step POST within its budget (bench/pathway.py).
+    template_name = "pathways/_step_fields.html"
+
     def __init__(self, *args, case: Case, step: Step, **kwargs):
         self.case = case
         self.step = step
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            "version",
-            *(
-                InlineRadios(name) if isinstance(self.fields[name].widget, YesNoUnknown) else Field(name)
-                for name in step.fields
-            ),
-        )
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.TextInput | forms.NumberInput | forms.Select):
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs["class"] = css
 
     def clean(self):
         cleaned = super().clean()

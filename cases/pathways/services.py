@@ -71,9 +71,10 @@ class CaseAssessment:
 def assess(case: Case, guideline: Guideline | None = None) -> CaseAssessment:
     """Evaluate CASE under GUIDELINE (default: the active one). Pages that assess many cases fetch the
     guideline once and pass it in."""
+    guideline = guideline or active_guideline()  # fetched either way: a constant number of queries
     try:
         facts = facts_from_dict(case.to_facts())
     except FactsError as exc:
         # Only possible for rows changed outside the app's forms; show it instead of failing.
         return CaseAssessment(None, exc.errors)
-    return CaseAssessment(evaluate(facts, guideline or active_guideline()))
+    return CaseAssessment(evaluate(facts, guideline))

@@ -1,6 +1,7 @@
 """``manage.py recommend FILE``: JSON in, JSON out; invalid input exits 2 with nothing on stdout."""
 
 import json
+import os
 import subprocess
 import sys
 from io import StringIO
@@ -10,6 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from cases.pathways.engine import RECOMMENDATION_CODES
+
+pytestmark = pytest.mark.django_db  # the command reads the active guideline version from the database
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_KEYS = [
@@ -36,7 +39,7 @@ def test_one_case_gives_one_assessment_with_the_contract_keys(baseline):
     assert (result["t"], result["n"], result["m"], result["stage"], result["grade"]) == ("T1", "N0", "M0", "I", "G1")
     assert [rec["code"] for rec in result["recommendations"]] == list(RECOMMENDATION_CODES)
     assert list(result["recommendations"][0]) == ["code", "verdict", "title", "reasons", "citations"]
-    assert result["guideline_version"] == "builtin-seed-2018"
+    assert result["guideline_version"] == "seed-2018-default"  # the version the data migration activates
 
 
 def test_a_list_gives_a_list_in_the_same_order(baseline):
@@ -127,9 +130,19 @@ def test_a_missing_file_exits_2_and_names_it(tmp_path):
     assert err.strip() == f"cannot read {missing}: No such file or directory"
 
 
-def test_the_real_process_exits_2_with_an_empty_stdout():
+@pytest.fixture(scope="module")
+def migrated_env(tmp_path_factory):
+    """Environment for a real `manage.py` process on its own freshly migrated SQLite database."""
+    database = tmp_path_factory.mktemp("recommend") / "db.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    return env
+
+
+def test_the_real_process_exits_2_with_an_empty_stdout(migrated_env):
     done = subprocess.run(
-        [sys.executable, "manage.py", "recommend", "-"],
+        [sys.executable, "manage.py", "recommend", "-"], env=migrated_env,
         cwd=ROOT, input='{"liver": {"lesions": "many"}}', capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 2
@@ -137,10 +150,11 @@ def test_the_real_process_exits_2_with_an_empty_stdout():
     assert done.stderr.startswith('liver.lesions: must be an integer >= 0, got "many"')
 
 
-def test_the_real_process_prints_json_and_exits_0(baseline):
+def test_the_real_process_prints_json_and_exits_0(baseline, migrated_env):
     done = subprocess.run(
-        [sys.executable, "manage.py", "recommend", "-"],
+        [sys.executable, "manage.py", "recommend", "-"], env=migrated_env,
         cwd=ROOT, input=json.dumps([baseline]), capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout)[0]["stage"] == "I"
+    assert json.loads(done.stdout)[0]["guideline_version"] == "seed-2018-default"
