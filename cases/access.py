@@ -25,6 +25,9 @@ class Action(StrEnum):
     VIEW_PATIENT_DATA = "view patient data"
     REGISTER_PATIENTS = "register patients and cases"
     EDIT_FINDINGS = "edit findings"
+    MANAGE_MEETINGS = "manage meetings, agendas and attendance"
+    RECORD_DECISIONS = "record and amend board decisions"
+    SIGN_DECISIONS = "sign board decisions"
 
 
 # The permission matrix (docs/security.md explains it). Content editors maintain clinical content
@@ -33,6 +36,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_PATIENT_DATA: frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR, Role.VIEWER}),
     Action.REGISTER_PATIENTS: frozenset({Role.COORDINATOR, Role.CHAIR}),
     Action.EDIT_FINDINGS: frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR}),
+    Action.MANAGE_MEETINGS: frozenset({Role.COORDINATOR, Role.CHAIR}),
+    Action.RECORD_DECISIONS: frozenset({Role.CLINICIAN, Role.CHAIR}),
+    # Any chair may sign, not only the meeting's own chair: a deputy chairs when the chair is away,
+    # and the record names who signed (docs/meetings.md).
+    Action.SIGN_DECISIONS: frozenset({Role.CHAIR}),
 }
 
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("cases.patients.urls")),
     path("", include("cases.pathways.urls")),
+    path("", include("cases.meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,562 @@
-"""Meeting views: the dashboard (home page) for now; agenda and meeting mode follow."""
+"""Meeting views: the dashboard, meetings with their agenda and attendance, meeting mode and decisions.
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+Every change is a POST with a plain form that works without JavaScript (303 back to the page); with
+htmx the same POST answers with the partial it changed. Pages that assess many cases fetch the active
+guideline once per request and pass it to `assess()`.
+"""
+
+from django.contrib import messages
+from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.access import Action, Role, can, has_role
+from cases.meetings import services
+from cases.meetings.access import get_attendance, get_decision, get_item, get_meeting
+from cases.meetings.forms import (
+    AgendaAddForm,
+    AmendForm,
+    AttendanceForm,
+    DecisionForm,
+    MeetingForm,
+    MoveForm,
+    PresentForm,
+    SignForm,
+    StatusForm,
+    board_members,
+    decision_content,
+    decision_initial,
+    follow_up_formset,
+)
+from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, MeetingStatus
+from cases.meetings.quorum import quorum
+from cases.pathways import guideline as guideline_content
+from cases.pathways.engine import assessment_to_dict
+from cases.pathways.services import assess
+from cases.patients.access import require
+from cases.patients.display import findings_by_step
+from cases.patients.models import Case, CaseStatus
+
+DETAIL = "meetings/meeting_detail.html"
+PRESENT = "meetings/present.html"
+
+
+def _invalid_status(request) -> int:
+    """htmx does not swap 4xx answers by default: 200 for htmx, 422 for a plain form post."""
+    return 200 if request.htmx else 422
+
+
+# --- dashboard and meeting list --------------------------------------------------------------------
+
+
+DASHBOARD_READY_CASES = 20
 
 
 @require_GET
 def dashboard(request):
-    """Show the user who they are, upcoming meetings and cases awaiting discussion."""
-    return render(request, "meetings/dashboard.html")
+    """Show upcoming meetings, ready cases not yet on an agenda and, for chairs, drafts to sign."""
+    context = {}
+    if can(request.user, Action.VIEW_PATIENT_DATA):
+        guideline = guideline_content.active_guideline()
+        open_statuses = [MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS]
+        ready = (
+            Case.objects.filter(status=CaseStatus.READY)
+            .exclude(agenda_items__meeting__status__in=open_statuses)
+            .select_related("patient")
+            .order_by("referral_date", "pk")
+        )
+        # The oldest referrals first, a screenful at most: the engine runs once per case shown, and a
+        # centre with thousands of ready cases must not pay for all of them on every dashboard load.
+        shown = list(ready[:DASHBOARD_READY_CASES])
+        context = {
+            "upcoming": _with_counts(Meeting.objects.filter(status__in=open_statuses)),
+            "ready_cases": [(case, assess(case, guideline)) for case in shown],
+            "ready_total": len(shown) if len(shown) < DASHBOARD_READY_CASES else ready.count(),
+            "drafts": (
+                Decision.objects.filter(status=DecisionStatus.DRAFT)
+                .select_related("agenda_item__meeting", "agenda_item__case__patient", "author")
+                .order_by("recorded_at")
+                if can(request.user, Action.SIGN_DECISIONS)
+                else None
+            ),
+        }
+    return render(request, "meetings/dashboard.html", context)
+
+
+def _with_counts(meetings):
+    return meetings.select_related("chair").annotate(item_count=Count("agenda_items")).order_by("scheduled_at", "pk")
+
+
+@require_GET
+def meeting_list(request):
+    require(request.user, Action.VIEW_PATIENT_DATA)
+    meetings = _with_counts(Meeting.objects.all())
+    context = {
+        "open_meetings": [m for m in meetings if m.is_open],
+        "past_meetings": [m for m in reversed(meetings) if not m.is_open],
+        "may_manage": can(request.user, Action.MANAGE_MEETINGS),
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request):
+    require(request.user, Action.MANAGE_MEETINGS)
+    form = MeetingForm(
+        request.POST or None, initial={"chair": request.user if has_role(request.user, Role.CHAIR) else None}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            meeting = form.save(commit=False)
+            meeting.created_by = request.user
+            meeting.save()
+            return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
+        return render(request, "meetings/meeting_form.html", {"form": form}, status=_invalid_status(request))
+    return render(request, "meetings/meeting_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, public_id):
+    meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
+    if not meeting.is_open:
+        return _refused(request, meeting, services.MeetingError("The meeting is closed: its details are the record."))
+    form = MeetingForm(request.POST or None, instance=meeting)
+    context = {"form": form, "meeting": meeting}
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
+        return render(request, "meetings/meeting_form.html", context, status=_invalid_status(request))
+    return render(request, "meetings/meeting_form.html", context)
+
+
+# --- the meeting page: agenda and attendance -------------------------------------------------------
+
+
+def agenda_items(meeting: Meeting):
+    """Return the meeting's items in order with case, patient, presenter and their latest decision."""
+    latest = Decision.objects.filter(agenda_item=OuterRef("pk")).order_by("-version")
+    return (
+        meeting.agenda_items.select_related("case__patient", "presenter")
+        .annotate(
+            decision_status=Subquery(latest.values("status")[:1]),
+            decision_version=Subquery(latest.values("version")[:1]),
+            decision_public_id=Subquery(latest.values("public_id")[:1]),
+        )
+        .order_by("position")
+    )
+
+
+def _attendance_context(meeting: Meeting, members: list, form=None) -> dict:
+    attendances = list(meeting.attendances.select_related("user"))
+    return {
+        "attendances": attendances,
+        "quorum": quorum(attendances, guideline_content.active_quorum()),
+        "attendance_form": form or AttendanceForm(meeting=meeting, members=members, attendances=attendances),
+    }
+
+
+def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_form=None) -> dict:
+    guideline = guideline_content.active_guideline()
+    members = list(board_members())
+    items = [(item, assess(item.case, guideline)) for item in agenda_items(meeting)]
+    may_manage = can(request.user, Action.MANAGE_MEETINGS)
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "planned_minutes": sum(item.planned_minutes for item, _ in items),
+        "may_manage": may_manage and meeting.is_open,
+        "may_change_status": may_manage,
+        "agenda_form": agenda_form or AgendaAddForm(meeting=meeting, members=members),
+        **_attendance_context(meeting, members, attendance_form),
+    }
+    return context
+
+
+@require_GET
+def meeting_detail(request, public_id):
+    meeting = get_meeting(request.user, public_id)
+    return render(request, DETAIL, _detail_context(request, meeting))
+
+
+def _agenda_response(request, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
+    """After an agenda change: the agenda partial for htmx, a 303 back to the page otherwise."""
+    if request.htmx:
+        return render(request, f"{DETAIL}#agenda", _detail_context(request, meeting, agenda_form=form), status=status)
+    if form is not None:
+        return render(request, DETAIL, _detail_context(request, meeting, agenda_form=form), status=status)
+    return HttpResponseRedirect(meeting.get_absolute_url() + "#agenda", status=303)
+
+
+@require_POST
+def agenda_add(request, public_id):
+    meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
+    form = AgendaAddForm(request.POST, meeting=meeting, members=list(board_members()))
+    if not form.is_valid():
+        return _agenda_response(request, meeting, form=form, status=_invalid_status(request))
+    try:
+        services.add_to_agenda(
+            meeting, form.cleaned_data["case"], form.cleaned_data["presenter"], form.cleaned_data["planned_minutes"]
+        )
+    except services.MeetingError as exc:
+        form.add_error(None, str(exc))
+        return _agenda_response(request, meeting, form=form, status=_invalid_status(request))
+    return _agenda_response(request, meeting)
+
+
+@require_POST
+def agenda_move(request, public_id, item_id):
+    item = get_item(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose up or down.", status=422)
+    try:
+        services.move_item(item, form.cleaned_data["direction"])
+    except services.MeetingError as exc:
+        return _refused(request, item.meeting, exc)
+    return _agenda_response(request, item.meeting)
+
+
+@require_POST
+def agenda_remove(request, public_id, item_id):
+    item = get_item(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
+    try:
+        services.remove_item(item)
+    except services.MeetingError as exc:
+        return _refused(request, item.meeting, exc)
+    return _agenda_response(request, item.meeting)
+
+
+def _refused(request, meeting: Meeting, exc: Exception) -> HttpResponse:
+    """A change the meeting's state does not allow: say why; nothing changed."""
+    messages.error(request, str(exc))
+    if request.htmx:
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = meeting.get_absolute_url()
+        return response
+    return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
+
+
+@require_POST
+def meeting_status(request, public_id):
+    meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Unknown transition.", status=422)
+    try:
+        meeting = services.change_status(meeting, form.cleaned_data["transition"])
+    except services.MeetingError as exc:
+        return _refused(request, meeting, exc)
+    messages.success(request, f"The meeting is {meeting.get_status_display().lower()}.")
+    target = meeting.get_absolute_url()
+    if form.cleaned_data["transition"] == "start":
+        target = reverse("meetings:present", kwargs={"public_id": meeting.public_id})
+    return HttpResponseRedirect(target, status=303)
+
+
+def _attendance_response(request, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
+    if request.htmx:
+        context = {"meeting": meeting, "may_manage": meeting.is_open}
+        context.update(_attendance_context(meeting, list(board_members()), form))
+        return render(request, f"{DETAIL}#attendance", context, status=status)
+    if form is not None:
+        return render(request, DETAIL, _detail_context(request, meeting, attendance_form=form), status=status)
+    return HttpResponseRedirect(meeting.get_absolute_url() + "#attendance", status=303)
+
+
+@require_POST
+def attendance_add(request, public_id):
+    meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
+    if not meeting.is_open:
+        return _refused(request, meeting, services.MeetingError("The meeting is closed: attendance no longer changes."))
+    attendances = list(meeting.attendances.all())
+    form = AttendanceForm(request.POST, meeting=meeting, members=list(board_members()), attendances=attendances)
+    if not form.is_valid():
+        return _attendance_response(request, meeting, form=form, status=_invalid_status(request))
+    Attendance.objects.create(meeting=meeting, **form.cleaned_data)
+    return _attendance_response(request, meeting)
+
+
+@require_POST
+def attendance_update(request, public_id, attendance_id):
+    attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
+    meeting = attendance.meeting
+    if not meeting.is_open:
+        return _refused(request, meeting, services.MeetingError("The meeting is closed: attendance no longer changes."))
+    form = PresentForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Say present or absent.", status=422)
+    attendance.present = form.cleaned_data["present"]
+    attendance.save(update_fields=["present", "updated_at"])
+    return _attendance_response(request, meeting)
+
+
+@require_POST
+def attendance_remove(request, public_id, attendance_id):
+    attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
+    meeting = attendance.meeting
+    if not meeting.is_open:
+        return _refused(request, meeting, services.MeetingError("The meeting is closed: attendance no longer changes."))
+    attendance.delete()
+    return _attendance_response(request, meeting)
+
+
+# --- meeting mode ----------------------------------------------------------------------------------
+
+
+def present_url(item: AgendaItem) -> str:
+    return reverse("meetings:present_item", kwargs={"public_id": item.meeting.public_id, "item_id": item.public_id})
+
+
+@require_GET
+def present_start(request, public_id):
+    """Open meeting mode at the first case without a signed decision (the first case when all have one)."""
+    meeting = get_meeting(request.user, public_id)
+    items = list(agenda_items(meeting))
+    if not items:
+        messages.info(request, "The agenda is empty: add cases before presenting the meeting.")
+        return redirect(meeting)
+    first = next((item for item in items if item.decision_status != DecisionStatus.SIGNED), items[0])
+    first.meeting = meeting
+    return redirect(present_url(first))
+
+
+@require_GET
+def present_item(request, public_id, item_id):
+    """Meeting mode: one case on the shared screen with its assessment and the decision form."""
+    meeting = get_meeting(request.user, public_id)
+    return render(request, PRESENT, _present_context(request, meeting, item_id))
+
+
+def _present_context(request, meeting: Meeting, item_id, guideline=None, **panel) -> dict:
+    guideline = guideline or guideline_content.active_guideline()
+    items = list(agenda_items(meeting))
+    index = next((n for n, item in enumerate(items) if item.public_id == item_id), None)
+    if index is None:
+        raise Http404("No such item on this meeting's agenda.")
+    item = items[index]
+    item.meeting = meeting
+    attendances = list(meeting.attendances.select_related("user"))
+    result = assess(item.case, guideline)
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "item": item,
+        "number": index + 1,
+        "previous": items[index - 1] if index > 0 else None,
+        "next": items[index + 1] if index + 1 < len(items) else None,
+        "case": item.case,
+        "patient": item.case.patient,
+        "result": result,
+        "findings": findings_by_step(item.case),
+        "quorum": quorum(attendances, guideline_content.active_quorum()),
+        "may_change_status": can(request.user, Action.MANAGE_MEETINGS),
+    }
+    context.update(_panel_context(request, item, result, guideline, **panel))
+    return context
+
+
+def _panel_context(request, item: AgendaItem, result, guideline, *, form=None, formset=None, **extra) -> dict:
+    """The decision panel: the chain of versions, and the form, sign or amend controls that apply."""
+    versions = list(
+        item.decisions.select_related("author", "signed_by").prefetch_related("actions").order_by("version")
+    )
+    head = versions[-1] if versions else None
+    may_record = can(request.user, Action.RECORD_DECISIONS) and item.meeting.status != MeetingStatus.PLANNED
+    recommendations = result.assessment.recommendations if result.assessment else ()
+    if form is None and may_record and result.assessment and (head is None or not head.is_signed):
+        initial, actions = decision_initial(recommendations, head, item.case)
+        form = DecisionForm(initial=initial, recommendations=recommendations)
+        formset = follow_up_formset(actions=actions)
+    return {
+        "item": item,
+        "versions": versions,
+        "head": head,
+        "form": form,
+        "formset": formset,
+        "may_record": may_record,
+        "may_sign": can(request.user, Action.SIGN_DECISIONS),
+        "snapshot_stale": bool(head and not head.is_signed and result.assessment and _snapshot_differs(head, result)),
+        "amend_form": extra.pop("amend_form", None) or AmendForm(),
+        **extra,
+    }
+
+
+def _snapshot_differs(decision: Decision, result) -> bool:
+    return decision.engine_snapshot != assessment_to_dict(result.assessment)
+
+
+def _panel_response(request, item: AgendaItem, *, status=200, guideline=None, **panel) -> HttpResponse:
+    """Answer a decision POST: the panel for htmx, the whole page otherwise (errors, conflicts)."""
+    context = _present_context(request, item.meeting, item.public_id, guideline, **panel)
+    template = f"{PRESENT}#decision-panel" if request.htmx else PRESENT
+    return render(request, template, context, status=200 if request.htmx else status)
+
+
+@require_POST
+def decision_save(request, public_id, item_id):
+    """Record the board's decision on the item as a draft (a new one, or the draft being edited)."""
+    item = get_item(request.user, public_id, item_id, Action.RECORD_DECISIONS)
+    guideline = guideline_content.active_guideline()
+    result = assess(item.case, guideline)
+    if result.assessment is None:
+        return _panel_response(request, item, status=422)
+    form = DecisionForm(request.POST, recommendations=result.assessment.recommendations)
+    formset = follow_up_formset(request.POST)
+    if not (form.is_valid() & formset.is_valid()):
+        return _panel_response(request, item, status=422, guideline=guideline, form=form, formset=formset)
+    if form.cleaned_data["case_version"] != item.case.version:
+        # The options were shown for findings that have changed since: the board must look again.
+        _carry(form, "case_version", item.case.version)
+        form.add_error(
+            None,
+            "The findings of this case were changed while this form was open, so the options may have changed. "
+            "Check the outcomes below against the current assessment and save again.",
+        )
+        return _panel_response(request, item, status=409, form=form, formset=formset)
+    try:
+        services.record_decision(
+            item,
+            decision_content(form, formset),
+            assessment=result.assessment,
+            guideline=guideline,
+            loaded_lock_version=form.cleaned_data["lock_version"],
+            user=request.user,
+        )
+    except services.DecisionConflict as exc:
+        conflict = _conflict(form, formset, exc.current)
+        return _panel_response(request, item, status=409, form=form, formset=formset, conflict=conflict)
+    except services.MeetingError as exc:
+        form.add_error(None, str(exc))
+        return _panel_response(request, item, status=409, form=form, formset=formset)
+    if not request.htmx:
+        return HttpResponseRedirect(present_url(item) + "#decision-panel", status=303)
+    return _panel_response(request, item, saved=True)
+
+
+def _carry(form, name: str, value) -> None:
+    """Put VALUE into the bound form's data, so the next submit carries it."""
+    data = form.data.copy()
+    data[name] = value
+    form.data = data
+
+
+def _conflict(form: DecisionForm, formset, theirs: Decision) -> dict:
+    """Describe the other save: who, when, and where their values differ from the ones typed here."""
+    mine = {o["code"]: o for o in form.outcomes()}
+    stored = {o["code"]: o for o in theirs.outcomes}
+    differences = []
+    for code, outcome in mine.items():
+        other = stored.get(code, {})
+        if (outcome["outcome"], outcome["reason"]) != (other.get("outcome"), other.get("reason")):
+            differences.append(
+                {
+                    "label": outcome["title"],
+                    "mine": _outcome_text(outcome),
+                    "theirs": _outcome_text(other) if other else "—",
+                }
+            )
+    if form.cleaned_data["plan"] != theirs.plan:
+        differences.append({"label": "Plan", "mine": form.cleaned_data["plan"], "theirs": theirs.plan})
+    if form.cleaned_data["rediscuss"] != theirs.rediscuss:
+        yes_no = {True: "Yes", False: "No"}
+        differences.append(
+            {"label": "Re-discuss", "mine": yes_no[form.cleaned_data["rediscuss"]], "theirs": yes_no[theirs.rediscuss]}
+        )
+    my_actions = [_action_text(row) for row in formset.cleaned_data if row.get("what")]
+    their_actions = [
+        _action_text({"what": a.what, "owner": a.owner, "due_date": a.due_date}) for a in theirs.actions.all()
+    ]
+    if my_actions != their_actions:
+        differences.append(
+            {
+                "label": "Follow-up actions",
+                "mine": "; ".join(my_actions) or "—",
+                "theirs": "; ".join(their_actions) or "—",
+            }
+        )
+    if not theirs.is_signed:
+        # The next submit is a deliberate decision to replace theirs: it carries the version just shown.
+        _carry(form, "lock_version", theirs.lock_version)
+    who = theirs.signed_by if theirs.is_signed else theirs.author
+    return {
+        "by": who.get_full_name() or who.get_username(),
+        "at": theirs.signed_at if theirs.is_signed else theirs.recorded_at,
+        "signed": theirs.is_signed,
+        "differences": differences,
+    }
+
+
+def _outcome_text(outcome: dict) -> str:
+    text = str(outcome["outcome"]).capitalize()
+    return f"{text}: {outcome['reason']}" if outcome.get("reason") else text
+
+
+def _action_text(row: dict) -> str:
+    due = f" by {row['due_date']:%d %b %Y}" if row.get("due_date") else ""
+    return f"{row['what']} ({row['owner']}{due})"
+
+
+@require_POST
+def decision_sign(request, public_id):
+    """Sign a draft decision as chair: it becomes final and immutable."""
+    decision = get_decision(request.user, public_id, Action.SIGN_DECISIONS)
+    item = decision.agenda_item
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        return _panel_response(request, item, status=422, sign_error="The signature form was incomplete.")
+    try:
+        services.sign_decision(decision, request.user, form.cleaned_data["lock_version"])
+    except services.DecisionConflict as exc:
+        message = (
+            f"Version {exc.current.version} was already signed."
+            if exc.current.is_signed
+            else "The draft was changed after you opened it. Read it again before signing: nothing was signed."
+        )
+        return _panel_response(request, item, status=409, sign_error=message)
+    if not request.htmx:
+        return HttpResponseRedirect(present_url(item) + "#decision-panel", status=303)
+    return _panel_response(request, item, signed=True)
+
+
+@require_POST
+def decision_amend(request, public_id):
+    """Start an amendment of a signed decision: a new draft version with the reason for the change."""
+    decision = get_decision(request.user, public_id, Action.RECORD_DECISIONS)
+    item = decision.agenda_item
+    form = AmendForm(request.POST)
+    if not form.is_valid():
+        return _panel_response(request, item, status=422, amend_form=form)
+    try:
+        services.amend_decision(decision, request.user, form.cleaned_data["reason"])
+    except services.DecisionConflict:
+        form.add_error(None, "This version has already been amended or is not signed: nothing was changed.")
+        return _panel_response(request, item, status=409, amend_form=form)
+    if not request.htmx:
+        return HttpResponseRedirect(present_url(item) + "#decision-panel", status=303)
+    return _panel_response(request, item, amended=True)
+
+
+@require_GET
+def decision_detail(request, public_id):
+    """The record of one decision version as signed (or drafted): stored engine output, hash, chain."""
+    decision = get_decision(request.user, public_id)
+    item = decision.agenda_item
+    versions = list(item.decisions.select_related("author", "signed_by").order_by("version"))
+    context = {
+        "decision": decision,
+        "item": item,
+        "meeting": item.meeting,
+        "case": item.case,
+        "patient": item.case.patient,
+        "versions": versions,
+        "actions": list(decision.actions.all()),
+        # The stored engine output, rendered by the same panel as a live assessment.
+        "snapshot": {"assessment": decision.engine_snapshot, "errors": ()},
+        "verified": services.verify(decision) if decision.is_signed else None,
+        "present_url": present_url(item),
+        "guideline_parameters": sorted(decision.guideline_parameters.items()),
+    }
+    return render(request, "meetings/decision_detail.html", context)

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.access import Role
+from cases.meetings.demo import seed_meetings
 from cases.pathways.engine import FactsError, facts_from_dict
 from cases.pathways.steps import STEPS
 from cases.patients.demo import DEMO_CASES
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             coordinator = get_user_model().objects.get(username="coordinator")
             for demo_case in DEMO_CASES:
                 self._ensure_case(demo_case, coordinator)
+            users = get_user_model().objects.in_bulk(["chair", "clinician"], field_name="username")
+            seed_meetings(coordinator, users["chair"], users["clinician"])
         self.stdout.write(f"{len(DEMO_CASES)} demo patients with a case each.")
         self.stdout.write(self.style.SUCCESS("Demo logins (development only):"))
         for demo in DEMO_USERS:

@@ -1,0 +1,35 @@
+"""Fetch-or-403 helpers for meetings, agenda items, attendances and decisions: the only way views load them."""
+
+from django.shortcuts import get_object_or_404
+
+from cases.access import Action
+from cases.meetings.models import AgendaItem, Attendance, Decision, Meeting
+from cases.patients.access import require
+
+
+def get_meeting(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> Meeting:
+    """Return the meeting with its chair, or 403 without revealing whether it exists, or 404."""
+    require(user, action)
+    return get_object_or_404(Meeting.objects.select_related("chair"), public_id=public_id)
+
+
+def get_item(user, meeting_id, item_id, action: Action = Action.VIEW_PATIENT_DATA) -> AgendaItem:
+    """Return the agenda item of that meeting with its meeting, case and patient, or 403 / 404."""
+    require(user, action)
+    items = AgendaItem.objects.select_related("meeting__chair", "case__patient", "presenter")
+    return get_object_or_404(items, public_id=item_id, meeting__public_id=meeting_id)
+
+
+def get_attendance(user, meeting_id, attendance_id, action: Action) -> Attendance:
+    require(user, action)
+    rows = Attendance.objects.select_related("meeting", "user")
+    return get_object_or_404(rows, public_id=attendance_id, meeting__public_id=meeting_id)
+
+
+def get_decision(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> Decision:
+    """Return the decision with its item, meeting, case and people, or 403 / 404."""
+    require(user, action)
+    decisions = Decision.objects.select_related(
+        "agenda_item__meeting__chair", "agenda_item__case__patient", "author", "signed_by", "amends"
+    )
+    return get_object_or_404(decisions, public_id=public_id)

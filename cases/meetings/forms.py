@@ -1,0 +1,350 @@
+"""Forms of the meetings app. Each parses its input into domain values; views stay thin."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cases.access import Role
+from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, Outcome, is_departure
+from cases.meetings.services import DecisionContent
+from cases.meetings.specialties import Specialty
+from cases.pathways.engine import Recommendation, Verdict
+from cases.patients.models import Case, CaseStatus
+
+MAX_ACTIONS = 10
+BLANK_ACTION_ROWS = 2
+
+
+def board_members():
+    """Return the users who hold a board role, for presenter, chair and attendance choices."""
+    roles = [Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=roles)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return user_label(obj)
+
+
+class MemberChoiceField(forms.TypedChoiceField):
+    """A choice among users given as a list, so one query serves several fields on a page."""
+
+    def __init__(self, *, members: list, **kwargs):
+        self.members = {str(user.pk): user for user in members}
+        choices = [("", "—"), *((str(user.pk), user_label(user)) for user in members)]
+        super().__init__(choices=choices, coerce=self.members.get, empty_value=None, **kwargs)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MeetingForm(forms.ModelForm):
+    chair = UserChoiceField(
+        queryset=get_user_model().objects.none(), help_text="Who chairs the meeting. Any chair may sign decisions."
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["title", "scheduled_at", "location", "video_url", "chair"]
+        widgets = {"scheduled_at": DateTimeLocalInput}
+        help_texts = {"video_url": "For members joining remotely (https://…)."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=Role.CHAIR)
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["scheduled_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean_scheduled_at(self):
+        value = self.cleaned_data["scheduled_at"]
+        creating = self.instance.pk is None
+        if creating and value < timezone.now() - timedelta(days=1):
+            raise forms.ValidationError("A new meeting cannot be scheduled in the past.")
+        return value
+
+
+class AgendaAddForm(forms.Form):
+    """Put a case on the agenda: the candidates are open cases not yet on this meeting's agenda."""
+
+    case = forms.ModelChoiceField(
+        queryset=Case.objects.none(), to_field_name="public_id", empty_label="Choose a case…", label="Case"
+    )
+    planned_minutes = forms.IntegerField(label="Minutes", min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=10)
+
+    def __init__(self, *args, meeting: Meeting, members: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = agenda_candidates(meeting)
+        self.fields["case"].label_from_instance = case_label
+        self.fields["presenter"] = MemberChoiceField(members=members, required=False, label="Presenter")
+        self.order_fields(["case", "presenter", "planned_minutes"])
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
+
+
+def agenda_candidates(meeting: Meeting):
+    """Cases that may go on MEETING's agenda: not closed, not already on it; ready ones first."""
+    return (
+        Case.objects.exclude(status=CaseStatus.CLOSED)
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("patient")
+        .order_by("-status", "patient__family_name", "patient__given_name", "pk")
+    )
+
+
+def case_label(case: Case) -> str:
+    p = case.patient
+    return f"{p.family_name.upper()}, {p.given_name} ({p.hospital_number}) · {case.get_status_display()}"
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class StatusForm(forms.Form):
+    transition = forms.ChoiceField(choices=[("start", "Start the meeting"), ("close", "Close the meeting")])
+
+
+class AttendanceForm(forms.Form):
+    """Add a member: a user of the app, or a guest by name; with the specialty they represent."""
+
+    name = forms.CharField(label="or a guest's name", max_length=200, required=False)
+    specialty = forms.ChoiceField(choices=[("", "Choose…"), *Specialty.choices])
+    present = forms.BooleanField(required=False, initial=True, label="Present")
+
+    def __init__(self, *args, meeting: Meeting, members: list, attendances: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.attendances = attendances
+        self.fields["user"] = MemberChoiceField(members=members, required=False, label="Member")
+        self.order_fields(["user", "name", "specialty", "present"])
+        for name in ("user", "specialty"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["name"].widget.attrs["class"] = "form-control"
+        self.fields["present"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        cleaned = super().clean()
+        user, name = cleaned.get("user"), cleaned.get("name", "")
+        if user is None and not name:
+            self.add_error("user", "Choose a member or type a guest's name.")
+        elif user is not None and name:
+            self.add_error("name", "Choose a member or type a guest's name, not both.")
+        elif user is not None and any(a.user_id == user.pk for a in self.attendances):
+            self.add_error("user", f"{user_label(user)} is already on the list.")
+        return cleaned
+
+
+class PresentForm(forms.Form):
+    present = forms.TypedChoiceField(choices=[("yes", "Present"), ("no", "Absent")], coerce=lambda v: v == "yes")
+
+
+class FollowUpForm(forms.Form):
+    what = forms.CharField(label="What", max_length=300, required=False)
+    owner = forms.CharField(label="Who", max_length=200, required=False)
+    due_date = forms.DateField(label="Due", required=False, widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("what") and (cleaned.get("owner") or cleaned.get("due_date")):
+            self.add_error("what", "Say what is to be done.")
+        elif cleaned.get("what") and not cleaned.get("owner"):
+            self.add_error("owner", "Say who does it.")
+        return cleaned
+
+
+FollowUpFormSet = forms.formset_factory(
+    FollowUpForm, extra=0, max_num=MAX_ACTIONS, absolute_max=MAX_ACTIONS, validate_max=True
+)
+
+
+OUTCOME_LABELS = {
+    Outcome.ACCEPT: "Accept",
+    Outcome.MODIFY: "Modify",
+    Outcome.REJECT: "Reject",
+}
+VERDICT_WORDS = {
+    Verdict.RECOMMENDED: "the engine recommends it",
+    Verdict.CONSIDER: "the engine leaves it to the board",
+    Verdict.NOT_RECOMMENDED: "the engine does not recommend it",
+}
+# The outcome that agrees with the engine; "consider" has none, so the board must choose.
+AGREEING = {Verdict.RECOMMENDED: Outcome.ACCEPT, Verdict.NOT_RECOMMENDED: Outcome.REJECT}
+
+
+class DecisionForm(forms.Form):
+    """The board's decision on one case: an outcome per engine option, a plan, re-discussion.
+
+    Built from the recommendations the engine gives *now*: the outcomes are validated against these
+    verdicts and stored with them. A departure needs a reason (models.is_departure).
+    """
+
+    plan = forms.CharField(
+        label="Plan",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        help_text="What the board recommends to the patient, in words the referrer can act on.",
+    )
+    rediscuss = forms.BooleanField(
+        label="Re-discuss at a later meeting",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    case_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, recommendations: tuple[Recommendation, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recommendations = recommendations
+        for rec in recommendations:
+            self.fields[f"outcome_{rec.code}"] = forms.ChoiceField(
+                label=rec.title,
+                choices=list(OUTCOME_LABELS.items()),
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose whether the board accepts, modifies or rejects “{rec.title}”."},
+            )
+            self.fields[f"reason_{rec.code}"] = forms.CharField(
+                label=f"Reason for “{rec.title}”",
+                max_length=1000,
+                required=False,
+            )
+
+    def _row(self, rec: Recommendation) -> dict:
+        outcome = self[f"outcome_{rec.code}"]
+        return {
+            "rec": rec,
+            "outcome": outcome,
+            "reason": self[f"reason_{rec.code}"],
+            "choices": OUTCOME_LABELS.items(),
+            "current": outcome.value(),
+        }
+
+    def main_rows(self) -> list[dict]:
+        """The options the engine recommends or leaves to the board: always shown."""
+        return [self._row(rec) for rec in self.recommendations if rec.verdict != Verdict.NOT_RECOMMENDED]
+
+    def other_rows(self) -> list[dict]:
+        """The options the engine does not recommend: folded away unless the board touches one."""
+        return [self._row(rec) for rec in self.recommendations if rec.verdict == Verdict.NOT_RECOMMENDED]
+
+    def others_open(self) -> bool:
+        for rec in self.recommendations:
+            if rec.verdict != Verdict.NOT_RECOMMENDED:
+                continue
+            outcome, reason = self[f"outcome_{rec.code}"], self[f"reason_{rec.code}"]
+            if outcome.errors or reason.errors or outcome.value() not in (None, Outcome.REJECT) or reason.value():
+                return True
+        return False
+
+    def clean(self):
+        cleaned = super().clean()
+        for rec in self.recommendations:
+            outcome = cleaned.get(f"outcome_{rec.code}")
+            reason = cleaned.get(f"reason_{rec.code}", "")
+            if outcome and not reason and is_departure(rec.verdict, outcome):
+                self.add_error(f"reason_{rec.code}", departure_message(rec, outcome))
+        return cleaned
+
+    def outcomes(self) -> list[dict]:
+        return [
+            {
+                "code": rec.code,
+                "title": rec.title,
+                "engine_verdict": rec.verdict.value,
+                "outcome": self.cleaned_data[f"outcome_{rec.code}"],
+                "reason": self.cleaned_data[f"reason_{rec.code}"],
+            }
+            for rec in self.recommendations
+        ]
+
+
+def departure_message(rec: Recommendation, outcome: str) -> str:
+    verb = {Outcome.ACCEPT: "accepting", Outcome.MODIFY: "modifying", Outcome.REJECT: "rejecting"}[outcome]
+    if outcome == Outcome.MODIFY:
+        return f"Say how and why the board is modifying “{rec.title}”."
+    return f"Give the reason for {verb} “{rec.title}”: {VERDICT_WORDS[rec.verdict]}."
+
+
+def decision_initial(recommendations, decision, case: Case) -> tuple[dict, list[dict]]:
+    """Return the decision form's initial data and the follow-up rows, from the draft or the engine."""
+    initial: dict = {"case_version": case.version, "lock_version": decision.lock_version if decision else 0}
+    stored = {o["code"]: o for o in decision.outcomes} if decision else {}
+    for rec in recommendations:
+        if rec.code in stored:
+            initial[f"outcome_{rec.code}"] = stored[rec.code]["outcome"]
+            initial[f"reason_{rec.code}"] = stored[rec.code]["reason"]
+        elif rec.verdict in AGREEING:
+            initial[f"outcome_{rec.code}"] = AGREEING[rec.verdict]
+    actions = []
+    if decision:
+        initial["plan"] = decision.plan
+        initial["rediscuss"] = decision.rediscuss
+        actions = [{"what": a.what, "owner": a.owner, "due_date": a.due_date} for a in decision.actions.all()]
+    return initial, actions
+
+
+def follow_up_formset(data=None, actions: list[dict] | None = None) -> forms.BaseFormSet:
+    """Return the follow-up rows: the saved ones plus a couple of blank ones to fill in."""
+    if data is not None:
+        return FollowUpFormSet(data, prefix="actions")
+    actions = actions or []
+    blank = [{}] * min(BLANK_ACTION_ROWS, MAX_ACTIONS - len(actions))
+    return FollowUpFormSet(initial=[*actions, *blank], prefix="actions")
+
+
+def decision_content(form: DecisionForm, formset) -> DecisionContent:
+    """Return the parsed content of a valid form and formset."""
+    actions = [
+        {"what": row["what"], "owner": row["owner"], "due_date": row["due_date"]}
+        for row in formset.cleaned_data
+        if row.get("what")
+    ]
+    return DecisionContent(
+        outcomes=form.outcomes(),
+        plan=form.cleaned_data["plan"],
+        rediscuss=form.cleaned_data["rediscuss"],
+        actions=actions,
+    )
+
+
+class SignForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AmendForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the amendment",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text="Why the signed decision is changed, e.g. new findings. The signed version stays on record.",
+    )

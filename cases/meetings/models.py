@@ -1,0 +1,286 @@
+"""Meetings of the board, their agenda and attendance, and the decisions recorded for each case.
+
+A decision is a draft until the chair signs it; a signed decision never changes. That is guarded
+three times: here (save/delete refuse signed rows), by database triggers (migration 0002, for raw
+SQL and `QuerySet.update()`), and by a SHA-256 of its canonical content stored at signing, which
+anyone can recompute (docs/meetings.md).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.meetings.specialties import Specialty
+from cases.patients.models import Case
+
+# Agenda slots are planned in whole minutes; an hour is the longest a board spends on one case.
+MIN_MINUTES, MAX_MINUTES = 1, 60
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    CLOSED = "closed", "Closed"
+
+
+class Meeting(models.Model):
+    """One sitting of the board: planned, then in progress, then closed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    scheduled_at = models.DateTimeField("date and time")
+    location = models.CharField("room", max_length=200, blank=True)
+    video_url = models.URLField("video link", max_length=500, blank=True)
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_meetings")
+    status = models.CharField(max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scheduled_at", "pk"]
+        indexes = [models.Index(fields=["status", "scheduled_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"),
+            models.CheckConstraint(condition=~Q(title=""), name="meeting_title_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({timezone.localtime(self.scheduled_at):%d %b %Y %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the agenda and attendance may still change."""
+        return self.status != MeetingStatus.CLOSED
+
+
+class AgendaItem(models.Model):
+    """A case on a meeting's agenda. Positions order the agenda; gaps are allowed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
+    position = models.PositiveIntegerField()
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    planned_minutes = models.PositiveSmallIntegerField("minutes planned", default=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            # A case is discussed once per meeting; re-discussion happens at a later meeting.
+            models.UniqueConstraint(fields=["meeting", "case"], name="agenda_case_once_per_meeting"),
+            # Not deferrable (SQLite cannot defer): services.move_item swaps through a free position.
+            models.UniqueConstraint(fields=["meeting", "position"], name="agenda_position_unique"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="agenda_position_positive"),
+            # A slot of 0 minutes or of a whole afternoon is a typo, not a plan.
+            models.CheckConstraint(
+                condition=Q(planned_minutes__gte=MIN_MINUTES, planned_minutes__lte=MAX_MINUTES),
+                name="agenda_planned_minutes_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agenda item {self.position} of {self.meeting}"
+
+
+class Attendance(models.Model):
+    """A member invited to or present at a meeting: a user of the app, or a guest named in free text."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+    )
+    name = models.CharField("name (guests)", max_length=200, blank=True)
+    specialty = models.CharField(max_length=32, choices=Specialty.choices)
+    present = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["meeting", "specialty", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(specialty__in=Specialty.values), name="attendance_specialty_valid"),
+            # Every row must say who: a user, or a guest's name.
+            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(name=""), name="attendance_names_someone"),
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(user__isnull=False), name="attendance_user_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_specialty_display()})"
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id:
+            return self.user.get_full_name() or self.user.get_username()
+        return self.name
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
+
+
+class Outcome(models.TextChoices):
+    """What the board does with one option: do it, do it differently, or not do it."""
+
+    ACCEPT = "accept", "Accept"
+    MODIFY = "modify", "Modify"
+    REJECT = "reject", "Reject"
+
+
+def is_departure(verdict: str, outcome: str) -> bool:
+    """Return whether OUTCOME departs from the engine's VERDICT, so that the board must say why.
+
+    Doing what the engine does not recommend, not doing what it recommends, and any modification are
+    departures; either choice on a "consider" verdict is not (the engine leaves it to the board).
+    """
+    return (
+        outcome == Outcome.MODIFY
+        or (verdict == "recommended" and outcome == Outcome.REJECT)
+        or (verdict == "not_recommended" and outcome == Outcome.ACCEPT)
+    )
+
+
+class SignedDecisionError(Exception):
+    """A signed decision (or one of its follow-up actions) was about to be changed or deleted."""
+
+
+class Decision(models.Model):
+    """What the board decided for one agenda item, with the engine output and guideline it saw.
+
+    Versions of the same item form a chain: version 1 is the decision taken at the meeting, each
+    amendment is a new row with version + 1 that `amends` the previous signed version. Only the
+    draft at the head of the chain can change; `lock_version` detects concurrent edits of it.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=8, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT)
+    # [{"code", "title", "engine_verdict", "outcome", "reason"}] in the engine's option order.
+    outcomes = models.JSONField(default=list)
+    plan = models.TextField(max_length=5000)
+    rediscuss = models.BooleanField("re-discuss at a later meeting", default=False)
+    # assessment_to_dict() and dataclasses.asdict(guideline) when the decision was (last) recorded.
+    engine_snapshot = models.JSONField()
+    guideline_version = models.CharField(max_length=100)
+    guideline_parameters = models.JSONField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    content_sha256 = models.CharField("SHA-256 of the signed content", max_length=64, blank=True)
+    amends = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments")
+    amendment_reason = models.TextField(max_length=2000, blank=True)
+    lock_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agenda_item", "version"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=DecisionStatus.values), name="decision_status_valid"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="decision_version_positive"),
+            models.UniqueConstraint(fields=["agenda_item", "version"], name="decision_version_unique"),
+            # At most one draft per item: two drafts would be two competing truths.
+            models.UniqueConstraint(
+                fields=["agenda_item"], condition=Q(status="draft"), name="decision_one_draft_per_item"
+            ),
+            # A signature is complete or absent: signer, time and hash together.
+            models.CheckConstraint(
+                condition=Q(status="draft", signed_by__isnull=True, signed_at__isnull=True, content_sha256="")
+                | (Q(status="signed", signed_by__isnull=False, signed_at__isnull=False) & ~Q(content_sha256="")),
+                name="decision_signature_complete",
+            ),
+            # Version 1 amends nothing; every later version amends its predecessor and says why.
+            models.CheckConstraint(
+                condition=Q(version=1, amends__isnull=True, amendment_reason="")
+                | (Q(version__gt=1, amends__isnull=False) & ~Q(amendment_reason="")),
+                name="decision_amendment_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision v{self.version} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        # A guard, not business logic: signing and amending live in services.py.
+        if getattr(self, "_stored_status", None) == DecisionStatus.SIGNED:
+            raise SignedDecisionError(f"decision {self.public_id} is signed and cannot be changed")
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:decision", kwargs={"public_id": self.public_id})
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_stored_status", None) == DecisionStatus.SIGNED:
+            raise SignedDecisionError(f"decision {self.public_id} is signed and cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        # Remember the stored status: the save/delete guard looks at what is in the database, not
+        # at what the instance has been changed to.
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == DecisionStatus.SIGNED
+
+    @property
+    def departures(self) -> list[dict]:
+        """The outcomes that depart from the engine's verdict (each carries the board's reason)."""
+        return [o for o in self.outcomes if is_departure(o["engine_verdict"], o["outcome"])]
+
+
+class FollowUpAction(models.Model):
+    """Something to do after the decision: what, who, by when. Part of the decision's signed content."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
+    position = models.PositiveSmallIntegerField()
+    what = models.CharField(max_length=300)
+    owner = models.CharField("who", max_length=200)
+    due_date = models.DateField("due", null=True, blank=True)
+
+    class Meta:
+        ordering = ["decision", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "position"], name="action_position_unique"),
+            models.CheckConstraint(condition=~Q(what=""), name="action_what_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_signed()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_signed()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_signed(self) -> None:
+        if self.decision_id and Decision.objects.filter(pk=self.decision_id, status=DecisionStatus.SIGNED).exists():
+            raise SignedDecisionError("the follow-up actions of a signed decision cannot change")

@@ -1,0 +1,293 @@
+"""Writes of the meetings app: the agenda, the meeting's status, and decisions (record, sign, amend).
+
+Each function is one transaction. Decisions use optimistic locking like `pathways.services.save_step`:
+a form carries the `lock_version` it was loaded at, and a save or signature against a newer version
+raises DecisionConflict without changing anything.
+"""
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from cases.meetings.models import (
+    AgendaItem,
+    Decision,
+    DecisionStatus,
+    FollowUpAction,
+    Meeting,
+    MeetingStatus,
+)
+from cases.pathways.engine import Assessment, Guideline, assessment_to_dict
+from cases.patients.models import Case, CaseStatus
+
+
+class MeetingError(Exception):
+    """The request does not fit the current state (e.g. the agenda of a closed meeting); nothing changed."""
+
+
+class DecisionConflict(Exception):
+    """Someone saved or signed the decision after this form was loaded; nothing was saved."""
+
+    def __init__(self, current: Decision) -> None:
+        super().__init__(f"decision changed meanwhile (now lock version {current.lock_version}, {current.status})")
+        self.current = current
+
+
+# --- agenda and meeting status ---------------------------------------------------------------------
+
+
+def _locked_meeting(meeting: Meeting) -> Meeting:
+    """Return MEETING re-read under a row lock; refuse changes once it is closed."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not current.is_open:
+        raise MeetingError("The meeting is closed: its agenda and attendance no longer change.")
+    return current
+
+
+def add_to_agenda(meeting: Meeting, case: Case, presenter, planned_minutes: int) -> AgendaItem:
+    """Append CASE to the end of MEETING's agenda and return the new item."""
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        if meeting.agenda_items.filter(case=case).exists():
+            raise MeetingError("This case is already on the agenda.")
+        last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+        return AgendaItem.objects.create(
+            meeting=meeting, case=case, position=last + 1, presenter=presenter, planned_minutes=planned_minutes
+        )
+
+
+def move_item(item: AgendaItem, direction: str) -> None:
+    """Swap ITEM with its neighbour above ("up") or below ("down"); at either end nothing happens."""
+    with transaction.atomic():
+        meeting = _locked_meeting(item.meeting)
+        item = AgendaItem.objects.get(pk=item.pk)
+        siblings = meeting.agenda_items.exclude(pk=item.pk)
+        if direction == "up":
+            neighbour = siblings.filter(position__lt=item.position).order_by("-position").first()
+        else:
+            neighbour = siblings.filter(position__gt=item.position).order_by("position").first()
+        if neighbour is None:
+            return
+        # (meeting, position) is unique and not deferrable, so swap through a free position.
+        free = meeting.agenda_items.aggregate(last=Max("position"))["last"] + 1
+        mine, theirs = item.position, neighbour.position
+        AgendaItem.objects.filter(pk=item.pk).update(position=free)
+        AgendaItem.objects.filter(pk=neighbour.pk).update(position=mine)
+        AgendaItem.objects.filter(pk=item.pk).update(position=theirs)
+
+
+def remove_item(item: AgendaItem) -> None:
+    """Take ITEM off the agenda; an item with a recorded decision stays (decisions are never lost)."""
+    with transaction.atomic():
+        _locked_meeting(item.meeting)
+        if item.decisions.exists():
+            raise MeetingError("A decision has been recorded for this case: it stays on the agenda.")
+        item.delete()
+
+
+TRANSITIONS = {
+    "start": (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS),
+    "close": (MeetingStatus.IN_PROGRESS, MeetingStatus.CLOSED),
+}
+
+
+def change_status(meeting: Meeting, transition: str) -> Meeting:
+    """Start a planned meeting or close one in progress."""
+    source, target = TRANSITIONS[transition]
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if current.status != source:
+            raise MeetingError(f"The meeting is {current.get_status_display().lower()}: it cannot {transition}.")
+        current.status = target
+        current.save(update_fields=["status", "updated_at"])
+    return current
+
+
+# --- decisions -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionContent:
+    """What the board decided, as parsed by the decision form."""
+
+    outcomes: list[dict]
+    plan: str
+    rediscuss: bool
+    actions: list[dict]  # [{"what", "owner", "due_date": date | None}]
+
+
+def head_decision(item: AgendaItem, *, for_update: bool = False) -> Decision | None:
+    """Return the latest version of ITEM's decision (a draft or signed), or None."""
+    decisions = Decision.objects.filter(agenda_item=item).order_by("-version")
+    if for_update:
+        decisions = decisions.select_for_update()
+    return decisions.first()
+
+
+def record_decision(
+    item: AgendaItem,
+    content: DecisionContent,
+    *,
+    assessment: Assessment,
+    guideline: Guideline,
+    loaded_lock_version: int,
+    user,
+    now: datetime | None = None,
+) -> Decision:
+    """Save CONTENT as the draft decision of ITEM, with the engine output it was made against.
+
+    Creates version 1 when there is no decision yet (`loaded_lock_version` 0), otherwise updates the
+    draft at the head of the chain. Raises DecisionConflict when someone saved or signed since the
+    form was loaded, MeetingError when there is nothing a draft could be saved to.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The item's row lock serialises the first save: two "new" forms cannot both create version 1.
+        item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+        if item.meeting.status == MeetingStatus.PLANNED:
+            raise MeetingError("Decisions are recorded once the meeting has started.")
+        decision = head_decision(item, for_update=True)
+        if decision is None:
+            if loaded_lock_version != 0:
+                raise MeetingError("The decision this form was loaded from no longer exists.")
+            decision = Decision(agenda_item=item, version=1, lock_version=0)
+        elif decision.lock_version != loaded_lock_version or decision.is_signed:
+            raise DecisionConflict(decision)
+        decision.outcomes = content.outcomes
+        decision.plan = content.plan
+        decision.rediscuss = content.rediscuss
+        decision.engine_snapshot = assessment_to_dict(assessment)
+        decision.guideline_version = guideline.version
+        decision.guideline_parameters = dataclasses.asdict(guideline)
+        decision.author = user
+        decision.recorded_at = now
+        decision.lock_version += 1
+        decision.save()
+        decision.actions.all().delete()
+        FollowUpAction.objects.bulk_create(
+            FollowUpAction(decision=decision, position=n, **action) for n, action in enumerate(content.actions, 1)
+        )
+    return decision
+
+
+def sign_decision(decision: Decision, user, loaded_lock_version: int, now: datetime | None = None) -> Decision:
+    """Sign the draft DECISION as USER: it becomes final, with signer, time and content hash.
+
+    The caller checks that USER may sign. Raises DecisionConflict when the draft changed after the
+    signer loaded it (they must see what they sign) or was signed meanwhile.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = Decision.objects.select_for_update().get(pk=decision.pk)
+        if current.is_signed or current.lock_version != loaded_lock_version:
+            raise DecisionConflict(current)
+        current.status = DecisionStatus.SIGNED
+        current.signed_by = user
+        current.signed_at = now
+        current.content_sha256 = content_hash(current)
+        current.save()
+        update_case_status(current)
+    return current
+
+
+def update_case_status(decision: Decision) -> None:
+    """Mark the case discussed after a signed decision, or ready again when the board will re-discuss it."""
+    status = CaseStatus.READY if decision.rediscuss else CaseStatus.DISCUSSED
+    Case.objects.filter(agenda_items__decisions=decision).update(status=status, updated_at=timezone.now())
+
+
+def amend_decision(signed: Decision, user, reason: str, now: datetime | None = None) -> Decision:
+    """Start an amendment of the signed head decision: a new draft version that copies its content.
+
+    The signed original stays untouched. Raises DecisionConflict when SIGNED is no longer the head of
+    its chain (someone amended it meanwhile) or is not signed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().get(pk=signed.agenda_item_id)
+        head = head_decision(item, for_update=True)
+        if head is None or head.pk != signed.pk or not head.is_signed:
+            raise DecisionConflict(head or signed)
+        draft = Decision.objects.create(
+            agenda_item=item,
+            version=head.version + 1,
+            outcomes=head.outcomes,
+            plan=head.plan,
+            rediscuss=head.rediscuss,
+            engine_snapshot=head.engine_snapshot,
+            guideline_version=head.guideline_version,
+            guideline_parameters=head.guideline_parameters,
+            author=user,
+            recorded_at=now,
+            amends=head,
+            amendment_reason=reason,
+        )
+        FollowUpAction.objects.bulk_create(
+            FollowUpAction(
+                decision=draft, position=action.position, what=action.what, owner=action.owner, due_date=action.due_date
+            )
+            for action in head.actions.all()
+        )
+    return draft
+
+
+# --- the signed content ----------------------------------------------------------------------------
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    """Dates as YYYY-MM-DD; times in UTC, so the text does not depend on the server's time zone."""
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC)
+    return value.isoformat() if value is not None else None
+
+
+def _who(user) -> dict | None:
+    return None if user is None else {"username": user.get_username(), "name": user.get_full_name()}
+
+
+def canonical_content(decision: Decision) -> bytes:
+    """Return the decision's content as canonical JSON: sorted keys, no whitespace, UTF-8.
+
+    Everything a reader relies on is in it: the case and meeting it belongs to, the outcomes, plan and
+    follow-up actions, the engine output and guideline parameters, who recorded and who signed, when.
+    """
+    item = decision.agenda_item
+    content = {
+        "schema": 1,
+        "decision": str(decision.public_id),
+        "meeting": str(item.meeting.public_id),
+        "case": str(item.case.public_id),
+        "version": decision.version,
+        "amends": str(decision.amends.public_id) if decision.amends_id else None,
+        "amendment_reason": decision.amendment_reason,
+        "outcomes": decision.outcomes,
+        "plan": decision.plan,
+        "rediscuss": decision.rediscuss,
+        "actions": [
+            {"what": a.what, "owner": a.owner, "due_date": _iso(a.due_date)}
+            for a in decision.actions.order_by("position")
+        ],
+        "engine_snapshot": decision.engine_snapshot,
+        "guideline_version": decision.guideline_version,
+        "guideline_parameters": decision.guideline_parameters,
+        "author": _who(decision.author),
+        "recorded_at": _iso(decision.recorded_at),
+        "signed_by": _who(decision.signed_by),
+        "signed_at": _iso(decision.signed_at),
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+
+
+def content_hash(decision: Decision) -> str:
+    return hashlib.sha256(canonical_content(decision)).hexdigest()
+
+
+def verify(decision: Decision) -> bool:
+    """Return whether a signed decision's stored hash still matches its content."""
+    return decision.is_signed and content_hash(decision) == decision.content_sha256

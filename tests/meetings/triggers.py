@@ -1,0 +1,27 @@
+"""Remove signed decisions at the end of a transactional test, for the database flush that follows.
+
+pytest-django empties the database after a `transaction=True` test. On SQLite the flush is a DELETE per
+table, which the immutability triggers refuse for signed rows (on PostgreSQL it is a TRUNCATE, which
+row triggers do not see). So such a test drops the triggers, deletes the meeting rows and creates the
+triggers again, exactly as migration 0002 defines them.
+"""
+
+import importlib
+
+from django.db import connection, transaction
+
+from cases.meetings.models import AgendaItem, Attendance, Decision, FollowUpAction, Meeting
+
+immutability = importlib.import_module("cases.meetings.migrations.0002_signed_decisions_immutable")
+
+
+def delete_meeting_rows_past_the_guard() -> None:
+    vendor = connection.vendor
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in immutability.BACKWARD[vendor]:
+            cursor.execute(sql)
+        # Django's foreign keys are checked at commit on both databases, so the order does not matter.
+        for model in (FollowUpAction, Decision, AgendaItem, Attendance, Meeting):
+            model.objects.all()._raw_delete(connection.alias)
+        for sql in immutability.FORWARD[vendor]:
+            cursor.execute(sql)
