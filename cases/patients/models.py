@@ -414,7 +414,11 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-referral_date", "-pk"]
-        indexes = [models.Index(fields=["status", "-referral_date"])]
+        # The case list's order, with and without its status filter.
+        indexes = [
+            models.Index(fields=["-referral_date", "-id"], name="case_referral_order"),
+            models.Index(fields=["status", "-referral_date", "-id"], name="case_status_referral_order"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
             models.CheckConstraint(condition=Q(version__gte=1), name="case_version_positive"),
