@@ -1,0 +1,76 @@
+"""Turn report HTML into PDF with WeasyPrint, fetching nothing but the app's own static files.
+
+Everything a user typed is escaped by the templates, but defence in depth matters for a medical
+record: the renderer's URL fetcher answers only for our static files (CSS, fonts, images) and for
+`data:` URIs. Any other URL — http(s), ftp, other `file:` paths, anything a crafted `<img>`, `<link>`
+or CSS `url()` might name — is refused without a single byte leaving the process, and recorded so
+tests (and logs) can see what was attempted. There is no network access, hence no redirects.
+"""
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import DataHandler, Request
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+# A host that cannot exist (RFC 2606 .invalid): relative URLs in the HTML resolve against it, and
+# the fetcher maps its /static/ paths to files on disk without any network involved.
+BASE_URL = "https://sinen-mdt.invalid/"
+PDF_VARIANT = "pdf/a-3u"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher for our static files and data: URIs only."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"https", "data"}, allow_redirects=False)
+        self.served: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            # Decoded in-process by urllib's DataHandler: no I/O.
+            response = DataHandler().data_open(Request(url))  # noqa: S310 (scheme checked: data: only)
+            return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
+        path = self._static_path(url)
+        if path is None:
+            self.refused.append(url)
+            logger.warning("PDF renderer refused to fetch %s", urlsplit(url).scheme + ":…")
+            raise ValueError("only the app's own static files may be fetched")
+        self.served.append(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    @staticmethod
+    def _static_path(url: str) -> Path | None:
+        """Return the file behind an URL of our static files, or None for anything else."""
+        parts = urlsplit(url)
+        prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith(prefix):
+            return None
+        name = unquote(parts.path.removeprefix(prefix))
+        if not name or ".." in Path(name).parts:
+            return None
+        if settings.STORAGES["staticfiles"]["BACKEND"].endswith("ManifestStaticFilesStorage"):
+            # Production: {% static %} produced a hashed name that exists under STATIC_ROOT.
+            try:
+                candidate = Path(staticfiles_storage.path(name))
+            except Exception:  # a name outside STATIC_ROOT
+                return None
+            return candidate if candidate.is_file() else None
+        found = finders.find(name)
+        return Path(found) if found else None
+
+
+def render_pdf(html: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    """Render HTML (already escaped by the template) to PDF/A-3u bytes."""
+    fetcher = fetcher or StaticOnlyFetcher()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
