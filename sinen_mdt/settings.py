@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "cases.pathways",
     "cases.meetings",
     "cases.reports",
+    "cases.audit",
 ]
 
 MIDDLEWARE = [
