@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cases.meetings.models import (
     AgendaItem,
@@ -25,6 +26,7 @@ from cases.meetings.models import (
 )
 from cases.pathways.engine import Assessment, Guideline, assessment_to_dict
 from cases.patients.models import Case, CaseStatus
+from cases.reports.summary import store_signed_summary
 
 
 class MeetingError(Exception):
@@ -80,6 +82,9 @@ def move_item(item: AgendaItem, direction: str) -> None:
         AgendaItem.objects.filter(pk=item.pk).update(position=free)
         AgendaItem.objects.filter(pk=neighbour.pk).update(position=mine)
         AgendaItem.objects.filter(pk=item.pk).update(position=theirs)
+        # update() writes no history: record both items' new positions (who moved them, when).
+        item.position, neighbour.position = theirs, mine
+        AgendaItem.history.bulk_history_create([item, neighbour], update=True)
 
 
 def remove_item(item: AgendaItem) -> None:
@@ -170,8 +175,9 @@ def record_decision(
         decision.lock_version += 1
         decision.save()
         decision.actions.all().delete()
-        FollowUpAction.objects.bulk_create(
-            FollowUpAction(decision=decision, position=n, **action) for n, action in enumerate(content.actions, 1)
+        bulk_create_with_history(
+            [FollowUpAction(decision=decision, position=n, **action) for n, action in enumerate(content.actions, 1)],
+            FollowUpAction,
         )
     return decision
 
@@ -193,13 +199,18 @@ def sign_decision(decision: Decision, user, loaded_lock_version: int, now: datet
         current.content_sha256 = content_hash(current)
         current.save()
         update_case_status(current)
+        # The record's PDF is rendered once, now, from what was signed; no signature without it.
+        store_signed_summary(current)
     return current
 
 
 def update_case_status(decision: Decision) -> None:
     """Mark the case discussed after a signed decision, or ready again when the board will re-discuss it."""
     status = CaseStatus.READY if decision.rediscuss else CaseStatus.DISCUSSED
-    Case.objects.filter(agenda_items__decisions=decision).update(status=status, updated_at=timezone.now())
+    cases = list(Case.objects.filter(agenda_items__decisions=decision))
+    for case in cases:
+        case.status, case.updated_at = status, timezone.now()
+    bulk_update_with_history(cases, Case, ["status", "updated_at"])
 
 
 def amend_decision(signed: Decision, user, reason: str, now: datetime | None = None) -> Decision:
@@ -228,11 +239,18 @@ def amend_decision(signed: Decision, user, reason: str, now: datetime | None = N
             amends=head,
             amendment_reason=reason,
         )
-        FollowUpAction.objects.bulk_create(
-            FollowUpAction(
-                decision=draft, position=action.position, what=action.what, owner=action.owner, due_date=action.due_date
-            )
-            for action in head.actions.all()
+        bulk_create_with_history(
+            [
+                FollowUpAction(
+                    decision=draft,
+                    position=action.position,
+                    what=action.what,
+                    owner=action.owner,
+                    due_date=action.due_date,
+                )
+                for action in head.actions.all()
+            ],
+            FollowUpAction,
         )
     return draft
 

@@ -9,6 +9,7 @@ tests (and logs) can see what was attempted. There is no network access, hence n
 
 import logging
 import mimetypes
+import ssl
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import DataHandler, Request
@@ -25,13 +26,18 @@ logger = logging.getLogger(__name__)
 # the fetcher maps its /static/ paths to files on disk without any network involved.
 BASE_URL = "https://sinen-mdt.invalid/"
 PDF_VARIANT = "pdf/a-3u"
+# URLFetcher builds an HTTPS handler; given no context it loads the system CA store on every render
+# (~20 ms). We never make an HTTPS request, so one bare context, made once, is all it needs.
+_NEVER_USED_TLS_CONTEXT = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 class StaticOnlyFetcher(URLFetcher):
     """A WeasyPrint URL fetcher for our static files and data: URIs only."""
 
     def __init__(self) -> None:
-        super().__init__(allowed_protocols={"https", "data"}, allow_redirects=False)
+        super().__init__(
+            allowed_protocols={"https", "data"}, allow_redirects=False, ssl_context=_NEVER_USED_TLS_CONTEXT
+        )
         self.served: list[str] = []
         self.refused: list[str] = []
 

@@ -11,6 +11,7 @@ import importlib
 from django.db import connection, transaction
 
 from cases.meetings.models import AgendaItem, Attendance, Decision, FollowUpAction, Meeting
+from cases.reports.models import StoredSummary
 
 immutability = importlib.import_module("cases.meetings.migrations.0002_signed_decisions_immutable")
 
@@ -21,7 +22,7 @@ def delete_meeting_rows_past_the_guard() -> None:
         for sql in immutability.BACKWARD[vendor]:
             cursor.execute(sql)
         # Django's foreign keys are checked at commit on both databases, so the order does not matter.
-        for model in (FollowUpAction, Decision, AgendaItem, Attendance, Meeting):
+        for model in (StoredSummary, FollowUpAction, Decision, AgendaItem, Attendance, Meeting):
             model.objects.all()._raw_delete(connection.alias)
         for sql in immutability.FORWARD[vendor]:
             cursor.execute(sql)

@@ -1,0 +1,182 @@
+"""Benchmark of the PDF reports (issue 6).
+
+Builds a meeting with 20 stage IV cases and a decision each in a throwaway SQLite database, then prints
+the median time (warm) of
+  - one case summary,
+  - the 20-case outcome pack while the decisions are drafts (every summary rendered), and
+  - the same pack once every decision is signed (the stored summaries joined after the cover),
+each next to bare WeasyPrint rendering the very same HTML documents in the same run (same fetcher, fonts
+and PDF/A-3u variant), so the ratio is our overhead: queries, context, templates and joining.
+
+    .venv/bin/python bench/pdf.py
+
+Budget: case summary ≤ 400 ms warm, 20-case pack ≤ 5 s, overhead ≤ 1.2 times bare WeasyPrint.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinen_mdt.settings")
+os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='sinen-pdf-bench-')}/bench.sqlite3"
+os.environ.setdefault("DEBUG", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from cases.meetings import services  # noqa: E402
+from cases.meetings.models import Meeting  # noqa: E402
+from cases.pathways.guideline import active_guideline  # noqa: E402
+from cases.pathways.services import assess  # noqa: E402
+from cases.patients.models import Case, Patient  # noqa: E402
+from cases.reports.pdf import BASE_URL, PDF_VARIANT, StaticOnlyFetcher  # noqa: E402
+from cases.reports.summary import (  # noqa: E402
+    case_summary_html,
+    meeting_pack_cover_html,
+    render_case_summary,
+    render_meeting_pack,
+)
+
+FINDINGS = {
+    "ct_or_mri_done": True,
+    "sstr_imaging_done": True,
+    "urine_5hiaa_measured": True,
+    "chromogranin_a_measured": True,
+    "histology_available": True,
+    "primary_site": "terminal_ileum",
+    "primary_size_cm": "2.2",
+    "multifocal": False,
+    "mesenteric_mass_cm": "2.5",
+    "liver_lesions": 2,
+    "liver_max_diameter_cm": "3",
+    "liver_bilobar": False,
+    "peritoneal": False,
+    "extra_abdominal": False,
+    "perihilar_nodes_only": False,
+    "primary_invasion": "subserosa",
+    "differentiation": "well",
+    "ki67_percent": "5",
+    "carcinoid_syndrome": True,
+    "liver_resectable_percent": "100",
+    "major_comorbidity": False,
+    "right_heart_failure": False,
+    "carcinoid_heart_disease": "none",
+}
+
+
+def seed() -> Meeting:
+    call_command("migrate", verbosity=0)
+    chair = User.objects.create_user("chair", first_name="Helena", last_name="Marsh")
+    chair.groups.add(Group.objects.get(name="chair"))
+    meeting = Meeting.objects.create(
+        title="Bench board", scheduled_at=timezone.now(), location="Room 1", chair=chair, status="in_progress"
+    )
+    guideline = active_guideline()
+    for n in range(20):
+        patient = Patient.objects.create(
+            hospital_number=f"B{n:05d}", family_name=f"Family{n}", given_name="Given",
+            date_of_birth=date(1960, 1, 1), sex="female",
+        )  # fmt: skip
+        case = Case.objects.create(
+            patient=patient, referral_date=date(2026, 10, 1), referring_clinician="Dr Bench",
+            question="One-stage resection of primary, nodes and liver metastases?", **FINDINGS,
+        )  # fmt: skip
+        case.refresh_from_db()
+        item = services.add_to_agenda(meeting, case, None, 10)
+        assessment = assess(case, guideline).assessment
+        outcomes = [
+            {"code": r.code, "title": r.title, "engine_verdict": r.verdict.value,
+             "outcome": "reject" if r.verdict == "not_recommended" else "accept", "reason": ""}
+            for r in assessment.recommendations
+        ]  # fmt: skip
+        content = services.DecisionContent(
+            outcomes=outcomes, plan="Resect primary, nodes and liver metastases in one stage.", rediscuss=False,
+            actions=[{"what": "Book theatre", "owner": "Surgery", "due_date": None}],
+        )  # fmt: skip
+        services.record_decision(
+            item, content, assessment=assessment, guideline=guideline, loaded_lock_version=0, user=chair
+        )
+    return meeting
+
+
+def bare(html: str) -> bytes:
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def compare(label: str, ours, html_of, runs: int) -> tuple[float, float]:
+    """Time OURS against bare WeasyPrint rendering each HTML document HTML_OF() returns."""
+    ours()  # warm: templates compiled, fonts read once
+    documents = html_of()
+    for html in documents[:1]:
+        bare(html)
+    ours_ms, bare_ms = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        ours()
+        ours_ms.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        for html in documents:
+            bare(html)
+        bare_ms.append((time.perf_counter() - start) * 1000)
+    ours_median, bare_median = statistics.median(ours_ms), statistics.median(bare_ms)
+    print(
+        f"{label:<22} ours median {ours_median:8.0f} ms   bare WeasyPrint {bare_median:8.0f} ms   "
+        f"ratio {ours_median / bare_median:.2f}x   ({runs} runs)"
+    )
+    return ours_median, ours_median / bare_median
+
+
+def pack_documents(meeting: Meeting) -> list[str]:
+    """The HTML documents a pack consists of: the cover and each case's summary."""
+    items = list(meeting.agenda_items.select_related("case__patient").order_by("position"))
+    heads = {item.pk: services.head_decision(item) for item in items}
+    return [meeting_pack_cover_html(meeting, items, heads)] + [
+        case_summary_html(item.case, heads[item.pk]) for item in items
+    ]
+
+
+def main() -> None:
+    meeting = seed()
+    item = meeting.agenda_items.select_related("case").first()
+    decision = services.head_decision(item)
+    case = item.case
+    print(f"case summary: {len(render_case_summary(case, decision)):,} bytes; meeting pack: 20 cases")
+    case_ms, case_ratio = compare(
+        "case summary", lambda: render_case_summary(case, decision), lambda: [case_summary_html(case, decision)], 9
+    )
+    draft_ms, draft_ratio = compare(
+        "20-case pack, drafts", lambda: render_meeting_pack(meeting), lambda: pack_documents(meeting), 3
+    )
+    chair = meeting.chair
+    started = time.perf_counter()
+    for agenda_item in meeting.agenda_items.all():
+        head = services.head_decision(agenda_item)
+        services.sign_decision(head, chair, head.lock_version)
+    print(f"signing 20 decisions (each renders and stores its summary): {time.perf_counter() - started:.1f} s")
+    signed_ms, _ = compare(
+        "20-case pack, signed", lambda: render_meeting_pack(meeting), lambda: pack_documents(meeting), 3
+    )
+    print(
+        "budget: case summary ≤ 400 ms: {}; pack ≤ 5 s: {} (drafts), {} (signed); overhead ≤ 1.2x: {}".format(
+            "met" if case_ms <= 400 else "MISSED",
+            "met" if draft_ms <= 5000 else "MISSED",
+            "met" if signed_ms <= 5000 else "MISSED",
+            "met" if max(case_ratio, draft_ratio) <= 1.2 else "MISSED",
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""The MDT summary of a case and the outcome pack of a meeting, as PDF.
+
+A signed decision's summary is rendered once, at sign-off, from what was signed: the decision's stored
+engine snapshot and guideline parameters (not a fresh evaluation), the findings and texts of that
+moment. Drafts, and cases not yet discussed, are rendered on demand and marked DRAFT on every page.
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, is_departure
+from cases.meetings.quorum import quorum
+from cases.pathways.content import PageContent, load_page_content
+from cases.pathways.engine import Guideline, assessment_to_dict
+from cases.pathways.guideline import active_quorum
+from cases.pathways.models import Reference
+from cases.pathways.services import assess
+from cases.patients.display import findings_by_step
+from cases.patients.models import Case
+from cases.reports.models import StoredSummary
+from cases.reports.pdf import render_pdf
+
+REFERENCE_NUMBERS = re.compile(r"\brefs? (\d+(?:(?:, | and )\d+)*)")
+# "ref 13 — Preoperative Care (octreotide from at least 1 day before …)": the printed record keeps the
+# reference and section; what each reference is cited for is printed once, in the references table.
+CITATION_GLOSS = re.compile(r"\s*\([^()]*\)$")
+
+
+@dataclass
+class CaseSection:
+    """Everything one case's summary shows."""
+
+    case: Case
+    decision: Decision | None
+    chain: list[Decision]
+    assessment: dict | None
+    errors: tuple[str, ...]
+    options: list[dict]
+    findings: list
+    draft: bool
+    meeting: Meeting | None = None
+    attendees: list[Attendance] = field(default_factory=list)
+    quorum: object = None
+    reference_numbers: set[int] = field(default_factory=set)
+
+
+def latest_decision(case: Case) -> Decision | None:
+    """Return the newest decision of CASE: the latest version at its most recent meeting."""
+    return (
+        Decision.objects.filter(agenda_item__case=case)
+        .select_related("agenda_item__meeting__chair", "author", "signed_by")
+        .order_by("-agenda_item__meeting__scheduled_at", "-version")
+        .first()
+    )
+
+
+def build_section(
+    case: Case, decision: Decision | None, content: PageContent, guideline: Guideline | None = None
+) -> CaseSection:
+    """Collect a case section. With a decision, its stored snapshot is the assessment shown."""
+    if decision is not None:
+        assessment, errors = decision.engine_snapshot, ()
+    else:
+        result = assess(case, guideline)
+        assessment = assessment_to_dict(result.assessment) if result.assessment else None
+        errors = result.errors
+    outcomes = {o["code"]: o for o in (decision.outcomes if decision else [])}
+    options = []
+    numbers: set[int] = set()
+    for rec in (assessment or {}).get("recommendations", []):
+        text = content.option(rec["code"], rec["title"])
+        outcome = outcomes.get(rec["code"])
+        departure = bool(outcome) and is_departure(rec["verdict"], outcome["outcome"])
+        options.append(
+            {
+                **rec,
+                "sources": [CITATION_GLOSS.sub("", citation) for citation in rec["citations"]],
+                # An option the engine advises against and the board does not do: printed compactly.
+                "compact": rec["verdict"] == "not_recommended" and not departure,
+                "title": text.title,
+                "summary": text.summary,
+                "caveats": text.caveats,
+                "outcome": outcome["outcome"] if outcome else None,
+                "reason": outcome.get("reason", "") if outcome else "",
+                "departure": departure,
+            }
+        )
+        for citation in rec["citations"]:
+            for match in REFERENCE_NUMBERS.finditer(citation):
+                numbers.update(int(n) for n in re.split(r", | and ", match.group(1)))
+    section = CaseSection(
+        case=case,
+        decision=decision,
+        chain=[],
+        assessment=assessment,
+        errors=tuple(errors),
+        options=options,
+        findings=findings_by_step(case),
+        draft=decision is None or decision.status != DecisionStatus.SIGNED,
+        reference_numbers=numbers,
+    )
+    if decision is not None:
+        item = decision.agenda_item
+        section.meeting = item.meeting
+        section.chain = list(
+            Decision.objects.filter(agenda_item=item)
+            .select_related("author", "signed_by")
+            .prefetch_related("actions")
+            .order_by("version")
+        )
+        section.attendees = list(item.meeting.attendances.select_related("user").order_by("specialty", "name"))
+        section.quorum = quorum(section.attendees, active_quorum())
+    return section
+
+
+# The seeded rows say this until an editor enters the published entry; printing it 40 times adds pages.
+PLACEHOLDER_CITATION = "the full entry is not in the seed text"
+
+
+def references_for(sections: list[CaseSection]) -> list[dict]:
+    """Return the references cited in SECTIONS: number, published entry (when known), what it is cited for."""
+    numbers = set().union(*(s.reference_numbers for s in sections)) if sections else set()
+    return [
+        {
+            "number": ref.number,
+            "citation": "" if PLACEHOLDER_CITATION in ref.citation else ref.citation,
+            "cited_for": ref.cited_for,
+        }
+        for ref in Reference.objects.filter(number__in=numbers).order_by("number")
+    ]
+
+
+def case_summary_html(case: Case, decision: Decision | None) -> str:
+    """Return the HTML of CASE's summary (with DECISION's outcome when given)."""
+    section = build_section(case, decision, load_page_content())
+    return render_to_string(
+        "reports/case_summary.html",
+        {
+            "section": section,
+            "draft": section.draft,
+            "references": references_for([section]),
+            "generated_at": timezone.now(),
+        },
+    )
+
+
+def render_case_summary(case: Case, decision: Decision | None = None) -> bytes:
+    return render_pdf(case_summary_html(case, decision))
+
+
+def meeting_pack_cover_html(meeting: Meeting, items: list[AgendaItem], heads: dict) -> str:
+    """Return the HTML of the pack's cover: meeting, attendance and quorum, one outcome line per case."""
+    attendees = list(meeting.attendances.select_related("user").order_by("specialty", "name"))
+    rows = [(item, heads.get(item.pk)) for item in items]
+    draft = meeting.status != "closed" or any(d is None or d.status != DecisionStatus.SIGNED for _, d in rows)
+    return render_to_string(
+        "reports/meeting_pack.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "attendees": attendees,
+            "quorum": quorum(attendees, active_quorum()),
+            "draft": draft,
+            "generated_at": timezone.now(),
+        },
+    )
+
+
+def render_meeting_pack(meeting: Meeting) -> bytes:
+    """Return MEETING's outcome pack: the cover, then every case's summary in agenda order.
+
+    A signed decision's summary is its stored PDF, page for page as signed; a draft (or a case without a
+    decision) is rendered now and marked DRAFT. Each summary keeps its own page numbering.
+    """
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting).select_related("case__patient", "presenter").order_by("position")
+    )
+    heads = {}
+    for decision in (
+        Decision.objects.filter(agenda_item__meeting=meeting)
+        .select_related("agenda_item__meeting__chair", "agenda_item__case__patient", "author", "signed_by")
+        .order_by("agenda_item_id", "version")
+    ):
+        heads[decision.agenda_item_id] = decision  # the last one per item is the newest version
+    writer = PdfWriter()
+    writer.append(io.BytesIO(render_pdf(meeting_pack_cover_html(meeting, items, heads))))
+    for item in items:
+        decision = heads.get(item.pk)
+        pdf = summary_for_decision(decision) if decision else render_case_summary(item.case)
+        writer.append(io.BytesIO(pdf))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def store_signed_summary(decision: Decision) -> StoredSummary:
+    """Render the signed DECISION's case summary once and keep it with its SHA-256.
+
+    Called by `sign_decision` inside its transaction, so a decision is never signed without its PDF.
+    """
+    if decision.status != DecisionStatus.SIGNED:
+        raise ValueError("only a signed decision's summary is stored")
+    pdf = render_case_summary(decision.agenda_item.case, decision)
+    with transaction.atomic():
+        return StoredSummary.objects.create(
+            decision=decision, pdf=pdf, sha256=StoredSummary.digest(pdf), byte_size=len(pdf)
+        )
+
+
+def summary_for_decision(decision: Decision) -> bytes:
+    """Return the PDF for DECISION: the stored bytes once signed, a DRAFT rendering before."""
+    if decision.status == DecisionStatus.SIGNED:
+        stored = StoredSummary.objects.filter(decision=decision).first()
+        # A decision signed before summaries were stored gets its PDF now, once, and keeps it.
+        return bytes((stored or store_signed_summary(decision)).pdf)
+    return render_case_summary(decision.agenda_item.case, decision)
+
+
+def summary_for_case(case: Case) -> bytes:
+    """Return the PDF for CASE: that of its latest decision, or a DRAFT summary without one."""
+    decision = latest_decision(case)
+    if decision is None:
+        return render_case_summary(case)
+    return summary_for_decision(decision)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from cases.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("cases/<uuid:public_id>/summary.pdf", views.case_summary, name="case_summary"),
+    path("decisions/<uuid:public_id>/summary.pdf", views.decision_summary, name="decision_summary"),
+    path("meetings/<uuid:public_id>/outcome-pack.pdf", views.meeting_pack, name="meeting_pack"),
+]

@@ -1,0 +1,196 @@
+"""The MDT summary PDF: what it says, that the signed one is stored once and served byte for byte,
+that drafts are marked, and that nothing a user typed can make the renderer fetch or embed anything."""
+
+import io
+
+import pypdf
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from cases.audit.models import AccessAction, AccessLog
+from cases.meetings import services
+from cases.reports.models import StoredSummary, StoredSummaryError
+from cases.reports.pdf import StaticOnlyFetcher
+from cases.reports.summary import case_summary_html, render_case_summary
+from tests.meetings.factories import add_item, make_meeting, record, signed
+from tests.patients.factories import STAGE_IV, make_case, make_patient
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def pages_of(pdf: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def signed_decision(chair, clinician):
+    case = make_case(
+        patient=make_patient(family_name="Varga", given_name="Ilona", hospital_number="H900100"), **STAGE_IV
+    )
+    item = add_item(make_meeting(chair, title="Thursday NET board"), case)
+    return signed(item, clinician, chair, plan="One-stage resection of primary, nodes and liver metastases.")
+
+
+def test_the_signed_summary_holds_the_facts_the_verdicts_the_plan_and_the_signer(signed_decision):
+    stored = StoredSummary.objects.get(decision=signed_decision)
+    text = " ".join(text_of(bytes(stored.pdf)).split())
+    for expected in (
+        "VARGA, Ilona",
+        "H900100",
+        "Thursday NET board",
+        "Question for the board",
+        "TNM T3 N2 M1 (M1a)",
+        "Stage IV",
+        "Grade G2",
+        "Recommended Resection of liver metastases with curative intent",
+        "One-stage resection of primary, nodes and liver metastases.",
+        "Book surgery",
+        "Signed by Chair Tester",
+        signed_decision.content_sha256,
+        f"Guideline version: {signed_decision.guideline_version}",
+        "References cited",
+        "Page 1 of",
+        "Confidential",
+    ):
+        assert expected in text, expected
+    assert "DRAFT" not in text
+    assert 3 <= pages_of(bytes(stored.pdf)) <= 12
+
+
+def test_the_patient_is_named_on_every_page(signed_decision):
+    reader = pypdf.PdfReader(io.BytesIO(bytes(signed_decision.stored_summary.pdf)))
+    assert all("VARGA, Ilona · H900100" in page.extract_text() for page in reader.pages)
+
+
+def test_the_stored_pdf_matches_its_hash_and_is_served_byte_for_byte(client, viewer, signed_decision):
+    stored = StoredSummary.objects.get(decision=signed_decision)
+    assert stored.matches()
+    assert stored.byte_size == len(bytes(stored.pdf))
+    client.force_login(viewer)
+    response = client.get(reverse("reports:decision_summary", kwargs={"public_id": signed_decision.public_id}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == bytes(stored.pdf)
+    case_response = client.get(
+        reverse("reports:case_summary", kwargs={"public_id": signed_decision.agenda_item.case.public_id})
+    )
+    assert case_response.content == bytes(stored.pdf)
+    assert StoredSummary.objects.count() == 1  # served, never rendered again
+
+
+def test_the_download_name_carries_no_patient_data_and_is_not_cached(client, viewer, signed_decision):
+    client.force_login(viewer)
+    response = client.get(reverse("reports:decision_summary", kwargs={"public_id": signed_decision.public_id}))
+    disposition = response["Content-Disposition"]
+    assert disposition == f'attachment; filename="mdt-summary-decision-{signed_decision.public_id}.pdf"'
+    assert "Varga" not in disposition and "H900100" not in disposition
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_stored_summary_cannot_be_changed_by_the_model_or_the_database(signed_decision):
+    stored = StoredSummary.objects.get(decision=signed_decision)
+    with pytest.raises(StoredSummaryError):
+        stored.save()
+    with pytest.raises(StoredSummaryError):
+        stored.delete()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StoredSummary.objects.filter(pk=stored.pk).update(pdf=b"%PDF-forged")
+    stored.refresh_from_db()
+    assert stored.matches()
+
+
+def test_an_amendment_gets_its_own_stored_pdf_and_the_original_keeps_its_own(chair, clinician, signed_decision):
+    original_pdf = bytes(signed_decision.stored_summary.pdf)
+    amendment = services.amend_decision(signed_decision, chair, "Liver resection staged after primary.")
+    record(amendment.agenda_item, chair, plan="Primary and nodes first; liver in a second stage.")
+    draft = services.head_decision(amendment.agenda_item)
+    services.sign_decision(draft, chair, draft.lock_version)
+    assert StoredSummary.objects.count() == 2
+    signed_decision.refresh_from_db()
+    assert bytes(signed_decision.stored_summary.pdf) == original_pdf
+    text = " ".join(text_of(bytes(StoredSummary.objects.get(decision=draft).pdf)).split())
+    assert "Amendment history" in text
+    assert "Liver resection staged after primary." in text
+    assert "Primary and nodes first; liver in a second stage." in text
+
+
+def test_a_draft_decision_renders_on_demand_marked_draft_and_is_not_stored(client, clinician, chair):
+    item = add_item(make_meeting(chair), make_case(**STAGE_IV))
+    draft = record(item, clinician, plan="Discuss again with imaging.")
+    client.force_login(clinician)
+    response = client.get(reverse("reports:decision_summary", kwargs={"public_id": draft.public_id}))
+    text = text_of(response.content)
+    assert "DRAFT" in text
+    assert "Not signed." in text
+    assert not StoredSummary.objects.exists()
+
+
+def test_a_case_without_a_decision_gets_a_draft_summary_of_its_assessment(client, viewer):
+    case = make_case(**STAGE_IV)
+    client.force_login(viewer)
+    response = client.get(reverse("reports:case_summary", kwargs={"public_id": case.public_id}))
+    text = " ".join(text_of(response.content).split())
+    assert "DRAFT" in text
+    assert "No decision has been recorded for this case yet." in text
+    assert "TNM T3 N2 M1 (M1a)" in text
+
+
+@pytest.mark.parametrize("user_fixture", ["content_editor", "no_role_user"])
+def test_users_without_patient_access_get_403_and_nothing_is_logged_as_a_download(
+    client, request, user_fixture, signed_decision
+):
+    client.force_login(request.getfixturevalue(user_fixture))
+    for url in (
+        reverse("reports:decision_summary", kwargs={"public_id": signed_decision.public_id}),
+        reverse("reports:case_summary", kwargs={"public_id": signed_decision.agenda_item.case.public_id}),
+        reverse("reports:meeting_pack", kwargs={"public_id": signed_decision.agenda_item.meeting.public_id}),
+    ):
+        assert client.get(url).status_code == 403
+    assert not AccessLog.objects.filter(action=AccessAction.PDF_DOWNLOAD).exists()
+
+
+def test_every_download_is_logged_with_who_and_what(client, viewer, signed_decision):
+    client.force_login(viewer)
+    client.get(reverse("reports:decision_summary", kwargs={"public_id": signed_decision.public_id}))
+    entry = AccessLog.objects.get(action=AccessAction.PDF_DOWNLOAD)
+    assert (entry.user, entry.object_type, entry.object_id) == (viewer, "meetings.decision", signed_decision.public_id)
+
+
+HOSTILE = [
+    '<img src="file:///etc/passwd">',
+    '<link rel="attachment" href="file:///etc/passwd">',
+    '<img src="http://169.254.169.254/latest/meta-data/">',
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_free_text_is_escaped_and_nothing_it_names_is_fetched(monkeypatch, clinician, chair, payload):
+    fetchers = []
+    original = StaticOnlyFetcher.__init__
+
+    def spy(self):
+        original(self)
+        fetchers.append(self)
+
+    monkeypatch.setattr(StaticOnlyFetcher, "__init__", spy)
+    patient = make_patient(family_name=payload[:100], given_name="X")
+    case = make_case(patient=patient, question=payload, referring_clinician=payload[:200], **STAGE_IV)
+    item = add_item(make_meeting(chair, title=payload[:200]), case)
+    draft = record(
+        item, clinician, plan=payload, actions=[{"what": payload[:300], "owner": payload[:200], "due_date": None}]
+    )
+    html = case_summary_html(case, draft)
+    assert payload not in html
+    assert "&lt;" in html
+    pdf = render_case_summary(case, draft)
+    assert all(url.startswith("https://sinen-mdt.invalid/static/") for f in fetchers for url in f.served)
+    assert all(f.refused == [] for f in fetchers)  # escaped text never becomes a URL to refuse
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).attachments) == 0
+    assert b"root:x:0:0" not in pdf

@@ -1,0 +1,96 @@
+"""The meeting outcome pack, and `manage.py export_pdf` for batch use."""
+
+import io
+import uuid
+
+import pypdf
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from cases.meetings.models import Attendance
+from cases.meetings.specialties import Specialty
+from cases.reports.models import StoredSummary
+from tests.meetings.factories import add_item, make_meeting, record, signed
+from tests.patients.factories import STAGE_IV, make_case, make_patient
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+@pytest.fixture
+def meeting(chair, clinician):
+    meeting = make_meeting(chair, title="November board")
+    for name, specialty in (("Dr Cut", Specialty.SURGERY), ("Dr Scan", Specialty.RADIOLOGY)):
+        Attendance.objects.create(meeting=meeting, name=name, specialty=specialty, present=True)
+    first = add_item(meeting, make_case(patient=make_patient(family_name="Alpha"), **STAGE_IV))
+    second = add_item(meeting, make_case(patient=make_patient(family_name="Bravo"), **STAGE_IV))
+    signed(first, clinician, chair, plan="Resect everything.")
+    record(second, clinician, plan="Await SSTR PET.")
+    return meeting
+
+
+def test_the_pack_has_a_cover_with_attendance_and_quorum_an_outcome_table_and_every_case(client, viewer, meeting):
+    client.force_login(viewer)
+    response = client.get(reverse("reports:meeting_pack", kwargs={"public_id": meeting.public_id}))
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert "Meeting outcome pack (DRAFT)" in text  # one decision is still a draft
+    assert "Dr Cut Surgery Present" in text
+    assert "Quorum of core specialties: NOT MET — missing: Medical oncology, Pathology, Nuclear medicine" in text
+    assert "Signed v1" in text and "DRAFT v1" in text
+    assert text.count("MDT summary") >= 2
+    assert text.index("ALPHA") < text.index("BRAVO")
+    assert "Resect everything." in text and "Await SSTR PET." in text
+
+
+def test_export_pdf_writes_the_stored_summary_of_a_case(tmp_path, meeting):
+    case = meeting.agenda_items.order_by("position").first().case
+    target = tmp_path / "summary.pdf"
+    call_command("export_pdf", "--case", str(case.public_id), "-o", str(target))
+    stored = StoredSummary.objects.get(decision__agenda_item__case=case)
+    assert target.read_bytes() == bytes(stored.pdf)
+
+
+def test_export_pdf_writes_a_meeting_pack(tmp_path, meeting):
+    target = tmp_path / "pack.pdf"
+    call_command("export_pdf", "--meeting", str(meeting.public_id), "-o", str(target))
+    assert "November board" in text_of(target.read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--case", str(uuid.UUID(int=7))], "no case with public id 00000000-0000-0000-0000-000000000007"),
+        (["--meeting", str(uuid.UUID(int=7))], "no meeting with public id"),
+        (["--case", "not-a-uuid"], "--case must be a UUID, got 'not-a-uuid'"),
+    ],
+)
+def test_export_pdf_refuses_an_unknown_or_malformed_id_with_status_2(tmp_path, args, message):
+    with pytest.raises(CommandError, match=message) as error:
+        call_command("export_pdf", *args, "-o", str(tmp_path / "x.pdf"))
+    assert error.value.returncode == 2
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_signed_meetings_pack_is_its_cover_then_each_stored_summary_page_for_page(client, viewer, chair, meeting):
+    from cases.meetings import services
+
+    second = meeting.agenda_items.order_by("position").last()
+    draft = services.head_decision(second)
+    services.sign_decision(draft, chair, draft.lock_version)
+    client.force_login(viewer)
+    pack = pypdf.PdfReader(
+        io.BytesIO(client.get(reverse("reports:meeting_pack", kwargs={"public_id": meeting.public_id})).content)
+    )
+    stored = [
+        pypdf.PdfReader(io.BytesIO(bytes(s.pdf)))
+        for s in StoredSummary.objects.order_by("decision__agenda_item__position")
+    ]
+    stored_pages = [page.extract_text() for reader in stored for page in reader.pages]
+    assert [page.extract_text() for page in pack.pages[-len(stored_pages) :]] == stored_pages
+    assert len(pack.pages) > len(stored_pages)  # the cover comes first
