@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     CHAIR = "chair", "Chair"
     VIEWER = "viewer", "Viewer"
     CONTENT_EDITOR = "content_editor", "Content editor"
+    ADMINISTRATOR = "administrator", "Administrator"
 
 
 class Action(StrEnum):
@@ -28,10 +29,13 @@ class Action(StrEnum):
     MANAGE_MEETINGS = "manage meetings, agendas and attendance"
     RECORD_DECISIONS = "record and amend board decisions"
     SIGN_DECISIONS = "sign board decisions"
+    VIEW_ACCESS_LOG = "view and export the access log"
+    MANAGE_ACCOUNTS = "end users' sessions, unlock logins and reset second factors"
 
 
 # The permission matrix (docs/security.md explains it). Content editors maintain clinical content
-# and never see patient data; viewers read but change nothing.
+# and never see patient data; viewers read but change nothing; administrators look after accounts and
+# the access log, which names records by UUID only, and see no patient data either.
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_PATIENT_DATA: frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR, Role.VIEWER}),
     Action.REGISTER_PATIENTS: frozenset({Role.COORDINATOR, Role.CHAIR}),
@@ -41,7 +45,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Any chair may sign, not only the meeting's own chair: a deputy chairs when the chair is away,
     # and the record names who signed (docs/meetings.md).
     Action.SIGN_DECISIONS: frozenset({Role.CHAIR}),
+    Action.VIEW_ACCESS_LOG: frozenset({Role.ADMINISTRATOR}),
+    Action.MANAGE_ACCOUNTS: frozenset({Role.ADMINISTRATOR}),
 }
+
+
+def needs_second_factor(user) -> bool:
+    """Return True if USER must pass the second factor (TOTP) before using the app: administrators
+    and superusers, whose accounts can change every other account."""
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.ADMINISTRATOR))
 
 
 def user_roles(user) -> list[Role]:

@@ -6,6 +6,7 @@ Every secret can also be read from a file named by NAME_FILE (Docker/systemd cre
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -140,6 +141,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "cases.patients",
     "cases.pathways",
     "cases.meetings",
@@ -150,18 +154,33 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A body larger than any form of the app is refused with 413 before anything reads it.
+    "cases.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor (TOTP).
+    "django_otp.middleware.OTPMiddleware",
+    # Ends sessions idle for 30 minutes or 12 hours after login (server side, from the login time).
+    "cases.middleware.SessionTimeoutMiddleware",
+    # Records reads of patient pages and every refused request (401/302 to login, 403) in the access
+    # log; CSRF and permission refusals come back through it like any response (cases/audit).
+    "cases.audit.middleware.AccessLogMiddleware",
+    # Every answer carries Cache-Control: no-store (patient data); static files never get here.
+    "cases.middleware.NoStoreMiddleware",
     # Records the signed-in user as the author of every change to clinical content (its history).
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Every page needs login; htmx requests get HX-Redirect instead of a login form in a fragment.
     "cases.middleware.LoginRequiredMiddleware",
+    # Administrators (and superusers) pass the second factor before anything else.
+    "cases.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Turns a login refused by the lockout into the login page with its message (last, as axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sinen_mdt.urls"
@@ -204,6 +223,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lockout backend goes first: it refuses a locked-out username + address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -212,6 +236,27 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The cookie's age is renewed by every request that saves the session, so the 12 hours are also enforced
+# from the login time (cases.middleware.SessionTimeoutMiddleware), and so are 30 idle minutes.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+if SESSION_IDLE_TIMEOUT <= 0 or SESSION_COOKIE_AGE <= 0:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT and SESSION_COOKIE_AGE must be positive numbers of seconds")
+
+# Lockout (django-axes): 5 failed logins for the same username from the same address lock that pair out
+# for 15 minutes; another failure during the lockout starts the 15 minutes again. A successful login
+# resets the count. Axes keeps only the attempts; the access log (cases.audit) records every login.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cases.audit.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # administrators unlock accounts on the Users and sessions page
+AXES_VERBOSE = False  # the access log has the details; no usernames in the server log
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Second factor (django-otp, TOTP): required for administrators and superusers, optional for others.
+OTP_TOTP_ISSUER = "sinen-mdt"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the <body hx-headers>, not the cookie
 
 # --- internationalisation ------------------------------------------------------------------------
@@ -244,6 +289,15 @@ STORAGES = {
 # development server need no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- request size ----------------------------------------------------------------------------------
+
+# The largest form (a decision with ten follow-up actions) is a few kilobytes; nothing is uploaded.
+# Bodies over MAX_REQUEST_BODY are refused with 413 by cases.middleware.RequestSizeLimitMiddleware;
+# DATA_UPLOAD_MAX_MEMORY_SIZE (400) is the second line for bodies sent without a Content-Length.
+MAX_REQUEST_BODY = env_int("MAX_REQUEST_BODY", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- forms ---------------------------------------------------------------------------------------
 

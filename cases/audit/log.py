@@ -8,19 +8,39 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record_access(request, action: AccessAction, target=None, *, status_code: int | None = None, user=None) -> None:
-    """Append one entry: who (request.user or USER), what (ACTION on TARGET's public_id), from where."""
+def record_access(
+    request,
+    action: AccessAction,
+    target=None,
+    *,
+    status_code: int | None = None,
+    user=None,
+    username: str = "",
+    detail: str = "",
+) -> None:
+    """Append one entry: who (request.user or USER), what (ACTION on TARGET's public_id), from where.
+
+    USERNAME names someone without an account object (a failed login's typed name); DETAIL says why.
+    TARGET may also be a (model label, UUID) pair, for callers that have the identifier but not the row.
+    """
     user = user if user is not None else getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
+    if isinstance(target, tuple):
+        object_type, object_id = target
+    elif target is not None:
+        object_type, object_id = target._meta.label_lower, getattr(target, "public_id", None)
+    else:
+        object_type, object_id = "", None
     AccessLog.objects.create(
         user=user if authenticated else None,
-        username=user.get_username() if authenticated else "",
+        username=(user.get_username() if authenticated else username)[:150],
         action=action,
-        object_type=target._meta.label_lower if target is not None else "",
-        object_id=getattr(target, "public_id", None),
+        object_type=object_type,
+        object_id=object_id,
         path=request.path[:300],
         method=request.method or "",
         status_code=status_code,
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        detail=detail[:200],
     )

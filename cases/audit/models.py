@@ -1,7 +1,8 @@
 """The access log: who read which patient page or downloaded which PDF, and every login and refusal.
 
-Append-only: rows are written by `record_access` and never changed or deleted by the app (a model
-guard here; database triggers are added with the rest of the trust work). Times are UTC.
+Append-only: rows are written by `record_access` and never changed or deleted, guarded twice: here
+(save/delete refuse existing rows) and by database triggers refusing UPDATE and DELETE (migration
+0003, SQLite and PostgreSQL). Times are stored in UTC. docs/security.md says what is recorded when.
 """
 
 from django.conf import settings
@@ -15,6 +16,14 @@ class AccessAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Failed login"
     LOGOUT = "logout", "Logged out"
     REFUSED = "refused", "Refused request"
+    LOCKED_OUT = "locked_out", "Locked out after failed logins"
+    OTP_VERIFIED = "otp_verified", "Passed the second factor"
+    OTP_FAILED = "otp_failed", "Wrong second-factor code"
+    OTP_ENROLLED = "otp_enrolled", "Set up a second factor"
+    OTP_RESET = "otp_reset", "Reset a user's second factor"
+    SESSIONS_ENDED = "sessions_ended", "Ended a user's sessions"
+    UNLOCKED = "unlocked", "Unlocked a user's login"
+    LOG_EXPORTED = "log_exported", "Exported the access log"
 
 
 class AccessLogError(Exception):
@@ -23,10 +32,12 @@ class AccessLogError(Exception):
 
 class AccessLog(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # PROTECT: an account that appears in the log is deactivated, never deleted (the row cannot change).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    # Kept as typed at the time: the log must still say who it was after a user is renamed or removed.
+    # Kept as typed at the time: the log must still say who it was after a user is renamed. For a
+    # failed login it is the name that was typed, whether or not such an account exists.
     username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=16, choices=AccessAction.choices)
     # What was read: a model label and its public UUID, never a name or hospital number.
@@ -37,6 +48,9 @@ class AccessLog(models.Model):
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # Why, for the entries that need it: the reason a session ended, the account an administrator acted
+    # on. Usernames and reasons only, never patient data.
+    detail = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

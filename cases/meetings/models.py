@@ -3,7 +3,8 @@
 A decision is a draft until the chair signs it; a signed decision never changes. That is guarded
 three times: here (save/delete refuse signed rows), by database triggers (migration 0002, for raw
 SQL and `QuerySet.update()`), and by a SHA-256 of its canonical content stored at signing, which
-anyone can recompute (docs/meetings.md).
+anyone can recompute (docs/meetings.md). Every model keeps its history (django-simple-history, in
+separate tables the triggers do not guard): who changed what, and when.
 """
 
 import uuid
@@ -13,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from cases.meetings.specialties import Specialty
 from cases.patients.models import Case
@@ -42,6 +44,7 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheduled_at", "pk"]
@@ -76,6 +79,7 @@ class AgendaItem(models.Model):
     planned_minutes = models.PositiveSmallIntegerField("minutes planned", default=10)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "position"]
@@ -109,6 +113,7 @@ class Attendance(models.Model):
     present = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "specialty", "pk"]
@@ -193,6 +198,7 @@ class Decision(models.Model):
     lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agenda_item", "version"]
@@ -262,6 +268,7 @@ class FollowUpAction(models.Model):
     what = models.CharField(max_length=300)
     owner = models.CharField("who", max_length=200)
     due_date = models.DateField("due", null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["decision", "position"]

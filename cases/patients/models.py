@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from cases.patients.findings import case_facts, choices_constraint, range_constraint, range_validator
 
@@ -37,6 +38,8 @@ class Patient(models.Model):
     sex = models.CharField(max_length=10, choices=Sex.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who changed what and when (django-simple-history; the request's user via its middleware).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["family_name", "given_name", "pk"]
@@ -411,6 +414,9 @@ class Case(models.Model):
         "primary drains into the portal vein",
         "Transplantation requires portal venous drainage of the primary (ref 78).",
     )
+
+    # Every saved step leaves a record of all findings: who changed what and when.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-referral_date", "-pk"]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from cases.access import Role
 from cases.pathways.guideline import clone_version
 from cases.pathways.models import GuidelineStatus, GuidelineVersion, RecommendationText, Reference, StepHelp
+from tests.security.otp import pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,10 @@ def seed():
 
 
 @pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("root", "root@example.org", "pw-for-tests-only")
+def superuser(django_user_model, client):
+    user = django_user_model.objects.create_superuser("root", "root@example.org", "pw-for-tests-only")
+    pass_second_factor(client, user)  # superusers must pass the second factor first (tests/security)
+    return user
 
 
 @pytest.fixture

@@ -277,7 +277,7 @@ def test_the_step_page_makes_a_constant_number_of_queries(client, clinician):
             assert client.get(step_url(case, "imaging")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[0] <= 6
+    assert counts[0] <= 7  # including the access log's entry for the read (cases/audit)
 
 
 def test_a_step_post_makes_a_bounded_number_of_queries(client, clinician, stage_iv_case):
@@ -285,4 +285,5 @@ def test_a_step_post_makes_a_bounded_number_of_queries(client, clinician, stage_
     with CaptureQueriesContext(connection) as queries:
         response = client.post(step_url(stage_iv_case, "imaging"), imaging_post(stage_iv_case), headers=HX)
     assert response.status_code == 200
-    assert len(queries) <= 10, [q["sql"] for q in queries]
+    # Including the case's history record (django-simple-history, issue 8).
+    assert len(queries) <= 11, [q["sql"] for q in queries]

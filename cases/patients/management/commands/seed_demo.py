@@ -43,7 +43,7 @@ DEMO_USERS = [
     DemoUser("chair", "Helena", "Marsh", Role.CHAIR),
     DemoUser("viewer", "Sam", "Reyes", Role.VIEWER),
     DemoUser("editor", "Priya", "Nair", Role.CONTENT_EDITOR, is_staff=True),
-    DemoUser("admin", "Alex", "Admin", None, is_staff=True, is_superuser=True),
+    DemoUser("admin", "Alex", "Admin", Role.ADMINISTRATOR, is_staff=True, is_superuser=True),
 ]
 
 

@@ -1,0 +1,339 @@
+"""Load test (issue 8): coordinators and clinicians against gunicorn on PostgreSQL, loopback only, bounded in time.
+
+Creates (drops first) the database sinen_load, migrates it, seeds the demo data plus one case per simulated
+user, starts gunicorn on 127.0.0.1 and runs locust headless in this process: 20 users for 60 s, each logging
+in, then walking pathway steps (and saving one now and then, as htmx does), opening the meeting page and
+meeting mode, a decision record, and downloading a PDF about once a minute each (a case summary, a signed
+decision's stored summary; clinicians also the meeting's outcome pack). Users arrive 5 per second (a board
+does not log in within one second, and 20 Argon2 hashes at once would only measure the login). Prints
+requests per second, p50/p95/p99 for pages, logins and PDFs apart, and the error count. Stops gunicorn and
+exits by itself. Not run by CI.
+
+    .venv/bin/pip install -r requirements-bench.txt   # once: locust and its dependencies
+    .venv/bin/python bench/load.py                  # needs PostgreSQL on 127.0.0.1:5432 and the sinen_ci role
+    .venv/bin/python bench/load.py --users 20 --seconds 60 --workers 3
+    LOAD_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/sinen_load_x .venv/bin/python bench/load.py
+
+The database's name must start with sinen_load (it is dropped and created again). The role needs CREATEDB
+(.ci/run creates sinen_ci with it). Budget: zero errors and p95 <= 150 ms for pages; PDFs reported apart.
+"""
+
+# locust needs gevent's patches before anything else is imported.
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+import gevent  # noqa: E402
+import psycopg  # noqa: E402
+from locust import HttpUser, between, task  # noqa: E402
+from locust.env import Environment  # noqa: E402
+from locust.stats import StatsEntry  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_URL = "postgres://sinen_ci:sinen_ci@127.0.0.1:5432/sinen_load"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+PAGE_BUDGET_P95_MS = 150
+
+# Seeds one stage IV case per simulated user (each walks and saves its own, so saves do not conflict),
+# signs a decision so that a stored PDF exists, and prints what the users need as JSON.
+SEED = """
+import json
+from django.urls import NoReverseMatch, reverse
+from cases.meetings.models import Decision, DecisionStatus, Meeting
+from cases.patients.models import Case, Patient
+
+cases = []
+for n in range({cases}):
+    patient, _ = Patient.objects.get_or_create(
+        hospital_number=f"LOAD{{n:05d}}",
+        defaults={{"family_name": f"Load{{n}}", "given_name": "Test", "date_of_birth": "1960-01-01", "sex": "female"}},
+    )
+    case, _ = Case.objects.get_or_create(
+        patient=patient,
+        defaults={{
+            "referral_date": "2026-10-01", "referring_clinician": "Dr Load", "question": "Surgical options?",
+            "ct_or_mri_done": True, "primary_site": "terminal_ileum", "primary_size_cm": "2.2",
+            "mesenteric_mass_cm": "2.5", "liver_lesions": 2, "liver_max_diameter_cm": "3", "liver_bilobar": False,
+            "differentiation": "well", "ki67_percent": "5", "carcinoid_syndrome": True,
+        }},
+    )
+    cases.append(str(case.public_id))
+meeting = Meeting.objects.order_by("-scheduled_at").first()
+item = meeting.agenda_items.order_by("position").first()
+signed = Decision.objects.filter(status=DecisionStatus.SIGNED).order_by("pk").first()
+pdfs = []
+targets = [("reports:case_summary", item.case), ("reports:decision_summary", signed), ("reports:meeting_pack", meeting)]
+for name, target in targets:
+    try:
+        pdfs.append((name, reverse(name, kwargs={{"public_id": target.public_id}})))
+    except NoReverseMatch:
+        pass
+print(json.dumps({{
+    "cases": cases,
+    "meeting": str(meeting.public_id),
+    "item": str(item.public_id),
+    "decision": str(signed.public_id) if signed else None,
+    "pdfs": pdfs,
+}}))
+"""
+
+PRESENTATION = {
+    "symptomatic": "true",
+    "carcinoid_syndrome": "true",
+    "emergency_presentation": "false",
+    "family_history": "false",
+    "ecog": "1",
+    "major_comorbidity": "false",
+}
+STEPS = ["presentation", "biochemistry", "imaging", "functional-imaging", "histology", "cardiac", "liver", "summary"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def recreate_database(url: str) -> None:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.startswith("sinen_load"):
+        raise SystemExit(f"refusing to drop {name!r}: the load test's database name must start with sinen_load")
+    if parts.hostname not in LOOPBACK:
+        raise SystemExit("the load test runs against a database on this machine only")
+    admin = {"dbname": "postgres", "user": parts.username, "password": parts.password or ""}
+    admin |= {"host": parts.hostname, "port": parts.port or 5432}
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def prepare(env: dict, users: int) -> dict:
+    print("preparing the database (migrate, seed_demo, one case per user)…", flush=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_demo")
+    return json.loads(manage(env, "shell", "-c", SEED.format(cases=users)).strip().splitlines()[-1])
+
+
+def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(  # noqa: S603 (our own interpreter and gunicorn)
+        [
+            PYTHON, "-m", "gunicorn", "sinen_mdt.wsgi",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", "4",
+            "--log-level", "warning", "--timeout", "60",
+            # Longer than a user's pause, so a kept-alive connection is not closed as the next request goes out.
+            "--keep-alive", "30",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start within 30 s")
+
+
+class BoardMember(HttpUser):
+    """Logs in once, then works: the steps of its own case, the meeting, a decision record, PDFs."""
+
+    abstract = True
+    wait_time = between(0.5, 2.0)
+    username = password = ""
+    world: dict = {}
+    pdf_every = 60.0
+    next_case = 0
+
+    def on_start(self) -> None:
+        cases = self.world["cases"]
+        self.case = cases[BoardMember.next_case % len(cases)]
+        BoardMember.next_case += 1
+        self.client.get("/accounts/login/", name="login page")
+        token = self.client.cookies.get("csrftoken")
+        self.client.post(
+            "/accounts/login/",
+            {"username": self.username, "password": self.password, "csrfmiddlewaretoken": token},
+            name="login (POST)",
+        )
+
+    def htmx(self) -> dict:
+        return {"HX-Request": "true", "X-CSRFToken": self.client.cookies.get("csrftoken", "")}
+
+    @task(6)
+    def walk_a_step(self) -> None:
+        for slug in STEPS[:3]:
+            self.client.get(f"/cases/{self.case}/pathway/{slug}/", name="step (GET)")
+
+    @task(2)
+    def save_a_step(self) -> None:
+        url = f"/cases/{self.case}/pathway/presentation/"
+        page = self.client.get(url, name="step (GET)").text
+        version = re.search(r'name="version" value="(\d+)"', page)
+        if version:
+            data = {**PRESENTATION, "version": version.group(1)}
+            self.client.post(url, data, headers=self.htmx(), name="step save (htmx POST)")
+
+    @task(1)
+    def preview(self) -> None:
+        url = f"/cases/{self.case}/pathway/imaging/preview/"
+        self.client.post(url, {"liver_bilobar": "true"}, headers=self.htmx(), name="what-if preview (htmx POST)")
+
+    @task(2)
+    def case_page(self) -> None:
+        self.client.get(f"/cases/{self.case}/", name="case page")
+
+    @task(2)
+    def meeting(self) -> None:
+        self.client.get(f"/meetings/{self.world['meeting']}/", name="meeting page")
+
+    @task(2)
+    def meeting_mode(self) -> None:
+        self.client.get(f"/meetings/{self.world['meeting']}/present/{self.world['item']}/", name="meeting mode")
+
+    @task(1)
+    def decision(self) -> None:
+        if self.world["decision"]:
+            self.client.get(f"/decisions/{self.world['decision']}/", name="decision record")
+
+    @task(1)
+    def case_summary_pdf(self) -> None:
+        self.pdf(0)
+
+    @task(1)
+    def decision_summary_pdf(self) -> None:
+        self.pdf(1)
+
+    def pdf(self, index: int) -> None:
+        """Download the INDEXth PDF of the seed's list, at most once per PDF_EVERY seconds per user (PDFs
+        come after decisions, not between every page); skipped while the PDF URLs do not exist."""
+        now = time.monotonic()
+        if index >= len(self.world["pdfs"]) or now - getattr(self, "last_pdf", -1e9) < self.pdf_every:
+            return
+        self.last_pdf = now
+        name, url = self.world["pdfs"][index]
+        self.client.get(url, name=f"PDF {name.split(':')[1]}")
+
+
+class Coordinator(BoardMember):
+    username, password = "coordinator", "demo-coordinator-2026"
+
+    @task(2)
+    def case_list(self) -> None:
+        self.client.get("/cases/", name="case list")
+
+    @task(1)
+    def dashboard(self) -> None:
+        self.client.get("/", name="dashboard")
+
+
+class Clinician(BoardMember):
+    username, password = "clinician", "demo-clinician-2026"
+
+    @task(1)
+    def meeting_pack(self) -> None:
+        self.pdf(2)
+
+
+def combined(env: Environment, label: str, entries: list[StatsEntry]) -> StatsEntry:
+    total = StatsEntry(env.stats, label, "")
+    for entry in entries:
+        total.extend(entry)
+    return total
+
+
+def line(entry: StatsEntry, seconds: float) -> str:
+    if entry.num_requests == 0:
+        return f"{entry.name:<32} no requests"
+    p = entry.get_response_time_percentile
+    return (
+        f"{entry.name:<32} {entry.num_requests:6d} req {entry.num_requests / seconds:7.1f} req/s   "
+        f"p50 {p(0.5):6.0f} ms   p95 {p(0.95):6.0f} ms   p99 {p(0.99):6.0f} ms   errors {entry.num_failures}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--pdf-every", type=float, default=60.0, help="seconds between two PDFs of one user")
+    parser.add_argument("--no-pdfs", action="store_true", help="pages only (to see what the PDFs cost the pages)")
+    args = parser.parse_args()
+    if not 1 <= args.users <= 200 or not 1 <= args.seconds <= 600:
+        raise SystemExit("--users must be 1-200 and --seconds 1-600")
+    url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL)
+    recreate_database(url)
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    env |= {"DATABASE_URL": url, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR"}
+    BoardMember.world = prepare(env, args.users)
+    BoardMember.pdf_every = args.pdf_every
+    if args.no_pdfs:
+        BoardMember.world["pdfs"] = []
+    elif not BoardMember.world["pdfs"]:
+        print("no PDF URLs resolve yet: PDF downloads are skipped")
+    port = free_port()
+    server = start_gunicorn(env, port, args.workers)
+    try:
+        host = f"http://127.0.0.1:{port}"
+        environment = Environment(user_classes=[Coordinator, Clinician], host=host)
+        runner = environment.create_local_runner()
+        print(f"{args.users} users, {args.seconds} s, gunicorn with {args.workers} workers at {host}", flush=True)
+        started = time.monotonic()
+        runner.start(args.users, spawn_rate=5)
+        gevent.spawn_later(args.seconds, runner.quit)
+        runner.greenlet.join()
+        seconds = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    entries = list(environment.stats.entries.values())
+    pdfs = [e for e in entries if e.name.startswith("PDF")]
+    logins = [e for e in entries if e.name.startswith("login")]
+    pages = [e for e in entries if e not in pdfs and e not in logins]
+    everything = combined(environment, "all requests", entries)
+    page_total = combined(environment, "pages (excluding login, PDFs)", pages)
+    print()
+    for entry in sorted(entries, key=lambda e: e.name):
+        print(line(entry, seconds))
+    print()
+    print(line(everything, seconds))
+    print(line(page_total, seconds))
+    print(line(combined(environment, "logins (Argon2)", logins), seconds))
+    print(line(combined(environment, "PDFs", pdfs), seconds))
+    for error in environment.stats.errors.values():
+        print(f"error: {error.method} {error.name}: {error.error} ({error.occurrences}x)")
+    p95 = page_total.get_response_time_percentile(0.95) if page_total.num_requests else 0
+    ok = everything.num_failures == 0 and p95 <= PAGE_BUDGET_P95_MS
+    verdict = "within" if ok else "OVER"
+    print(f"\nbudget: zero errors and page p95 <= {PAGE_BUDGET_P95_MS} ms: {verdict} budget")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
