@@ -330,7 +330,8 @@ def present_item(request, public_id, item_id):
     return render(request, PRESENT, _present_context(request, meeting, item_id))
 
 
-def _present_context(request, meeting: Meeting, item_id, guideline=None, **panel) -> dict:
+def _present_context(request, meeting: Meeting, item_id, guideline=None, result=None, **panel) -> dict:
+    """Build meeting mode's context; a caller that already assessed the case passes GUIDELINE and RESULT."""
     guideline = guideline or guideline_content.active_guideline()
     items = list(agenda_items(meeting))
     index = next((n for n, item in enumerate(items) if item.public_id == item_id), None)
@@ -339,7 +340,7 @@ def _present_context(request, meeting: Meeting, item_id, guideline=None, **panel
     item = items[index]
     item.meeting = meeting
     attendances = list(meeting.attendances.select_related("user"))
-    result = assess(item.case, guideline)
+    result = result or assess(item.case, guideline)
     context = {
         "meeting": meeting,
         "items": items,
@@ -388,9 +389,9 @@ def _snapshot_differs(decision: Decision, result) -> bool:
     return decision.engine_snapshot != assessment_to_dict(result.assessment)
 
 
-def _panel_response(request, item: AgendaItem, *, status=200, guideline=None, **panel) -> HttpResponse:
+def _panel_response(request, item: AgendaItem, *, status=200, guideline=None, result=None, **panel) -> HttpResponse:
     """Answer a decision POST: the panel for htmx, the whole page otherwise (errors, conflicts)."""
-    context = _present_context(request, item.meeting, item.public_id, guideline, **panel)
+    context = _present_context(request, item.meeting, item.public_id, guideline, result, **panel)
     template = f"{PRESENT}#decision-panel" if request.htmx else PRESENT
     return render(request, template, context, status=200 if request.htmx else status)
 
@@ -401,12 +402,14 @@ def decision_save(request, public_id, item_id):
     item = get_item(request.user, public_id, item_id, Action.RECORD_DECISIONS)
     guideline = guideline_content.active_guideline()
     result = assess(item.case, guideline)
+    # Recording a decision does not change the findings: every answer below reuses this one evaluation.
+    assessed = {"guideline": guideline, "result": result}
     if result.assessment is None:
-        return _panel_response(request, item, status=422)
+        return _panel_response(request, item, status=422, **assessed)
     form = DecisionForm(request.POST, recommendations=result.assessment.recommendations)
     formset = follow_up_formset(request.POST)
     if not (form.is_valid() & formset.is_valid()):
-        return _panel_response(request, item, status=422, guideline=guideline, form=form, formset=formset)
+        return _panel_response(request, item, status=422, form=form, formset=formset, **assessed)
     if form.cleaned_data["case_version"] != item.case.version:
         # The options were shown for findings that have changed since: the board must look again.
         _carry(form, "case_version", item.case.version)
@@ -415,7 +418,7 @@ def decision_save(request, public_id, item_id):
             "The findings of this case were changed while this form was open, so the options may have changed. "
             "Check the outcomes below against the current assessment and save again.",
         )
-        return _panel_response(request, item, status=409, form=form, formset=formset)
+        return _panel_response(request, item, status=409, form=form, formset=formset, **assessed)
     try:
         services.record_decision(
             item,
@@ -427,13 +430,13 @@ def decision_save(request, public_id, item_id):
         )
     except services.DecisionConflict as exc:
         conflict = _conflict(form, formset, exc.current)
-        return _panel_response(request, item, status=409, form=form, formset=formset, conflict=conflict)
+        return _panel_response(request, item, status=409, form=form, formset=formset, conflict=conflict, **assessed)
     except services.MeetingError as exc:
         form.add_error(None, str(exc))
-        return _panel_response(request, item, status=409, form=form, formset=formset)
+        return _panel_response(request, item, status=409, form=form, formset=formset, **assessed)
     if not request.htmx:
         return HttpResponseRedirect(present_url(item) + "#decision-panel", status=303)
-    return _panel_response(request, item, saved=True)
+    return _panel_response(request, item, saved=True, **assessed)
 
 
 def _carry(form, name: str, value) -> None:

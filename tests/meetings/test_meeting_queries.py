@@ -54,3 +54,21 @@ def test_the_dashboard_needs_no_query_per_ready_case(client, chair):
     for _ in range(10):
         make_case(status=CaseStatus.READY, **STAGE_IV)
     assert count(client, reverse("dashboard")) == few
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_saving_a_decision_evaluates_the_case_once(client, chair, monkeypatch, htmx):
+    from cases.meetings import views
+    from tests.meetings.factories import decision_post, save_url
+    from tests.patients.factories import STAGE_IV, make_case
+
+    item = add_item(make_meeting(chair), make_case(**STAGE_IV))
+    calls = []
+    real_assess = views.assess
+    monkeypatch.setattr(views, "assess", lambda *a, **kw: calls.append(1) or real_assess(*a, **kw))
+    client.force_login(chair)
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.post(save_url(item), decision_post(item), headers=headers)
+    assert response.status_code == (200 if htmx else 303)
+    assert item.decisions.count() == 1
+    assert len(calls) == 1
