@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import Action, Role, can, has_role
+from cases.htmx import invalid_status
 from cases.meetings import services
 from cases.meetings.access import get_attendance, get_decision, get_item, get_meeting
 from cases.meetings.forms import (
@@ -41,11 +42,6 @@ from cases.patients.models import Case, CaseStatus
 
 DETAIL = "meetings/meeting_detail.html"
 PRESENT = "meetings/present.html"
-
-
-def _invalid_status(request) -> int:
-    """htmx does not swap 4xx answers by default: 200 for htmx, 422 for a plain form post."""
-    return 200 if request.htmx else 422
 
 
 # --- dashboard and meeting list --------------------------------------------------------------------
@@ -113,7 +109,7 @@ def meeting_create(request):
             meeting.created_by = request.user
             meeting.save()
             return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
-        return render(request, "meetings/meeting_form.html", {"form": form}, status=_invalid_status(request))
+        return render(request, "meetings/meeting_form.html", {"form": form}, status=invalid_status(request))
     return render(request, "meetings/meeting_form.html", {"form": form})
 
 
@@ -128,7 +124,7 @@ def meeting_edit(request, public_id):
         if form.is_valid():
             form.save()
             return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
-        return render(request, "meetings/meeting_form.html", context, status=_invalid_status(request))
+        return render(request, "meetings/meeting_form.html", context, status=invalid_status(request))
     return render(request, "meetings/meeting_form.html", context)
 
 
@@ -195,14 +191,14 @@ def agenda_add(request, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
     form = AgendaAddForm(request.POST, meeting=meeting, members=list(board_members()))
     if not form.is_valid():
-        return _agenda_response(request, meeting, form=form, status=_invalid_status(request))
+        return _agenda_response(request, meeting, form=form, status=invalid_status(request))
     try:
         services.add_to_agenda(
             meeting, form.cleaned_data["case"], form.cleaned_data["presenter"], form.cleaned_data["planned_minutes"]
         )
     except services.MeetingError as exc:
         form.add_error(None, str(exc))
-        return _agenda_response(request, meeting, form=form, status=_invalid_status(request))
+        return _agenda_response(request, meeting, form=form, status=invalid_status(request))
     return _agenda_response(request, meeting)
 
 
@@ -274,7 +270,7 @@ def attendance_add(request, public_id):
     attendances = list(meeting.attendances.all())
     form = AttendanceForm(request.POST, meeting=meeting, members=list(board_members()), attendances=attendances)
     if not form.is_valid():
-        return _attendance_response(request, meeting, form=form, status=_invalid_status(request))
+        return _attendance_response(request, meeting, form=form, status=invalid_status(request))
     Attendance.objects.create(meeting=meeting, **form.cleaned_data)
     return _attendance_response(request, meeting)
 

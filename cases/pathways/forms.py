@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.pathways.engine import FactsError, facts_from_dict
 from cases.pathways.steps import Step
+from cases.patients.display import label_of
 from cases.patients.findings import FIELD_OF_FACT, FindingRange, case_facts
 from cases.patients.models import Case
 
@@ -111,11 +112,6 @@ def cross_field_errors(case: Case, values: dict) -> list[tuple[str | None, str]]
     except FactsError as exc:
         return [_humanise(error) for error in exc.errors]
     return []
-
-
-def label_of(field_name: str) -> str:
-    verbose = Case._meta.get_field(field_name).verbose_name
-    return verbose[:1].upper() + verbose[1:]
 
 
 def _humanise(error: str) -> tuple[str | None, str]:

@@ -39,12 +39,13 @@ def findings_by_step(case) -> list[tuple]:
     from cases.pathways.steps import STEPS
 
     return [
-        (step, [(_label(name), finding_display(name, getattr(case, name))) for name in step.fields])
+        (step, [(label_of(name), finding_display(name, getattr(case, name))) for name in step.fields])
         for step in STEPS
         if step.fields and step.applies(case)
     ]
 
 
-def _label(field_name: str) -> str:
+def label_of(field_name: str) -> str:
+    """Return the finding's label as shown next to its value ("Ki-67 index (%)")."""
     verbose = str(Case._meta.get_field(field_name).verbose_name)
     return verbose[:1].upper() + verbose[1:]

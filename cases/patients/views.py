@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import Action, can
+from cases.htmx import invalid_status
 from cases.pathways.services import assess
 from cases.patients.access import get_case, get_patient, require
 from cases.patients.display import findings_by_step
@@ -14,11 +15,6 @@ from cases.patients.forms import CaseFilterForm, CaseForm, PatientForm, PatientS
 from cases.patients.models import Case, Patient
 
 PAGE_SIZE = 25
-
-
-def _invalid_status(request) -> int:
-    """htmx does not swap 4xx answers by default, so it gets 200; a plain form post gets 422."""
-    return 200 if request.htmx else 422
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,7 +55,7 @@ def patient_create(request):
             patient = form.save()
             messages.success(request, "Patient registered. Now add the case for the board.")
             return redirect("patients:case_create", public_id=patient.public_id)
-        return render(request, "patients/patient_form.html", {"form": form}, status=_invalid_status(request))
+        return render(request, "patients/patient_form.html", {"form": form}, status=invalid_status(request))
     return render(request, "patients/patient_form.html", {"form": form})
 
 
@@ -73,7 +69,7 @@ def patient_edit(request, public_id):
             messages.success(request, "Patient details saved.")
             return redirect(patient)
         return render(
-            request, "patients/patient_form.html", {"form": form, "patient": patient}, status=_invalid_status(request)
+            request, "patients/patient_form.html", {"form": form, "patient": patient}, status=invalid_status(request)
         )
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
@@ -97,7 +93,7 @@ def case_create(request, public_id):
             messages.success(request, "Case created. Walk it through the pathway to record the findings.")
             return redirect("pathways:start", public_id=case.public_id)
         return render(
-            request, "patients/case_form.html", {"form": form, "patient": patient}, status=_invalid_status(request)
+            request, "patients/case_form.html", {"form": form, "patient": patient}, status=invalid_status(request)
         )
     return render(request, "patients/case_form.html", {"form": form, "patient": patient})
 
@@ -112,7 +108,7 @@ def case_edit(request, public_id):
             form.save()
             messages.success(request, "Case details saved.")
             return redirect(case)
-        return render(request, "patients/case_form.html", context, status=_invalid_status(request))
+        return render(request, "patients/case_form.html", context, status=invalid_status(request))
     return render(request, "patients/case_form.html", context)
 
 
