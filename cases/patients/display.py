@@ -45,6 +45,29 @@ def findings_by_step(case) -> list[tuple]:
     ]
 
 
+def recorded_findings_by_step(case) -> list[tuple]:
+    """Return [(step, [(label, value shown)], [labels of findings not recorded])] for the printed record.
+
+    The record lists what was known as label and value, and what was not in one line per step, so an
+    auditor sees both without reading a row of "Unknown" per missing finding.
+    """
+    from cases.pathways.steps import STEPS
+
+    steps = []
+    for step in STEPS:
+        if not step.fields or not step.applies(case):
+            continue
+        recorded, not_recorded = [], []
+        for name in step.fields:
+            value = getattr(case, name)
+            if value is None or value == "":
+                not_recorded.append(label_of(name))
+            else:
+                recorded.append((label_of(name), finding_display(name, value)))
+        steps.append((step, recorded, not_recorded))
+    return steps
+
+
 def label_of(field_name: str) -> str:
     """Return the finding's label as shown next to its value ("Ki-67 index (%)")."""
     verbose = str(Case._meta.get_field(field_name).verbose_name)

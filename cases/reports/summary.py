@@ -21,7 +21,7 @@ from cases.pathways.engine import Guideline, assessment_to_dict
 from cases.pathways.guideline import active_quorum
 from cases.pathways.models import Reference
 from cases.pathways.services import assess
-from cases.patients.display import findings_by_step
+from cases.patients.display import recorded_findings_by_step
 from cases.patients.models import Case
 from cases.reports.models import StoredSummary
 from cases.reports.pdf import render_pdf
@@ -46,6 +46,8 @@ class CaseSection:
     draft: bool
     meeting: Meeting | None = None
     attendees: list[Attendance] = field(default_factory=list)
+    present: list[Attendance] = field(default_factory=list)
+    absent: list[Attendance] = field(default_factory=list)
     quorum: object = None
     reference_numbers: set[int] = field(default_factory=set)
 
@@ -101,7 +103,7 @@ def build_section(
         assessment=assessment,
         errors=tuple(errors),
         options=options,
-        findings=findings_by_step(case),
+        findings=recorded_findings_by_step(case),
         draft=decision is None or decision.status != DecisionStatus.SIGNED,
         reference_numbers=numbers,
     )
@@ -115,6 +117,8 @@ def build_section(
             .order_by("version")
         )
         section.attendees = list(item.meeting.attendances.select_related("user").order_by("specialty", "name"))
+        section.present = [a for a in section.attendees if a.present]
+        section.absent = [a for a in section.attendees if not a.present]
         section.quorum = quorum(section.attendees, active_quorum())
     return section
 

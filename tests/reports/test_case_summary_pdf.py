@@ -141,6 +141,35 @@ def test_a_case_without_a_decision_gets_a_draft_summary_of_its_assessment(client
     assert "TNM T3 N2 M1 (M1a)" in text
 
 
+def test_findings_print_with_their_units_and_each_step_names_what_was_not_recorded(client, viewer):
+    case = make_case(**STAGE_IV)
+    client.force_login(viewer)
+    response = client.get(reverse("reports:case_summary", kwargs={"public_id": case.public_id}))
+    text = " ".join(text_of(response.content).split())
+    assert "Primary tumour size (cm): 2.2 cm" in text
+    assert "Carcinoid syndrome: Yes" in text
+    assert "Major comorbidity: No" in text
+    # STAGE_IV leaves ECOG and NT-proBNP unknown: named once, never as a value of their own.
+    assert "ECOG performance status" in text.split("Not recorded:", 1)[1]
+    assert "NT-proBNP (pg/mL)" in text
+    assert "ECOG performance status:" not in text
+    assert "Unknown" not in text
+
+
+def test_the_summary_names_who_was_present_and_who_was_absent(signed_decision):
+    from cases.meetings.models import Attendance
+    from cases.meetings.specialties import Specialty
+    from cases.reports.summary import render_case_summary as render
+
+    meeting = signed_decision.agenda_item.meeting
+    Attendance.objects.create(meeting=meeting, name="Dr Cut", specialty=Specialty.SURGERY, present=True)
+    Attendance.objects.create(meeting=meeting, name="Dr Scan", specialty=Specialty.RADIOLOGY, present=True)
+    Attendance.objects.create(meeting=meeting, name="Dr Away", specialty=Specialty.PATHOLOGY, present=False)
+    text = " ".join(text_of(render(signed_decision.agenda_item.case, signed_decision)).split())
+    assert "Present: Dr Scan (Radiology); Dr Cut (Surgery)" in text  # in the order of the specialties' codes
+    assert "Absent: Dr Away (Pathology)" in text
+
+
 @pytest.mark.parametrize("user_fixture", ["content_editor", "no_role_user"])
 def test_users_without_patient_access_get_403_and_nothing_is_logged_as_a_download(
     client, request, user_fixture, signed_decision

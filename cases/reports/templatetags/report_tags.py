@@ -14,6 +14,15 @@ def verdict_label(verdict: str) -> str:
     return VERDICTS[str(verdict)][0]
 
 
+# Printed before the verdict's word so it reads in black and white and at a glance.
+VERDICT_MARKS = {"recommended": "✓", "consider": "?", "not_recommended": "✕"}
+
+
+@register.filter
+def verdict_mark(verdict: str) -> str:
+    return VERDICT_MARKS[str(verdict)]
+
+
 @register.filter
 def outcome_label(outcome: str) -> str:
     return Outcome(outcome).label
