@@ -27,9 +27,42 @@ from cases.reports.models import StoredSummary
 from cases.reports.pdf import render_pdf
 
 REFERENCE_NUMBERS = re.compile(r"\brefs? (\d+(?:(?:, | and )\d+)*)")
-# "ref 13 — Preoperative Care (octreotide from at least 1 day before …)": the printed record keeps the
-# reference and section; what each reference is cited for is printed once, in the references table.
-CITATION_GLOSS = re.compile(r"\s*\([^()]*\)$")
+CITED_SECTION = re.compile(r"^refs? (\d+(?:, \d+)*) — (.+)$")
+
+
+def without_gloss(citation: str) -> str:
+    """Drop a citation's closing gloss: "ref 59 — Locoregional Treatment (… (carcinoid crisis))" → "ref 59 — …".
+
+    The engine writes every citation as "refs — section (what the passage says)", the gloss itself may hold
+    parentheses. The printed record keeps reference and section; what each reference is cited for is
+    printed once, in the references list.
+    """
+    if not citation.endswith(")"):
+        return citation
+    depth = 0
+    for index in range(len(citation) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(citation[index], 0)
+        if depth == 0:
+            return citation[:index].rstrip()
+    return citation  # unbalanced: print it whole
+
+
+def printed_sources(citations: list[str]) -> list[str]:
+    """Return CITATIONS without glosses, one entry per section with all its references, in first-cited order.
+
+    "ref 28 — Mesenteric …; refs 10, 18 — Mesenteric …" prints as "refs 28, 10, 18 — Mesenteric …".
+    """
+    sections: dict[str, list[str]] = {}
+    for citation in citations:
+        text = without_gloss(citation)
+        match = CITED_SECTION.match(text)
+        numbers, section = (match.group(1).split(", "), match.group(2)) if match else ([], text)
+        known = sections.setdefault(section, [])
+        known.extend(n for n in numbers if n not in known)
+    return [
+        f"{'ref' if len(numbers) == 1 else 'refs'} {', '.join(numbers)} — {section}" if numbers else section
+        for section, numbers in sections.items()
+    ]
 
 
 @dataclass
@@ -82,7 +115,7 @@ def build_section(
         options.append(
             {
                 **rec,
-                "sources": [CITATION_GLOSS.sub("", citation) for citation in rec["citations"]],
+                "sources": printed_sources(rec["citations"]),
                 # An option the engine advises against and the board does not do: printed compactly.
                 "compact": rec["verdict"] == "not_recommended" and not departure,
                 "title": text.title,
