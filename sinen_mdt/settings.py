@@ -337,6 +337,14 @@ if PRODUCTION:
         # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- PDF reports -------------------------------------------------------------------------------
+
+# Processes that render the documents of one outcome pack side by side, the requesting one included
+# (cases/reports/parallel.py). 1 renders everything in the request's own process.
+PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", min(os.cpu_count() or 1, 4))
+if PDF_RENDER_PROCESSES < 1:
+    raise ImproperlyConfigured(f"PDF_RENDER_PROCESSES must be 1 or more, got {PDF_RENDER_PROCESSES}")
+
 # --- logging -------------------------------------------------------------------------------------
 
 # Requests are logged by path only (patient identifiers never appear in URLs: public_id UUIDs).

@@ -132,3 +132,9 @@ def test_unsupported_database_urls_are_refused(url):
 
 def test_argon2_is_the_first_password_hasher():
     assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_pdf_render_processes_must_be_one_or_more():
+    result = manage("check", PDF_RENDER_PROCESSES="0")
+    assert result.returncode != 0
+    assert "PDF_RENDER_PROCESSES must be 1 or more, got 0" in result.stderr

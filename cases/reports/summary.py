@@ -8,6 +8,7 @@ moment. Drafts, and cases not yet discussed, are rendered on demand and marked D
 import io
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ from cases.pathways.services import assess
 from cases.patients.display import recorded_findings_by_step
 from cases.patients.models import Case
 from cases.reports.models import StoredSummary
+from cases.reports.parallel import render_pdfs
 from cases.reports.pdf import render_pdf
 
 REFERENCE_NUMBERS = re.compile(r"\brefs? (\d+(?:(?:, | and )\d+)*)")
@@ -173,9 +175,9 @@ def references_for(sections: list[CaseSection]) -> list[dict]:
     ]
 
 
-def case_summary_html(case: Case, decision: Decision | None) -> str:
+def case_summary_html(case: Case, decision: Decision | None, content: PageContent | None = None) -> str:
     """Return the HTML of CASE's summary (with DECISION's outcome when given)."""
-    section = build_section(case, decision, load_page_content())
+    section = build_section(case, decision, content or load_page_content())
     return render_to_string(
         "reports/case_summary.html",
         {
@@ -225,11 +227,26 @@ def render_meeting_pack(meeting: Meeting) -> bytes:
         .order_by("agenda_item_id", "version")
     ):
         heads[decision.agenda_item_id] = decision  # the last one per item is the newest version
+    # The cover and every draft are rendered now, side by side where there are cores for it (each draft's
+    # HTML is built while the first ones are already rendering); a signed decision's summary is the PDF
+    # stored when it was signed.
+    signed = {
+        item.pk: summary_for_decision(heads[item.pk])
+        for item in items
+        if item.pk in heads and heads[item.pk].status == DecisionStatus.SIGNED
+    }
+    drafts = [item for item in items if item.pk not in signed]
+    content = load_page_content()
+    rendered = render_pdfs(
+        chain(
+            [meeting_pack_cover_html(meeting, items, heads)],
+            (case_summary_html(item.case, heads.get(item.pk), content) for item in drafts),
+        )
+    )
+    draft_pdfs = dict(zip((item.pk for item in drafts), rendered[1:], strict=True))
+    documents = [rendered[0]] + [signed.get(item.pk) or draft_pdfs[item.pk] for item in items]
     writer = PdfWriter()
-    writer.append(io.BytesIO(render_pdf(meeting_pack_cover_html(meeting, items, heads))))
-    for item in items:
-        decision = heads.get(item.pk)
-        pdf = summary_for_decision(decision) if decision else render_case_summary(item.case)
+    for pdf in documents:
         writer.append(io.BytesIO(pdf))
     out = io.BytesIO()
     writer.write(out)
