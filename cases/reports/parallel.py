@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,12 +33,24 @@ _pool_size = 0
 _pool_lock = threading.Lock()
 
 
-def _start_worker(settings_module: str) -> None:
-    """Initialise a worker process: Django's settings and apps, WeasyPrint imported once."""
+def _start_worker(settings_module: str, parent: int) -> None:
+    """Initialise a worker process: Django's settings and apps, WeasyPrint imported once.
+
+    A worker must not outlive the process that started it: a server killed without its exit handlers
+    (SIGKILL, or SIGTERM to runserver) would otherwise leave it waiting for work forever.
+    """
+    threading.Thread(target=_exit_with, args=(parent,), name="exit-with-parent", daemon=True).start()
     os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     import django
 
     django.setup()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker once PARENT has gone (the worker is then adopted by another process)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _render_in_worker(html: str) -> bytes:
@@ -55,7 +68,7 @@ def _workers(count: int) -> ProcessPoolExecutor:
                 max_workers=count,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "sinen_mdt.settings"),),
+                initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "sinen_mdt.settings"), os.getpid()),
             )
             _pool_size = count
         return _pool

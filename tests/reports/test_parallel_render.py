@@ -91,3 +91,46 @@ def test_the_cycle_collector_is_back_after_a_render_that_fails(monkeypatch):
     with pytest.raises(MemoryError):
         render_pdf(DOCUMENTS[0])
     assert gc.isenabled()
+
+
+SERVER_THAT_DIES = """
+import os, sys, django
+os.environ["PDF_RENDER_PROCESSES"] = "2"
+django.setup()
+from cases.reports import parallel
+parallel.render_pdfs(["<p>one</p>", "<p>two</p>", "<p>three</p>"])
+print(" ".join(str(pid) for pid in parallel._pool._processes), flush=True)
+sys.stdin.read()  # wait to be killed
+"""
+
+
+def test_workers_end_when_the_server_that_started_them_is_killed():
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER_THAT_DIES],
+        cwd=django_settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "sinen_mdt.settings"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    workers = [int(pid) for pid in server.stdout.readline().split()]
+    assert workers
+    server.kill()  # no exit handlers run
+    server.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers)
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"  # a zombie has ended; only its exit status is left
+    except FileNotFoundError:
+        return False
