@@ -24,6 +24,16 @@ def test_a_wrong_password_shows_a_clear_message_and_keeps_the_username(client, c
     assert "_auth_user_id" not in client.session
 
 
+def test_a_username_longer_than_allowed_is_a_form_error_not_a_server_error(client, clinician):
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "a" * 300, "password": " "})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not AccessAttempt.objects.exists()  # nothing was tried, so nothing to count
+
+
 def test_logout_ends_the_session(client, clinician):
     client.force_login(clinician)
     response = client.post(reverse("logout"))

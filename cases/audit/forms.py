@@ -3,8 +3,24 @@
 from datetime import UTC, datetime, time
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from cases.audit.models import AccessAction
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the username's length enforced.
+
+    AuthenticationForm sets the field's max_length after the field is built, so no validator checks it:
+    a 300-character username reached authenticate(), and django-axes' attempt record (255 characters)
+    failed with a database error on PostgreSQL. Too long a name is now a form error, and nothing is tried.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class AccessLogFilterForm(forms.Form):

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -30,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.access import Action, Role, needs_second_factor
 from cases.audit import sessions
-from cases.audit.forms import AccessLogFilterForm, TokenForm
+from cases.audit.forms import AccessLogFilterForm, LoginForm, TokenForm
 from cases.audit.log import record_access
 from cases.audit.models import AccessAction, AccessLog
 from cases.patients.access import require
@@ -45,6 +44,7 @@ class LoginView(auth_views.LoginView):
     """Django's login view; the page also says why the previous session ended (timeout, administrator)."""
 
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -56,7 +56,7 @@ class LoginView(auth_views.LoginView):
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' lockout answer: the login page with the reason, and 429 (AXES_LOCKOUT_CALLABLE)."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    form = AuthenticationForm(request, initial={"username": username})
+    form = LoginForm(request, initial={"username": username[:150]})
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = (
         f"Too many failed logins: this account is locked on this computer for {minutes} minutes. "
