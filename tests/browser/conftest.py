@@ -8,6 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -22,6 +25,27 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+
+
+class SerialLiveServer(WSGIServer):
+    """A live server that answers one request at a time (and closes each connection).
+
+    On SQLite the test database lives in memory, and the live server hands its one connection to every
+    request thread. Two requests at once, such as a what-if preview still running when the step is
+    saved, then use one sqlite3 connection from two threads, and one of them fails ("bad parameter or
+    other API misuse"). That is a test-server artefact: a real server gives each thread its own
+    connection. On PostgreSQL the threaded server stays.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override  # already installed in the server's thread
+
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    LiveServerThread.server_class = SerialLiveServer
 
 
 @pytest.fixture(scope="session")
