@@ -56,31 +56,15 @@ from cases.reports.summary import (  # noqa: E402
     render_case_summary,
     render_meeting_pack,
 )
+from tests.patients.factories import STAGE_IV  # noqa: E402
 
+# The tests' stage IV case (two liver metastases in one lobe), with the work-up done.
 FINDINGS = {
-    "ct_or_mri_done": True,
+    **STAGE_IV,
     "sstr_imaging_done": True,
     "urine_5hiaa_measured": True,
     "chromogranin_a_measured": True,
     "histology_available": True,
-    "primary_site": "terminal_ileum",
-    "primary_size_cm": "2.2",
-    "multifocal": False,
-    "mesenteric_mass_cm": "2.5",
-    "liver_lesions": 2,
-    "liver_max_diameter_cm": "3",
-    "liver_bilobar": False,
-    "peritoneal": False,
-    "extra_abdominal": False,
-    "perihilar_nodes_only": False,
-    "primary_invasion": "subserosa",
-    "differentiation": "well",
-    "ki67_percent": "5",
-    "carcinoid_syndrome": True,
-    "liver_resectable_percent": "100",
-    "major_comorbidity": False,
-    "right_heart_failure": False,
-    "carcinoid_heart_disease": "none",
 }
 
 

@@ -56,7 +56,7 @@ class LoginView(auth_views.LoginView):
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' lockout answer: the login page with the reason, and 429 (AXES_LOCKOUT_CALLABLE)."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    form = LoginForm(request, initial={"username": username[:150]})
+    form = LoginForm(request, initial={"username": username})
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = (
         f"Too many failed logins: this account is locked on this computer for {minutes} minutes. "

@@ -36,12 +36,9 @@ def finding_display(field_name: str, value) -> str:
 
 def findings_by_step(case) -> list[tuple]:
     """Return [(step, [(label, value shown)])] for the steps that apply to CASE, in pathway order."""
-    from cases.pathways.steps import STEPS
-
     return [
         (step, [(label_of(name), finding_display(name, getattr(case, name))) for name in step.fields])
-        for step in STEPS
-        if step.fields and step.applies(case)
+        for step in steps_with_findings(case)
     ]
 
 
@@ -51,12 +48,8 @@ def recorded_findings_by_step(case) -> list[tuple]:
     The record lists what was known as label and value, and what was not in one line per step, so an
     auditor sees both without reading a row of "Unknown" per missing finding.
     """
-    from cases.pathways.steps import STEPS
-
     steps = []
-    for step in STEPS:
-        if not step.fields or not step.applies(case):
-            continue
+    for step in steps_with_findings(case):
         recorded, not_recorded = [], []
         for name in step.fields:
             value = getattr(case, name)
@@ -66,6 +59,13 @@ def recorded_findings_by_step(case) -> list[tuple]:
                 recorded.append((label_of(name), finding_display(name, value)))
         steps.append((step, recorded, not_recorded))
     return steps
+
+
+def steps_with_findings(case) -> list:
+    """Return the pathway steps that record findings and apply to CASE, in pathway order."""
+    from cases.pathways.steps import STEPS
+
+    return [step for step in STEPS if step.fields and step.applies(case)]
 
 
 def label_of(field_name: str) -> str:

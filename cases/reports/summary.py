@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfWriter
@@ -230,11 +231,9 @@ def render_meeting_pack(meeting: Meeting) -> bytes:
     # The cover and every draft are rendered now, side by side where there are cores for it (each draft's
     # HTML is built while the first ones are already rendering); a signed decision's summary is the PDF
     # stored when it was signed.
-    signed = {
-        item.pk: summary_for_decision(heads[item.pk])
-        for item in items
-        if item.pk in heads and heads[item.pk].status == DecisionStatus.SIGNED
-    }
+    signed_heads = [d for d in heads.values() if d.status == DecisionStatus.SIGNED]
+    prefetch_related_objects(signed_heads, "stored_summary")  # one query for every stored PDF
+    signed = {d.agenda_item_id: summary_for_decision(d) for d in signed_heads}
     drafts = [item for item in items if item.pk not in signed]
     content = load_page_content()
     rendered = render_pdfs(
@@ -270,9 +269,12 @@ def store_signed_summary(decision: Decision) -> StoredSummary:
 def summary_for_decision(decision: Decision) -> bytes:
     """Return the PDF for DECISION: the stored bytes once signed, a DRAFT rendering before."""
     if decision.status == DecisionStatus.SIGNED:
-        stored = StoredSummary.objects.filter(decision=decision).first()
-        # A decision signed before summaries were stored gets its PDF now, once, and keeps it.
-        return bytes((stored or store_signed_summary(decision)).pdf)
+        try:
+            stored = decision.stored_summary  # fetched here, or prefetched for a whole pack
+        except StoredSummary.DoesNotExist:
+            # A decision signed before summaries were stored gets its PDF now, once, and keeps it.
+            stored = store_signed_summary(decision)
+        return bytes(stored.pdf)
     return render_case_summary(decision.agenda_item.case, decision)
 
 

@@ -94,3 +94,23 @@ def test_a_signed_meetings_pack_is_its_cover_then_each_stored_summary_page_for_p
     stored_pages = [page.extract_text() for reader in stored for page in reader.pages]
     assert [page.extract_text() for page in pack.pages[-len(stored_pages) :]] == stored_pages
     assert len(pack.pages) > len(stored_pages)  # the cover comes first
+
+
+def test_a_signed_pack_fetches_every_stored_summary_in_one_query(chair, clinician, meeting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.meetings import services
+    from cases.reports.summary import render_meeting_pack
+
+    second = meeting.agenda_items.order_by("position").last()
+    draft = services.head_decision(second)
+    services.sign_decision(draft, chair, draft.lock_version)
+    with CaptureQueriesContext(connection) as two_cases:
+        render_meeting_pack(meeting)
+    signed(add_item(meeting, make_case(patient=make_patient(family_name="Charlie"), **STAGE_IV)), clinician, chair)
+    with CaptureQueriesContext(connection) as three_cases:
+        render_meeting_pack(meeting)
+    stored_reads = [q for q in three_cases.captured_queries if 'FROM "reports_storedsummary"' in q["sql"]]
+    assert len(stored_reads) == 1
+    assert len(three_cases) == len(two_cases)

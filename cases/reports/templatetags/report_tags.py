@@ -14,13 +14,10 @@ def verdict_label(verdict: str) -> str:
     return VERDICTS[str(verdict)][0]
 
 
-# Printed before the verdict's word so it reads in black and white and at a glance.
-VERDICT_MARKS = {"recommended": "✓", "consider": "?", "not_recommended": "✕"}
-
-
 @register.filter
 def verdict_mark(verdict: str) -> str:
-    return VERDICT_MARKS[str(verdict)]
+    """The verdict's symbol (✓ ? ✕), the one the screen shows, so it reads in black and white."""
+    return VERDICTS[str(verdict)][1]
 
 
 @register.filter
