@@ -9,9 +9,9 @@ from django.utils import timezone
 from cases.access import Role
 from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, Outcome, is_departure
 from cases.meetings.services import DecisionContent
-from cases.meetings.specialties import Specialty
 from cases.pathways.engine import Recommendation, Verdict
 from cases.patients.models import Case, CaseStatus
+from cases.specialties import Specialty
 
 MAX_ACTIONS = 10
 BLANK_ACTION_ROWS = 2

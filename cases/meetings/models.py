@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.meetings.specialties import Specialty
 from cases.patients.models import Case
+from cases.specialties import Specialty
 
 # Agenda slots are planned in whole minutes; an hour is the longest a board spends on one case.
 MIN_MINUTES, MAX_MINUTES = 1, 60

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from cases.meetings.models import Attendance
 from cases.meetings.quorum import quorum
-from cases.meetings.specialties import DEFAULT_QUORUM, Specialty
+from cases.specialties import DEFAULT_QUORUM, Specialty
 from tests.meetings.factories import add_item, make_meeting, present_url
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 
-from cases.meetings.specialties import DEFAULT_QUORUM, Specialty
 from cases.pathways import guideline as service
 from cases.pathways.engine import Guideline, assessment_to_dict
 from cases.pathways.guideline import (
@@ -19,6 +18,7 @@ from cases.pathways.guideline import (
 )
 from cases.pathways.models import GuidelineStatus, GuidelineVersion
 from cases.pathways.services import assess
+from cases.specialties import DEFAULT_QUORUM, Specialty
 from tests.patients.factories import STAGE_IV, make_case
 
 pytestmark = pytest.mark.django_db

@@ -158,8 +158,8 @@ def test_findings_print_with_their_units_and_each_step_names_what_was_not_record
 
 def test_the_summary_names_who_was_present_and_who_was_absent(signed_decision):
     from cases.meetings.models import Attendance
-    from cases.meetings.specialties import Specialty
     from cases.reports.summary import render_case_summary as render
+    from cases.specialties import Specialty
 
     meeting = signed_decision.agenda_item.meeting
     Attendance.objects.create(meeting=meeting, name="Dr Cut", specialty=Specialty.SURGERY, present=True)

@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from cases.meetings.models import Attendance
-from cases.meetings.specialties import Specialty
 from cases.reports.models import StoredSummary
+from cases.specialties import Specialty
 from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case, make_patient
 
