@@ -27,12 +27,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.access import Action, Role, needs_second_factor
+from cases.access import Action, Role, needs_second_factor, require
 from cases.audit import sessions
 from cases.audit.forms import AccessLogFilterForm, LoginForm, TokenForm
 from cases.audit.log import record_access
 from cases.audit.models import AccessAction, AccessLog
-from cases.patients.access import require
 
 PAGE_SIZE = 50
 

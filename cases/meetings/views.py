@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.access import Action, Role, can, has_role
+from cases.access import Action, Role, can, has_role, require
 from cases.htmx import invalid_status
 from cases.meetings import services
 from cases.meetings.access import get_attendance, get_decision, get_item, get_meeting
@@ -36,7 +36,6 @@ from cases.meetings.quorum import quorum
 from cases.pathways import guideline as guideline_content
 from cases.pathways.engine import assessment_to_dict
 from cases.pathways.services import assess
-from cases.patients.access import require
 from cases.patients.display import findings_by_step
 from cases.patients.models import Case, CaseStatus
 

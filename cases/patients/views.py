@@ -6,10 +6,10 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.access import Action, can
+from cases.access import Action, can, require
 from cases.htmx import invalid_status
 from cases.pathways.services import assess
-from cases.patients.access import get_case, get_patient, require
+from cases.patients.access import get_case, get_patient
 from cases.patients.display import findings_by_step
 from cases.patients.forms import CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
 from cases.patients.models import Case, Patient
