@@ -23,7 +23,7 @@ from cases.meetings.models import (
     Outcome,
 )
 from cases.pathways.engine import Verdict
-from cases.pathways.guideline import active_guideline
+from cases.pathways.guideline_versions import active_guideline
 from cases.pathways.services import assess
 from cases.patients.models import Case
 from cases.specialties import Specialty

@@ -33,7 +33,7 @@ from cases.meetings.forms import (
 )
 from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, MeetingStatus
 from cases.meetings.quorum import quorum
-from cases.pathways import guideline as guideline_content
+from cases.pathways import guideline_versions
 from cases.pathways.engine import assessment_to_dict
 from cases.pathways.services import assess
 from cases.patients.display import findings_by_step
@@ -54,7 +54,7 @@ def dashboard(request):
     """Show upcoming meetings, ready cases not yet on an agenda and, for chairs, drafts to sign."""
     context = {}
     if can(request.user, Action.VIEW_PATIENT_DATA):
-        guideline = guideline_content.active_guideline()
+        guideline = guideline_versions.active_guideline()
         open_statuses = [MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS]
         ready = (
             Case.objects.filter(status=CaseStatus.READY)
@@ -148,13 +148,13 @@ def _attendance_context(meeting: Meeting, members: list, form=None) -> dict:
     attendances = list(meeting.attendances.select_related("user"))
     return {
         "attendances": attendances,
-        "quorum": quorum(attendances, guideline_content.active_quorum()),
+        "quorum": quorum(attendances, guideline_versions.active_quorum()),
         "attendance_form": form or AttendanceForm(meeting=meeting, members=members, attendances=attendances),
     }
 
 
 def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_form=None) -> dict:
-    guideline = guideline_content.active_guideline()
+    guideline = guideline_versions.active_guideline()
     members = list(board_members())
     items = [(item, assess(item.case, guideline)) for item in agenda_items(meeting)]
     may_manage = can(request.user, Action.MANAGE_MEETINGS)
@@ -327,7 +327,7 @@ def present_item(request, public_id, item_id):
 
 def _present_context(request, meeting: Meeting, item_id, guideline=None, result=None, **panel) -> dict:
     """Build meeting mode's context; a caller that already assessed the case passes GUIDELINE and RESULT."""
-    guideline = guideline or guideline_content.active_guideline()
+    guideline = guideline or guideline_versions.active_guideline()
     items = list(agenda_items(meeting))
     index = next((n for n, item in enumerate(items) if item.public_id == item_id), None)
     if index is None:
@@ -347,7 +347,7 @@ def _present_context(request, meeting: Meeting, item_id, guideline=None, result=
         "patient": item.case.patient,
         "result": result,
         "findings": findings_by_step(item.case),
-        "quorum": quorum(attendances, guideline_content.active_quorum()),
+        "quorum": quorum(attendances, guideline_versions.active_quorum()),
         "may_change_status": can(request.user, Action.MANAGE_MEETINGS),
     }
     context.update(_panel_context(request, item, result, guideline, **panel))
@@ -395,7 +395,7 @@ def _panel_response(request, item: AgendaItem, *, status=200, guideline=None, re
 def decision_save(request, public_id, item_id):
     """Record the board's decision on the item as a draft (a new one, or the draft being edited)."""
     item = get_item(request.user, public_id, item_id, Action.RECORD_DECISIONS)
-    guideline = guideline_content.active_guideline()
+    guideline = guideline_versions.active_guideline()
     result = assess(item.case, guideline)
     # Recording a decision does not change the findings: every answer below reuses this one evaluation.
     assessed = {"guideline": guideline, "result": result}

@@ -100,7 +100,7 @@ class GuidelineVersion(models.Model):
 
     Lifecycle: draft → active → retired. Exactly one version is active; it is what every new assessment
     runs with, and assessments and signed decisions record its name. Active and retired versions are
-    frozen: change them by cloning into a new draft and activating that (cases.pathways.guideline).
+    frozen: change them by cloning into a new draft and activating that (cases.pathways.guideline_versions).
     """
 
     name = models.CharField(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases.pathways.engine import Assessment, FactsError, Guideline, evaluate, facts_from_dict
 from cases.pathways.forms import cross_field_errors
-from cases.pathways.guideline import active_guideline
+from cases.pathways.guideline_versions import active_guideline
 from cases.pathways.steps import Step
 from cases.patients.models import Case
 

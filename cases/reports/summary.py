@@ -20,7 +20,7 @@ from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStat
 from cases.meetings.quorum import quorum
 from cases.pathways.content import PageContent, load_page_content
 from cases.pathways.engine import Guideline, assessment_to_dict
-from cases.pathways.guideline import active_quorum
+from cases.pathways.guideline_versions import active_quorum
 from cases.pathways.models import Reference
 from cases.pathways.services import assess
 from cases.patients.display import recorded_findings_by_step
