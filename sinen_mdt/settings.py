@@ -344,6 +344,9 @@ if PRODUCTION:
 PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", min(os.cpu_count() or 1, 4))
 if PDF_RENDER_PROCESSES < 1:
     raise ImproperlyConfigured(f"PDF_RENDER_PROCESSES must be 1 or more, got {PDF_RENDER_PROCESSES}")
+# What the meetings app's sign_decision calls, inside its transaction, to keep the signed decision's record
+# (its PDF). Named here rather than imported there: reports builds on meetings, not the other way round.
+SIGNED_RECORD_WRITER = "cases.reports.summary.store_signed_summary"
 
 # --- logging -------------------------------------------------------------------------------------
 

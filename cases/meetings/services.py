@@ -11,9 +11,11 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cases.meetings.models import (
@@ -26,7 +28,6 @@ from cases.meetings.models import (
 )
 from cases.pathways.engine import Assessment, Guideline, assessment_to_dict
 from cases.patients.models import Case, CaseStatus
-from cases.reports.summary import store_signed_summary
 
 
 class MeetingError(Exception):
@@ -186,7 +187,8 @@ def sign_decision(decision: Decision, user, loaded_lock_version: int, now: datet
     """Sign the draft DECISION as USER: it becomes final, with signer, time and content hash.
 
     The caller checks that USER may sign. Raises DecisionConflict when the draft changed after the
-    signer loaded it (they must see what they sign) or was signed meanwhile.
+    signer loaded it (they must see what they sign) or was signed meanwhile. The signed record is kept by
+    settings.SIGNED_RECORD_WRITER (the reports app's PDF), in the same transaction.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -200,7 +202,7 @@ def sign_decision(decision: Decision, user, loaded_lock_version: int, now: datet
         current.save()
         update_case_status(current)
         # The record's PDF is rendered once, now, from what was signed; no signature without it.
-        store_signed_summary(current)
+        import_string(settings.SIGNED_RECORD_WRITER)(current)
     return current
 
 

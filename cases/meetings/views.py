@@ -1,4 +1,4 @@
-"""Meeting views: the dashboard, meetings with their agenda and attendance, meeting mode and decisions.
+"""Meeting views: the dashboard, the case page, meetings with their agenda and attendance, meeting mode, decisions.
 
 Every change is a POST with a plain form that works without JavaScript (303 back to the page); with
 htmx the same POST answers with the partial it changed. Pages that assess many cases fetch the active
@@ -36,11 +36,29 @@ from cases.meetings.quorum import quorum
 from cases.pathways import guideline_versions
 from cases.pathways.engine import assessment_to_dict
 from cases.pathways.services import assess
-from cases.patients.display import findings_by_step
+from cases.pathways.steps import findings_by_step
+from cases.patients.access import get_case
 from cases.patients.models import Case, CaseStatus
 
 DETAIL = "meetings/meeting_detail.html"
 PRESENT = "meetings/present.html"
+
+
+# --- the case page ---------------------------------------------------------------------------------
+
+
+@require_GET
+def case_detail(request, public_id):
+    """The case: its findings by step, the live assessment, and every decision recorded for it."""
+    case = get_case(request.user, public_id)
+    context = {
+        "case": case,
+        "patient": case.patient,
+        "result": assess(case),
+        "findings": findings_by_step(case),
+        "may_register": can(request.user, Action.REGISTER_PATIENTS),
+    }
+    return render(request, "meetings/case_detail.html", context)
 
 
 # --- dashboard and meeting list --------------------------------------------------------------------

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from cases.patients.display import finding_display, label_of
+
 
 def always(case) -> bool:
     return True
@@ -188,3 +190,35 @@ def rail(case, current: Step) -> list[RailEntry]:
             state = "incomplete"
         entries.append(RailEntry(step, state, unknown, step == current))
     return entries
+
+
+def findings_by_step(case) -> list[tuple]:
+    """Return [(step, [(label, value shown)])] for the steps that apply to CASE, in pathway order."""
+    return [
+        (step, [(label_of(name), finding_display(name, getattr(case, name))) for name in step.fields])
+        for step in steps_with_findings(case)
+    ]
+
+
+def recorded_findings_by_step(case) -> list[tuple]:
+    """Return [(step, [(label, value shown)], [labels of findings not recorded])] for the printed record.
+
+    The record lists what was known as label and value, and what was not in one line per step, so an
+    auditor sees both without reading a row of "Unknown" per missing finding.
+    """
+    steps = []
+    for step in steps_with_findings(case):
+        recorded, not_recorded = [], []
+        for name in step.fields:
+            value = getattr(case, name)
+            if value is None or value == "":
+                not_recorded.append(label_of(name))
+            else:
+                recorded.append((label_of(name), finding_display(name, value)))
+        steps.append((step, recorded, not_recorded))
+    return steps
+
+
+def steps_with_findings(case) -> list:
+    """Return the pathway steps that record findings and apply to CASE, in pathway order."""
+    return [step for step in STEPS if step.fields and step.applies(case)]

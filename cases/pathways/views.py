@@ -17,9 +17,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.access import Action, can
 from cases.pathways.forms import initial_for, label_of, step_form_class
 from cases.pathways.services import StepConflict, StepInvalid, assess, save_step
-from cases.pathways.steps import STEPS, Step, get_step, next_step, previous_step, rail, unknown_fields
+from cases.pathways.steps import (
+    STEPS,
+    Step,
+    findings_by_step,
+    get_step,
+    next_step,
+    previous_step,
+    rail,
+    unknown_fields,
+)
 from cases.patients.access import get_case
-from cases.patients.display import finding_display, findings_by_step
+from cases.patients.display import finding_display
 
 TEMPLATE = "pathways/step.html"
 

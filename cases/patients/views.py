@@ -1,4 +1,5 @@
-"""Patients and cases: lists, registration, editing, and the case page with its assessment."""
+"""Patients and cases: lists, registration and editing. The case page, with its assessment and decisions, is
+meetings.views.case_detail: it shows what the higher apps make of the case."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -6,11 +7,9 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.access import Action, can, require
+from cases.access import Action, require
 from cases.htmx import invalid_status
-from cases.pathways.services import assess
 from cases.patients.access import get_case, get_patient
-from cases.patients.display import findings_by_step
 from cases.patients.forms import CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
 from cases.patients.models import Case, Patient
 
@@ -124,16 +123,3 @@ def case_list(request):
             cases = cases.filter(status=form.cleaned_data["status"])
     page = Paginator(cases, PAGE_SIZE).get_page(page_number)
     return render(request, "patients/case_list.html", {"form": form, "page": page})
-
-
-@require_GET
-def case_detail(request, public_id):
-    case = get_case(request.user, public_id)
-    context = {
-        "case": case,
-        "patient": case.patient,
-        "result": assess(case),
-        "findings": findings_by_step(case),
-        "may_register": can(request.user, Action.REGISTER_PATIENTS),
-    }
-    return render(request, "patients/case_detail.html", context)

@@ -23,7 +23,7 @@ from cases.pathways.engine import Guideline, assessment_to_dict
 from cases.pathways.guideline_versions import active_quorum
 from cases.pathways.models import Reference
 from cases.pathways.services import assess
-from cases.patients.display import recorded_findings_by_step
+from cases.pathways.steps import recorded_findings_by_step
 from cases.patients.models import Case
 from cases.reports.models import StoredSummary
 from cases.reports.parallel import render_pdfs

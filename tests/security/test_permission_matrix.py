@@ -133,7 +133,7 @@ ROWS: dict[str, Row] = {
     "patients:patient_edit": Row(patient, allow(REGISTRARS, 200), allow(REGISTRARS, 422), logged=VIEW),
     "patients:case_create": Row(patient, allow(REGISTRARS, 200), allow(REGISTRARS, 422), logged=VIEW),
     "patients:case_list": Row(none, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
-    "patients:case_detail": Row(case, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
+    "meetings:case_detail": Row(case, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "patients:case_edit": Row(case, allow(REGISTRARS, 200), allow(REGISTRARS, 422), logged=VIEW),
     "pathways:start": Row(case, allow(READERS, 302), NOT_ALLOWED),
     "pathways:step": Row(step, allow(READERS, 200), allow(EDITORS, 422), logged=VIEW),
