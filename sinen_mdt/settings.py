@@ -199,6 +199,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cases.access.role_context",
             ],
+            # Template helpers shared by every app, outside any app's templatetags.
+            "libraries": {"people": "cases.people"},
         },
     },
 ]

@@ -11,6 +11,7 @@ from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, Outcome, is
 from cases.meetings.services import DecisionContent
 from cases.pathways.engine import Recommendation, Verdict
 from cases.patients.models import Case, CaseStatus
+from cases.people import display_name
 from cases.specialties import Specialty
 
 MAX_ACTIONS = 10
@@ -28,13 +29,9 @@ def board_members():
     )
 
 
-def user_label(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return user_label(obj)
+        return display_name(obj)
 
 
 class MemberChoiceField(forms.TypedChoiceField):
@@ -42,7 +39,7 @@ class MemberChoiceField(forms.TypedChoiceField):
 
     def __init__(self, *, members: list, **kwargs):
         self.members = {str(user.pk): user for user in members}
-        choices = [("", "—"), *((str(user.pk), user_label(user)) for user in members)]
+        choices = [("", "—"), *((str(user.pk), display_name(user)) for user in members)]
         super().__init__(choices=choices, coerce=self.members.get, empty_value=None, **kwargs)
 
 
@@ -156,7 +153,7 @@ class AttendanceForm(forms.Form):
         elif user is not None and name:
             self.add_error("name", "Choose a member or type a guest's name, not both.")
         elif user is not None and any(a.user_id == user.pk for a in self.attendances):
-            self.add_error("user", f"{user_label(user)} is already on the list.")
+            self.add_error("user", f"{display_name(user)} is already on the list.")
         return cleaned
 
 

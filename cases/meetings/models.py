@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.patients.models import Case
+from cases.people import display_name
 from cases.specialties import Specialty
 
 # Agenda slots are planned in whole minutes; an hour is the longest a board spends on one case.
@@ -132,7 +133,7 @@ class Attendance(models.Model):
     @property
     def display_name(self) -> str:
         if self.user_id:
-            return self.user.get_full_name() or self.user.get_username()
+            return display_name(self.user)
         return self.name
 
 

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cases.meetings.models import (
     AgendaItem,
+    Attendance,
     Decision,
     DecisionStatus,
     FollowUpAction,
@@ -28,6 +29,7 @@ from cases.meetings.models import (
 )
 from cases.pathways.engine import Assessment, Guideline, assessment_to_dict
 from cases.patients.models import Case, CaseStatus
+from cases.people import display_name
 
 
 class MeetingError(Exception):
@@ -95,6 +97,31 @@ def remove_item(item: AgendaItem) -> None:
         if item.decisions.exists():
             raise MeetingError("A decision has been recorded for this case: it stays on the agenda.")
         item.delete()
+
+
+def add_attendance(meeting: Meeting, *, user, name: str, specialty: str, present: bool) -> Attendance:
+    """Put a member (USER, or a guest by NAME) on MEETING's attendance list with the specialty they represent."""
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        # The form checked this against the list it was shown; the lock makes it true at the write.
+        if user is not None and meeting.attendances.filter(user=user).exists():
+            raise MeetingError(f"{display_name(user)} is already on the list.")
+        return Attendance.objects.create(meeting=meeting, user=user, name=name, specialty=specialty, present=present)
+
+
+def mark_attendance(attendance: Attendance, present: bool) -> None:
+    """Mark ATTENDANCE's member present or absent."""
+    with transaction.atomic():
+        _locked_meeting(attendance.meeting)
+        attendance.present = present
+        attendance.save(update_fields=["present", "updated_at"])
+
+
+def remove_attendance(attendance: Attendance) -> None:
+    """Take ATTENDANCE's member off the list."""
+    with transaction.atomic():
+        _locked_meeting(attendance.meeting)
+        attendance.delete()
 
 
 TRANSITIONS = {

@@ -6,6 +6,7 @@ guideline once per request and pass it to `assess()`.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -31,7 +32,7 @@ from cases.meetings.forms import (
     decision_initial,
     follow_up_formset,
 )
-from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, MeetingStatus
+from cases.meetings.models import AgendaItem, Decision, DecisionStatus, Meeting, MeetingStatus
 from cases.meetings.quorum import quorum
 from cases.pathways import guideline_versions
 from cases.pathways.engine import assessment_to_dict
@@ -39,6 +40,7 @@ from cases.pathways.services import assess
 from cases.pathways.steps import findings_by_step
 from cases.patients.access import get_case
 from cases.patients.models import Case, CaseStatus
+from cases.people import display_name
 
 DETAIL = "meetings/meeting_detail.html"
 PRESENT = "meetings/present.html"
@@ -124,7 +126,8 @@ def meeting_create(request):
         if form.is_valid():
             meeting = form.save(commit=False)
             meeting.created_by = request.user
-            meeting.save()
+            with transaction.atomic():  # the row and its history record commit together
+                meeting.save()
             return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
         return render(request, "meetings/meeting_form.html", {"form": form}, status=invalid_status(request))
     return render(request, "meetings/meeting_form.html", {"form": form})
@@ -139,7 +142,8 @@ def meeting_edit(request, public_id):
     context = {"form": form, "meeting": meeting}
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
             return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
         return render(request, "meetings/meeting_form.html", context, status=invalid_status(request))
     return render(request, "meetings/meeting_form.html", context)
@@ -282,38 +286,38 @@ def _attendance_response(request, meeting: Meeting, *, form=None, status=200) ->
 @require_POST
 def attendance_add(request, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
-    if not meeting.is_open:
-        return _refused(request, meeting, services.MeetingError("The meeting is closed: attendance no longer changes."))
     attendances = list(meeting.attendances.all())
     form = AttendanceForm(request.POST, meeting=meeting, members=list(board_members()), attendances=attendances)
     if not form.is_valid():
         return _attendance_response(request, meeting, form=form, status=invalid_status(request))
-    Attendance.objects.create(meeting=meeting, **form.cleaned_data)
+    try:
+        services.add_attendance(meeting, **form.cleaned_data)
+    except services.MeetingError as exc:
+        return _refused(request, meeting, exc)
     return _attendance_response(request, meeting)
 
 
 @require_POST
 def attendance_update(request, public_id, attendance_id):
     attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
-    meeting = attendance.meeting
-    if not meeting.is_open:
-        return _refused(request, meeting, services.MeetingError("The meeting is closed: attendance no longer changes."))
     form = PresentForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Say present or absent.", status=422)
-    attendance.present = form.cleaned_data["present"]
-    attendance.save(update_fields=["present", "updated_at"])
-    return _attendance_response(request, meeting)
+    try:
+        services.mark_attendance(attendance, form.cleaned_data["present"])
+    except services.MeetingError as exc:
+        return _refused(request, attendance.meeting, exc)
+    return _attendance_response(request, attendance.meeting)
 
 
 @require_POST
 def attendance_remove(request, public_id, attendance_id):
     attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
-    meeting = attendance.meeting
-    if not meeting.is_open:
-        return _refused(request, meeting, services.MeetingError("The meeting is closed: attendance no longer changes."))
-    attendance.delete()
-    return _attendance_response(request, meeting)
+    try:
+        services.remove_attendance(attendance)
+    except services.MeetingError as exc:
+        return _refused(request, attendance.meeting, exc)
+    return _attendance_response(request, attendance.meeting)
 
 
 # --- meeting mode ----------------------------------------------------------------------------------
@@ -498,7 +502,7 @@ def _conflict(form: DecisionForm, formset, theirs: Decision) -> dict:
         _carry(form, "lock_version", theirs.lock_version)
     who = theirs.signed_by if theirs.is_signed else theirs.author
     return {
-        "by": who.get_full_name() or who.get_username(),
+        "by": display_name(who),
         "at": theirs.signed_at if theirs.is_signed else theirs.recorded_at,
         "signed": theirs.is_signed,
         "differences": differences,

@@ -3,6 +3,7 @@ meetings.views.case_detail: it shows what the higher apps make of the case."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -51,7 +52,8 @@ def patient_create(request):
     form = PatientForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            patient = form.save()
+            with transaction.atomic():  # the row and its history record commit together
+                patient = form.save()
             messages.success(request, "Patient registered. Now add the case for the board.")
             return redirect("patients:case_create", public_id=patient.public_id)
         return render(request, "patients/patient_form.html", {"form": form}, status=invalid_status(request))
@@ -64,7 +66,8 @@ def patient_edit(request, public_id):
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
             messages.success(request, "Patient details saved.")
             return redirect(patient)
         return render(
@@ -88,7 +91,8 @@ def case_create(request, public_id):
             case = form.save(commit=False)
             case.patient = patient
             case.created_by = request.user
-            case.save()
+            with transaction.atomic():
+                case.save()
             messages.success(request, "Case created. Walk it through the pathway to record the findings.")
             return redirect("pathways:start", public_id=case.public_id)
         return render(
@@ -104,7 +108,8 @@ def case_edit(request, public_id):
     context = {"form": form, "patient": case.patient, "case": case}
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
             messages.success(request, "Case details saved.")
             return redirect(case)
         return render(request, "patients/case_form.html", context, status=invalid_status(request))
