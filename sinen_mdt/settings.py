@@ -138,8 +138,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",  # built-in widget templates for the TemplatesSetting form renderer
     "django_htmx",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "simple_history",
     "axes",
     "django_otp",
@@ -303,10 +301,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- forms ---------------------------------------------------------------------------------------
 
-# Widgets may be overridden by the project's templates (e.g. the yes / no / unknown radios).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# One way of rendering forms: the project's form and field templates (templates/forms/), widget templates
+# overridden from templates/ (e.g. the yes / no / unknown radios), Bootstrap classes added in one place.
+FORM_RENDERER = "cases.forms.FormRenderer"
 
 # --- security headers ----------------------------------------------------------------------------
 
