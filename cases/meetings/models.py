@@ -163,6 +163,14 @@ def is_departure(verdict: str, outcome: str) -> bool:
     )
 
 
+def is_quiet(verdict: str, outcome: str | None) -> bool:
+    """Return whether the record names the option by its title only: the engine does not recommend it and
+    the board does not do it either (or has not decided yet). What will be done, and every departure with
+    its reason, is what a reader of the record needs in full.
+    """
+    return verdict == "not_recommended" and not (outcome and is_departure(verdict, outcome))
+
+
 class SignedDecisionError(Exception):
     """A signed decision (or one of its follow-up actions) was about to be changed or deleted."""
 

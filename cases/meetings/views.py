@@ -12,9 +12,11 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from cases.access import Action, Role, can, has_role, require
-from cases.htmx import invalid_status
+from cases.conflicts import Conflict, carry, conflict
+from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services
 from cases.meetings.access import get_attendance, get_decision, get_item, get_meeting
 from cases.meetings.forms import (
@@ -117,7 +119,7 @@ def meeting_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_create(request):
+def meeting_create(request: HtmxHttpRequest):
     require(request.user, Action.MANAGE_MEETINGS)
     form = MeetingForm(
         request.POST or None, initial={"chair": request.user if has_role(request.user, Role.CHAIR) else None}
@@ -134,7 +136,7 @@ def meeting_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request, public_id):
+def meeting_edit(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
     if not meeting.is_open:
         return _refused(request, meeting, services.MeetingError("The meeting is closed: its details are the record."))
@@ -198,7 +200,7 @@ def meeting_detail(request, public_id):
     return render(request, DETAIL, _detail_context(request, meeting))
 
 
-def _agenda_response(request, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
+def _agenda_response(request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
     """After an agenda change: the agenda partial for htmx, a 303 back to the page otherwise."""
     if request.htmx:
         return render(request, f"{DETAIL}#agenda", _detail_context(request, meeting, agenda_form=form), status=status)
@@ -208,7 +210,7 @@ def _agenda_response(request, meeting: Meeting, *, form=None, status=200) -> Htt
 
 
 @require_POST
-def agenda_add(request, public_id):
+def agenda_add(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
     form = AgendaAddForm(request.POST, meeting=meeting, members=list(board_members()))
     if not form.is_valid():
@@ -224,7 +226,7 @@ def agenda_add(request, public_id):
 
 
 @require_POST
-def agenda_move(request, public_id, item_id):
+def agenda_move(request: HtmxHttpRequest, public_id, item_id):
     item = get_item(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -237,7 +239,7 @@ def agenda_move(request, public_id, item_id):
 
 
 @require_POST
-def agenda_remove(request, public_id, item_id):
+def agenda_remove(request: HtmxHttpRequest, public_id, item_id):
     item = get_item(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
     try:
         services.remove_item(item)
@@ -246,18 +248,16 @@ def agenda_remove(request, public_id, item_id):
     return _agenda_response(request, item.meeting)
 
 
-def _refused(request, meeting: Meeting, exc: Exception) -> HttpResponse:
+def _refused(request: HtmxHttpRequest, meeting: Meeting, exc: Exception) -> HttpResponse:
     """A change the meeting's state does not allow: say why; nothing changed."""
     messages.error(request, str(exc))
     if request.htmx:
-        response = HttpResponse(status=200)
-        response["HX-Redirect"] = meeting.get_absolute_url()
-        return response
+        return HttpResponseClientRedirect(meeting.get_absolute_url())
     return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
 
 
 @require_POST
-def meeting_status(request, public_id):
+def meeting_status(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -273,7 +273,7 @@ def meeting_status(request, public_id):
     return HttpResponseRedirect(target, status=303)
 
 
-def _attendance_response(request, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
+def _attendance_response(request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
     if request.htmx:
         context = {"meeting": meeting, "may_manage": meeting.is_open}
         context.update(_attendance_context(meeting, list(board_members()), form))
@@ -284,7 +284,7 @@ def _attendance_response(request, meeting: Meeting, *, form=None, status=200) ->
 
 
 @require_POST
-def attendance_add(request, public_id):
+def attendance_add(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
     attendances = list(meeting.attendances.all())
     form = AttendanceForm(request.POST, meeting=meeting, members=list(board_members()), attendances=attendances)
@@ -298,7 +298,7 @@ def attendance_add(request, public_id):
 
 
 @require_POST
-def attendance_update(request, public_id, attendance_id):
+def attendance_update(request: HtmxHttpRequest, public_id, attendance_id):
     attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
     form = PresentForm(request.POST)
     if not form.is_valid():
@@ -311,7 +311,7 @@ def attendance_update(request, public_id, attendance_id):
 
 
 @require_POST
-def attendance_remove(request, public_id, attendance_id):
+def attendance_remove(request: HtmxHttpRequest, public_id, attendance_id):
     attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
     try:
         services.remove_attendance(attendance)
@@ -406,7 +406,9 @@ def _snapshot_differs(decision: Decision, result) -> bool:
     return decision.engine_snapshot != assessment_to_dict(result.assessment)
 
 
-def _panel_response(request, item: AgendaItem, *, status=200, guideline=None, result=None, **panel) -> HttpResponse:
+def _panel_response(
+    request: HtmxHttpRequest, item: AgendaItem, *, status=200, guideline=None, result=None, **panel
+) -> HttpResponse:
     """Answer a decision POST: the panel for htmx, the whole page otherwise (errors, conflicts)."""
     context = _present_context(request, item.meeting, item.public_id, guideline, result, **panel)
     template = f"{PRESENT}#decision-panel" if request.htmx else PRESENT
@@ -414,7 +416,7 @@ def _panel_response(request, item: AgendaItem, *, status=200, guideline=None, re
 
 
 @require_POST
-def decision_save(request, public_id, item_id):
+def decision_save(request: HtmxHttpRequest, public_id, item_id):
     """Record the board's decision on the item as a draft (a new one, or the draft being edited)."""
     item = get_item(request.user, public_id, item_id, Action.RECORD_DECISIONS)
     guideline = guideline_versions.active_guideline()
@@ -429,7 +431,7 @@ def decision_save(request, public_id, item_id):
         return _panel_response(request, item, status=422, form=form, formset=formset, **assessed)
     if form.cleaned_data["case_version"] != item.case.version:
         # The options were shown for findings that have changed since: the board must look again.
-        _carry(form, "case_version", item.case.version)
+        carry(form, "case_version", item.case.version)
         form.add_error(
             None,
             "The findings of this case were changed while this form was open, so the options may have changed. "
@@ -456,14 +458,7 @@ def decision_save(request, public_id, item_id):
     return _panel_response(request, item, saved=True, **assessed)
 
 
-def _carry(form, name: str, value) -> None:
-    """Put VALUE into the bound form's data, so the next submit carries it."""
-    data = form.data.copy()
-    data[name] = value
-    form.data = data
-
-
-def _conflict(form: DecisionForm, formset, theirs: Decision) -> dict:
+def _conflict(form: DecisionForm, formset, theirs: Decision) -> Conflict:
     """Describe the other save: who, when, and where their values differ from the ones typed here."""
     mine = {o["code"]: o for o in form.outcomes()}
     stored = {o["code"]: o for o in theirs.outcomes}
@@ -497,16 +492,10 @@ def _conflict(form: DecisionForm, formset, theirs: Decision) -> dict:
                 "theirs": "; ".join(their_actions) or "—",
             }
         )
-    if not theirs.is_signed:
-        # The next submit is a deliberate decision to replace theirs: it carries the version just shown.
-        _carry(form, "lock_version", theirs.lock_version)
-    who = theirs.signed_by if theirs.is_signed else theirs.author
-    return {
-        "by": display_name(who),
-        "at": theirs.signed_at if theirs.is_signed else theirs.recorded_at,
-        "signed": theirs.is_signed,
-        "differences": differences,
-    }
+    if theirs.is_signed:
+        return conflict(display_name(theirs.signed_by), theirs.signed_at, differences, signed=True)
+    carry(form, "lock_version", theirs.lock_version)
+    return conflict(display_name(theirs.author), theirs.recorded_at, differences)
 
 
 def _outcome_text(outcome: dict) -> str:
@@ -520,7 +509,7 @@ def _action_text(row: dict) -> str:
 
 
 @require_POST
-def decision_sign(request, public_id):
+def decision_sign(request: HtmxHttpRequest, public_id):
     """Sign a draft decision as chair: it becomes final and immutable."""
     decision = get_decision(request.user, public_id, Action.SIGN_DECISIONS)
     item = decision.agenda_item
@@ -542,7 +531,7 @@ def decision_sign(request, public_id):
 
 
 @require_POST
-def decision_amend(request, public_id):
+def decision_amend(request: HtmxHttpRequest, public_id):
     """Start an amendment of a signed decision: a new draft version with the reason for the change."""
     decision = get_decision(request.user, public_id, Action.RECORD_DECISIONS)
     item = decision.agenda_item

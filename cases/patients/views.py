@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import Action, require
-from cases.htmx import invalid_status
+from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.patients.access import get_case, get_patient
 from cases.patients.forms import CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
 from cases.patients.models import Case, Patient
@@ -18,7 +18,7 @@ PAGE_SIZE = 25
 
 
 @require_http_methods(["GET", "POST"])
-def patient_list(request):
+def patient_list(request: HtmxHttpRequest):
     """List patients; a POSTed search filters by name or hospital number (never put in the URL)."""
     require(request.user, Action.VIEW_PATIENT_DATA)
     form = PatientSearchForm(request.POST if request.method == "POST" else request.GET)
@@ -47,7 +47,7 @@ def patient_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-def patient_create(request):
+def patient_create(request: HtmxHttpRequest):
     require(request.user, Action.REGISTER_PATIENTS)
     form = PatientForm(request.POST or None)
     if request.method == "POST":
@@ -61,7 +61,7 @@ def patient_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-def patient_edit(request, public_id):
+def patient_edit(request: HtmxHttpRequest, public_id):
     patient = get_patient(request.user, public_id, Action.REGISTER_PATIENTS)
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST":
@@ -83,7 +83,7 @@ def patient_detail(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-def case_create(request, public_id):
+def case_create(request: HtmxHttpRequest, public_id):
     patient = get_patient(request.user, public_id, Action.REGISTER_PATIENTS)
     form = CaseForm(request.POST or None)
     if request.method == "POST":
@@ -102,7 +102,7 @@ def case_create(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-def case_edit(request, public_id):
+def case_edit(request: HtmxHttpRequest, public_id):
     case = get_case(request.user, public_id, Action.REGISTER_PATIENTS)
     form = CaseForm(request.POST or None, instance=case)
     context = {"form": form, "patient": case.patient, "case": case}

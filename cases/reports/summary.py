@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, is_departure
+from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, is_departure, is_quiet
 from cases.meetings.quorum import quorum
 from cases.pathways.content import PageContent, load_page_content
 from cases.pathways.engine import Guideline, assessment_to_dict
@@ -119,8 +119,7 @@ def build_section(
             {
                 **rec,
                 "sources": printed_sources(rec["citations"]),
-                # An option the engine advises against and the board does not do: printed compactly.
-                "compact": rec["verdict"] == "not_recommended" and not departure,
+                "compact": is_quiet(rec["verdict"], outcome["outcome"] if outcome else None),
                 "title": text.title,
                 "summary": text.summary,
                 "caveats": text.caveats,
