@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import bootstrap  # django-bootstrap-static: Bootstrap's compiled files, served by us, never a CDN
+from django.contrib.messages import constants as message_levels
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -202,6 +203,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Messages' tags are Bootstrap's alert classes (alert-danger for errors).
+MESSAGE_TAGS = {message_levels.ERROR: "danger"}
 
 # --- database ------------------------------------------------------------------------------------
 

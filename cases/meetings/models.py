@@ -66,6 +66,15 @@ class Meeting(models.Model):
         """Whether the agenda and attendance may still change."""
         return self.status != MeetingStatus.CLOSED
 
+    @property
+    def is_planned(self) -> bool:
+        """Whether the meeting has not started: no decisions yet."""
+        return self.status == MeetingStatus.PLANNED
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status == MeetingStatus.IN_PROGRESS
+
 
 class AgendaItem(models.Model):
     """A case on a meeting's agenda. Positions order the agenda; gaps are allowed."""

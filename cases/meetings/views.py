@@ -382,7 +382,8 @@ def _panel_context(request, item: AgendaItem, result, guideline, *, form=None, f
         item.decisions.select_related("author", "signed_by").prefetch_related("actions").order_by("version")
     )
     head = versions[-1] if versions else None
-    may_record = can(request.user, Action.RECORD_DECISIONS) and item.meeting.status != MeetingStatus.PLANNED
+    may_record = can(request.user, Action.RECORD_DECISIONS) and not item.meeting.is_planned
+    may_sign = can(request.user, Action.SIGN_DECISIONS)
     recommendations = result.assessment.recommendations if result.assessment else ()
     if form is None and may_record and result.assessment and (head is None or not head.is_signed):
         initial, actions = decision_initial(recommendations, head, item.case)
@@ -395,11 +396,24 @@ def _panel_context(request, item: AgendaItem, result, guideline, *, form=None, f
         "form": form,
         "formset": formset,
         "may_record": may_record,
-        "may_sign": can(request.user, Action.SIGN_DECISIONS),
+        "may_sign": may_sign,
+        # What the panel offers: the states of the decision, named here rather than nested in the template.
+        "may_amend": may_record and head is not None and head.is_signed,
+        "may_sign_draft": may_sign and head is not None and not head.is_signed,
+        "why_no_decision": _why_no_decision(item, result) if head is None and form is None else "",
         "snapshot_stale": bool(head and not head.is_signed and result.assessment and _snapshot_differs(head, result)),
         "amend_form": extra.pop("amend_form", None) or AmendForm(),
         **extra,
     }
+
+
+def _why_no_decision(item: AgendaItem, result) -> str:
+    """Say why the panel shows neither a decision nor the form."""
+    if item.meeting.is_planned:
+        return "Decisions are recorded once the meeting has started."
+    if result.assessment is None:
+        return "The findings contradict each other: correct them on the pathway before recording a decision."
+    return "No decision recorded yet. Clinicians and the chair record it."
 
 
 def _snapshot_differs(decision: Decision, result) -> bool:
@@ -562,7 +576,7 @@ def decision_detail(request, public_id):
         "patient": item.case.patient,
         "versions": versions,
         "actions": list(decision.actions.all()),
-        # The stored engine output, rendered by the same panel as a live assessment.
+        # The stored engine output, rendered by the same panel as a live assessment (pathways/_assessment.html).
         "snapshot": {"assessment": decision.engine_snapshot, "errors": ()},
         "verified": services.verify(decision) if decision.is_signed else None,
         "present_url": present_url(item),

@@ -170,9 +170,17 @@ def unknown_fields(case, step: Step) -> list[str]:
 @dataclass(frozen=True)
 class RailEntry:
     step: Step
-    state: str  # "done", "incomplete", "not_applicable"
+    state: str  # "done", "incomplete", "not_applicable" (also the entry's CSS class)
     unknown: int  # fields still unknown
     current: bool
+
+    @property
+    def done(self) -> bool:
+        return self.state == "done"
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.state == "not_applicable"
 
 
 def rail(case, current: Step) -> list[RailEntry]:
@@ -193,11 +201,17 @@ def rail(case, current: Step) -> list[RailEntry]:
 
 
 def findings_by_step(case) -> list[tuple]:
-    """Return [(step, [(label, value shown)])] for the steps that apply to CASE, in pathway order."""
-    return [
-        (step, [(label_of(name), finding_display(name, getattr(case, name))) for name in step.fields])
-        for step in steps_with_findings(case)
-    ]
+    """Return [(step, [(label, value shown, recorded)])] for the steps that apply to CASE, in pathway order."""
+    steps = []
+    for step in steps_with_findings(case):
+        values = [(name, getattr(case, name)) for name in step.fields]
+        steps.append((step, [(label_of(name), finding_display(name, v), is_recorded(v)) for name, v in values]))
+    return steps
+
+
+def is_recorded(value) -> bool:
+    """Return whether a finding has a value ("Unknown" is shown for one that has none)."""
+    return value is not None and value != ""
 
 
 def recorded_findings_by_step(case) -> list[tuple]:
@@ -211,10 +225,10 @@ def recorded_findings_by_step(case) -> list[tuple]:
         recorded, not_recorded = [], []
         for name in step.fields:
             value = getattr(case, name)
-            if value is None or value == "":
-                not_recorded.append(label_of(name))
-            else:
+            if is_recorded(value):
                 recorded.append((label_of(name), finding_display(name, value)))
+            else:
+                not_recorded.append(label_of(name))
         steps.append((step, recorded, not_recorded))
     return steps
 

@@ -197,7 +197,7 @@ def meeting_pack_cover_html(meeting: Meeting, items: list[AgendaItem], heads: di
     """Return the HTML of the pack's cover: meeting, attendance and quorum, one outcome line per case."""
     attendees = list(meeting.attendances.select_related("user").order_by("specialty", "name"))
     rows = [(item, heads.get(item.pk)) for item in items]
-    draft = meeting.status != "closed" or any(d is None or d.status != DecisionStatus.SIGNED for _, d in rows)
+    draft = meeting.is_open or any(d is None or not d.is_signed for _, d in rows)
     return render_to_string(
         "reports/meeting_pack.html",
         {
