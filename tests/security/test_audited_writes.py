@@ -126,26 +126,21 @@ def test_adding_a_member_is_undone_when_the_history_fails(coordinator, meeting, 
     assert attendance_rows(meeting) == []
 
 
-def test_marking_a_member_absent_is_undone_when_the_history_fails(coordinator, meeting, monkeypatch):
+@pytest.mark.parametrize(
+    ("change", "url_name", "data"),
+    [
+        ("marking absent", "meetings:attendance_update", {"present": "no"}),
+        ("removing", "meetings:attendance_remove", {}),
+    ],
+)
+def test_changing_a_member_is_undone_when_the_history_fails(coordinator, meeting, monkeypatch, change, url_name, data):
     row = Attendance.objects.create(meeting=meeting, name="Dr Guest", specialty=Specialty.PATHOLOGY)
     before = attendance_rows(meeting)
     browser = logged_in(coordinator)
     make_the_history_fail(monkeypatch)
     with pytest.raises(RecordFailed):
-        browser.post(
-            reverse("meetings:attendance_update", args=[meeting.public_id, row.public_id]), {"present": "no"}
-        )
-    assert attendance_rows(meeting) == before
-
-
-def test_removing_a_member_is_undone_when_the_history_fails(coordinator, meeting, monkeypatch):
-    row = Attendance.objects.create(meeting=meeting, name="Dr Guest", specialty=Specialty.PATHOLOGY)
-    before = attendance_rows(meeting)
-    browser = logged_in(coordinator)
-    make_the_history_fail(monkeypatch)
-    with pytest.raises(RecordFailed):
-        browser.post(reverse("meetings:attendance_remove", args=[meeting.public_id, row.public_id]))
-    assert attendance_rows(meeting) == before
+        browser.post(reverse(url_name, args=[meeting.public_id, row.public_id]), data)
+    assert attendance_rows(meeting) == before, change
 
 
 def test_planning_a_meeting_is_undone_when_the_history_fails(coordinator, chair, monkeypatch):
