@@ -48,11 +48,11 @@ from django.urls import reverse  # noqa: E402
 
 from cases.meetings import services  # noqa: E402
 from cases.meetings.models import AgendaItem, Attendance, Meeting, MeetingStatus  # noqa: E402
-from cases.meetings.specialties import Specialty  # noqa: E402
-from cases.pathways.guideline import active_guideline  # noqa: E402
+from cases.pathways.guideline_versions import active_guideline  # noqa: E402
 from cases.pathways.services import assess  # noqa: E402
 from cases.patients.demo import DEMO_CASES  # noqa: E402
 from cases.patients.models import Case, Patient  # noqa: E402
+from cases.specialties import Specialty  # noqa: E402
 
 ITEMS = 30
 QUERY_BUDGET = 12

@@ -46,7 +46,7 @@ from weasyprint import HTML  # noqa: E402
 
 from cases.meetings import services  # noqa: E402
 from cases.meetings.models import Meeting  # noqa: E402
-from cases.pathways.guideline import active_guideline  # noqa: E402
+from cases.pathways.guideline_versions import active_guideline  # noqa: E402
 from cases.pathways.services import assess  # noqa: E402
 from cases.patients.models import Case, Patient  # noqa: E402
 from cases.reports.pdf import BASE_URL, PDF_VARIANT, StaticOnlyFetcher  # noqa: E402

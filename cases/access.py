@@ -1,11 +1,13 @@
 """Roles and what each may do, shared by every app.
 
-Roles are Django groups (created by the patients app's data migration). Views ask `can(user, ACTION)`
-or use the per-object fetch-or-403 helpers of the app that owns the object (e.g. cases.patients.access).
+Roles are Django groups (created by the patients app's data migration). Views call `require(user, ACTION)`
+(403 unless allowed), ask `can(user, ACTION)` when a page only shows or hides a control, or use the
+per-object fetch-or-403 helpers of the app that owns the object (e.g. cases.patients.access.get_case).
 """
 
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
@@ -80,8 +82,14 @@ def can(user, action: Action) -> bool:
     return user.is_superuser or has_role(user, *PERMISSIONS[action])
 
 
+def require(user, action: Action) -> None:
+    """Raise PermissionDenied unless USER may perform ACTION."""
+    if not can(user, action):
+        raise PermissionDenied(f"Your role does not allow you to {action}.")
+
+
 def role_context(request: HttpRequest) -> dict:
-    """Template context: `user_roles` and `perms_sinen` (what the user may do), evaluated lazily."""
+    """Template context: `user_roles`, and `may` (what the user may do: `may.manage_meetings` …), evaluated lazily."""
     user = request.user
     return {
         "user_roles": SimpleLazyObject(lambda: user_roles(user)),

@@ -10,6 +10,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
 
 from cases.access import needs_second_factor
 from cases.audit import sessions
@@ -25,12 +26,6 @@ def _current_page(request) -> str:
         if parts.netloc in {"", request.get_host()}:
             next_path = parts.path + (f"?{parts.query}" if parts.query else "")
     return next_path
-
-
-def _htmx_redirect(url: str, status: int = 200) -> HttpResponse:
-    response = HttpResponse(status=status)
-    response["HX-Redirect"] = url
-    return response
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
@@ -49,7 +44,7 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         login = redirect_to_login(
             _current_page(request), resolve_url(self.get_login_url(view_func)), self.get_redirect_field_name(view_func)
         )
-        return _htmx_redirect(login["Location"], status=401)
+        return HttpResponseClientRedirect(login["Location"], status=401)
 
 
 class SessionTimeoutMiddleware:
@@ -99,7 +94,7 @@ class SecondFactorMiddleware:
             return None
         target = reverse("second_factor") + "?" + urlencode({"next": _current_page(request)})
         if getattr(request, "htmx", False):
-            return _htmx_redirect(target)
+            return HttpResponseClientRedirect(target)
         return HttpResponseRedirect(target)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import bootstrap  # django-bootstrap-static: Bootstrap's compiled files, served by us, never a CDN
+from django.contrib.messages import constants as message_levels
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -138,8 +139,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",  # built-in widget templates for the TemplatesSetting form renderer
     "django_htmx",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "simple_history",
     "axes",
     "django_otp",
@@ -199,9 +198,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cases.access.role_context",
             ],
+            # Template helpers shared by every app, outside any app's templatetags.
+            "libraries": {"people": "cases.people"},
         },
     },
 ]
+
+# Messages' tags are Bootstrap's alert classes (alert-danger for errors).
+MESSAGE_TAGS = {message_levels.ERROR: "danger"}
 
 # --- database ------------------------------------------------------------------------------------
 
@@ -301,10 +305,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- forms ---------------------------------------------------------------------------------------
 
-# Widgets may be overridden by the project's templates (e.g. the yes / no / unknown radios).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# One way of rendering forms: the project's form and field templates (templates/forms/), widget templates
+# overridden from templates/ (e.g. the yes / no / unknown radios), Bootstrap classes added in one place.
+FORM_RENDERER = "cases.forms.FormRenderer"
 
 # --- security headers ----------------------------------------------------------------------------
 
@@ -344,6 +347,9 @@ if PRODUCTION:
 PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", min(os.cpu_count() or 1, 4))
 if PDF_RENDER_PROCESSES < 1:
     raise ImproperlyConfigured(f"PDF_RENDER_PROCESSES must be 1 or more, got {PDF_RENDER_PROCESSES}")
+# What the meetings app's sign_decision calls, inside its transaction, to keep the signed decision's record
+# (its PDF). Named here rather than imported there: reports builds on meetings, not the other way round.
+SIGNED_RECORD_WRITER = "cases.reports.summary.store_signed_summary"
 
 # --- logging -------------------------------------------------------------------------------------
 

@@ -1,5 +1,10 @@
-"""Shared fixtures: one named user per role, plus one with no role at all."""
+"""Shared fixtures: one named user per role, plus one with no role at all; PDFs rendered by a stub unless a
+test is marked real_pdf."""
 
+import hashlib
+import io
+
+import pypdf
 import pytest
 from django.contrib.auth.models import Group
 
@@ -26,6 +31,37 @@ def _access_log_past_the_guard(request):
         from tests.security.guards import delete_access_log_past_the_guard
 
         delete_access_log_past_the_guard()
+
+
+class StubHTML:
+    """Stands in for weasyprint.HTML: a blank one-page PDF whose subject is the SHA-256 of the HTML given.
+
+    WeasyPrint takes about half a second per summary, and most tests sign decisions without reading the
+    PDF. The stub keeps what they rely on: valid PDF bytes (packs are joined page by page), different
+    documents for different content. It has no text, so a test that reads a PDF fails with it: such a
+    test is marked `real_pdf` and gets WeasyPrint.
+    """
+
+    def __init__(self, string: str, **kwargs) -> None:
+        self.html = string
+
+    def write_pdf(self, **kwargs) -> bytes:
+        writer = pypdf.PdfWriter()
+        writer.add_blank_page(width=595, height=842)  # A4 in points
+        writer.add_metadata({"/Subject": hashlib.sha256(self.html.encode()).hexdigest()})
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _pdf_renderer(request, monkeypatch, settings):
+    """Render PDFs with StubHTML, in this process, unless the test is marked real_pdf."""
+    if request.node.get_closest_marker("real_pdf"):
+        return
+    monkeypatch.setattr("cases.reports.pdf.HTML", StubHTML)
+    # Worker processes would render with the real WeasyPrint: none are started.
+    settings.PDF_RENDER_PROCESSES = 1
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ PATIENT_PAGES: dict[str, tuple[str, str | None]] = {
     "patients:patient_edit": ("patients.patient", "public_id"),
     "patients:case_create": ("patients.patient", "public_id"),
     "patients:case_list": ("patients.case", None),
-    "patients:case_detail": ("patients.case", "public_id"),
+    "meetings:case_detail": ("patients.case", "public_id"),
     "patients:case_edit": ("patients.case", "public_id"),
     "pathways:step": ("patients.case", "public_id"),
     "meetings:detail": ("meetings.meeting", "public_id"),

@@ -9,7 +9,6 @@ import csv
 from datetime import UTC
 
 from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
@@ -17,6 +16,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,12 +27,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.access import Action, Role, needs_second_factor
-from cases.audit import sessions
+from cases.access import Action, Role, needs_second_factor, require
+from cases.audit import services, sessions
 from cases.audit.forms import AccessLogFilterForm, LoginForm, TokenForm
 from cases.audit.log import record_access
 from cases.audit.models import AccessAction, AccessLog
-from cases.patients.access import require
 
 PAGE_SIZE = 50
 
@@ -45,6 +44,11 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
     authentication_form = LoginForm
+
+    def form_valid(self, form):
+        # The login's writes (last_login, the access log entry of cases.audit.signals) commit together.
+        with transaction.atomic():
+            return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -80,12 +84,11 @@ def _confirmed_devices(user):
     return TOTPDevice.objects.devices_for_user(user, confirmed=True)
 
 
-def _passed(request, device, action: AccessAction) -> HttpResponseRedirect:
-    """Mark the session as verified by DEVICE under a new session key, record it, and go on."""
+def _passed(request, device) -> HttpResponseRedirect:
+    """Mark the session as verified by DEVICE under a new session key, and go on."""
     request.session.cycle_key()
     otp_login(request, device)
     request.session[sessions.SECOND_FACTOR] = True
-    record_access(request, action)
     return HttpResponseRedirect(_next_url(request), status=303)
 
 
@@ -103,7 +106,8 @@ def second_factor(request):
             for device in devices:
                 allowed, _ = device.verify_is_allowed()
                 if allowed and device.verify_token(form.cleaned_data["token"]):
-                    return _passed(request, device, AccessAction.OTP_VERIFIED)
+                    record_access(request, AccessAction.OTP_VERIFIED)
+                    return _passed(request, device)
         record_access(request, AccessAction.OTP_FAILED)
         form.add_error(None, "That code is not right (or came too soon after a wrong one). Try the current code.")
         return render(request, "audit/second_factor.html", {"form": form, "next": _next_url(request)}, status=422)
@@ -126,9 +130,8 @@ def second_factor_setup(request):
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            return _passed(request, device, AccessAction.OTP_ENROLLED)
+            services.confirm_second_factor(request, device)
+            return _passed(request, device)
         record_access(request, AccessAction.OTP_FAILED, detail="while setting up")
         form.add_error(
             None,
@@ -282,8 +285,7 @@ def _back(request, account) -> HttpResponseRedirect:
 @require_POST
 def end_sessions(request, pk):
     account = _account(request, pk)
-    ended = sessions.end_sessions_of(account)
-    record_access(request, AccessAction.SESSIONS_ENDED, detail=f"{ended} session(s) of {account.get_username()}")
+    ended = services.end_sessions(request, account)
     messages.success(request, f"Ended {ended} session(s) of {account.get_username()}.")
     return _back(request, account)
 
@@ -291,8 +293,7 @@ def end_sessions(request, pk):
 @require_POST
 def unlock(request, pk):
     account = _account(request, pk)
-    removed = axes_reset(username=account.get_username())
-    record_access(request, AccessAction.UNLOCKED, detail=f"{account.get_username()} ({removed} attempt record(s))")
+    services.unlock(request, account)
     messages.success(request, f"{account.get_username()} may log in again.")
     return _back(request, account)
 
@@ -301,8 +302,6 @@ def unlock(request, pk):
 def reset_second_factor(request, pk):
     """Remove the account's authenticator devices and end its sessions: it sets up a new one at next login."""
     account = _account(request, pk)
-    removed, _ = TOTPDevice.objects.filter(user=account).delete()
-    sessions.end_sessions_of(account)
-    record_access(request, AccessAction.OTP_RESET, detail=f"{account.get_username()} ({removed} device(s))")
+    services.reset_second_factor(request, account)
     messages.success(request, f"The second factor of {account.get_username()} was reset; their sessions ended.")
     return _back(request, account)

@@ -2,9 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 
-from cases.access import Action
+from cases.access import Action, require
 from cases.meetings.models import AgendaItem, Attendance, Decision, Meeting
-from cases.patients.access import require
 
 
 def get_meeting(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> Meeting:

@@ -22,11 +22,11 @@ from cases.meetings.models import (
     MeetingStatus,
     Outcome,
 )
-from cases.meetings.specialties import Specialty
 from cases.pathways.engine import Verdict
-from cases.pathways.guideline import active_guideline
+from cases.pathways.guideline_versions import active_guideline
 from cases.pathways.services import assess
 from cases.patients.models import Case
+from cases.specialties import Specialty
 
 PAST_MEETING = uuid.UUID("5e1a0d5e-0000-4000-8000-000000000001")
 UPCOMING_MEETING = uuid.UUID("5e1a0d5e-0000-4000-8000-000000000002")

@@ -7,14 +7,18 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.access import Role
+from cases.forms import DateInput, NumberTextInput
 from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, Outcome, is_departure
 from cases.meetings.services import DecisionContent
-from cases.meetings.specialties import Specialty
 from cases.pathways.engine import Recommendation, Verdict
 from cases.patients.models import Case, CaseStatus
+from cases.people import display_name
+from cases.specialties import Specialty
 
 MAX_ACTIONS = 10
 BLANK_ACTION_ROWS = 2
+# Fields laid out in a table, whose column or row header names them on screen.
+IN_TABLE = "forms/field_in_table.html"
 
 
 def board_members():
@@ -28,13 +32,9 @@ def board_members():
     )
 
 
-def user_label(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return user_label(obj)
+        return display_name(obj)
 
 
 class MemberChoiceField(forms.TypedChoiceField):
@@ -42,7 +42,7 @@ class MemberChoiceField(forms.TypedChoiceField):
 
     def __init__(self, *, members: list, **kwargs):
         self.members = {str(user.pk): user for user in members}
-        choices = [("", "—"), *((str(user.pk), user_label(user)) for user in members)]
+        choices = [("", "—"), *((str(user.pk), display_name(user)) for user in members)]
         super().__init__(choices=choices, coerce=self.members.get, empty_value=None, **kwargs)
 
 
@@ -51,13 +51,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MeetingForm(forms.ModelForm):
@@ -94,7 +87,9 @@ class AgendaAddForm(forms.Form):
     case = forms.ModelChoiceField(
         queryset=Case.objects.none(), to_field_name="public_id", empty_label="Choose a case…", label="Case"
     )
-    planned_minutes = forms.IntegerField(label="Minutes", min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=10)
+    planned_minutes = forms.IntegerField(
+        label="Minutes", min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=10, widget=NumberTextInput
+    )
 
     def __init__(self, *args, meeting: Meeting, members: list, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,9 +97,6 @@ class AgendaAddForm(forms.Form):
         self.fields["case"].label_from_instance = case_label
         self.fields["presenter"] = MemberChoiceField(members=members, required=False, label="Presenter")
         self.order_fields(["case", "presenter", "planned_minutes"])
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = css
 
 
 def agenda_candidates(meeting: Meeting):
@@ -143,10 +135,6 @@ class AttendanceForm(forms.Form):
         self.attendances = attendances
         self.fields["user"] = MemberChoiceField(members=members, required=False, label="Member")
         self.order_fields(["user", "name", "specialty", "present"])
-        for name in ("user", "specialty"):
-            self.fields[name].widget.attrs["class"] = "form-select"
-        self.fields["name"].widget.attrs["class"] = "form-control"
-        self.fields["present"].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         cleaned = super().clean()
@@ -156,7 +144,7 @@ class AttendanceForm(forms.Form):
         elif user is not None and name:
             self.add_error("name", "Choose a member or type a guest's name, not both.")
         elif user is not None and any(a.user_id == user.pk for a in self.attendances):
-            self.add_error("user", f"{user_label(user)} is already on the list.")
+            self.add_error("user", f"{display_name(user)} is already on the list.")
         return cleaned
 
 
@@ -165,14 +153,18 @@ class PresentForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    what = forms.CharField(label="What", max_length=300, required=False)
-    owner = forms.CharField(label="Who", max_length=200, required=False)
-    due_date = forms.DateField(label="Due", required=False, widget=DateInput)
+    """One row of the follow-up actions table: its column headers name the fields on screen."""
 
-    def __init__(self, *args, **kwargs):
+    what = forms.CharField(label="What", max_length=300, required=False, template_name=IN_TABLE)
+    owner = forms.CharField(label="Who", max_length=200, required=False, template_name=IN_TABLE)
+    due_date = forms.DateField(label="Due", required=False, widget=DateInput, template_name=IN_TABLE)
+
+    def __init__(self, *args, number: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control form-control-sm"
+        if number is not None:
+            # A screen reader hears which row a field is in: "What, action 2".
+            for field in self.fields.values():
+                field.label = f"{field.label}, action {number}"
 
     def clean(self):
         cleaned = super().clean()
@@ -183,9 +175,30 @@ class FollowUpForm(forms.Form):
         return cleaned
 
 
+class BaseFollowUpFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "number": None if index is None else index + 1}
+
+
 FollowUpFormSet = forms.formset_factory(
-    FollowUpForm, extra=0, max_num=MAX_ACTIONS, absolute_max=MAX_ACTIONS, validate_max=True
+    FollowUpForm,
+    formset=BaseFollowUpFormSet,
+    extra=0,
+    max_num=MAX_ACTIONS,
+    absolute_max=MAX_ACTIONS,
+    validate_max=True,
 )
+
+
+class OutcomeRadios(forms.RadioSelect):
+    """Accept / Modify / Reject as one row of labelled buttons, in one template (none per option)."""
+
+    template_name = "meetings/widgets/outcome_radios.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["invalid"] = context["widget"]["attrs"].get("aria-invalid") == "true"
+        return context
 
 
 OUTCOME_LABELS = {
@@ -212,14 +225,10 @@ class DecisionForm(forms.Form):
     plan = forms.CharField(
         label="Plan",
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the board recommends to the patient, in words the referrer can act on.",
     )
-    rediscuss = forms.BooleanField(
-        label="Re-discuss at a later meeting",
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
+    rediscuss = forms.BooleanField(label="Re-discuss at a later meeting", required=False)
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     case_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -230,24 +239,22 @@ class DecisionForm(forms.Form):
             self.fields[f"outcome_{rec.code}"] = forms.ChoiceField(
                 label=rec.title,
                 choices=list(OUTCOME_LABELS.items()),
-                widget=forms.RadioSelect,
+                widget=OutcomeRadios,
+                template_name=IN_TABLE,
                 error_messages={"required": f"Choose whether the board accepts, modifies or rejects “{rec.title}”."},
             )
             self.fields[f"reason_{rec.code}"] = forms.CharField(
                 label=f"Reason for “{rec.title}”",
                 max_length=1000,
                 required=False,
+                widget=forms.TextInput(
+                    attrs={"class": "form-control-sm", "placeholder": "Reason (needed for a departure)"}
+                ),
+                template_name=IN_TABLE,
             )
 
     def _row(self, rec: Recommendation) -> dict:
-        outcome = self[f"outcome_{rec.code}"]
-        return {
-            "rec": rec,
-            "outcome": outcome,
-            "reason": self[f"reason_{rec.code}"],
-            "choices": OUTCOME_LABELS.items(),
-            "current": outcome.value(),
-        }
+        return {"rec": rec, "outcome": self[f"outcome_{rec.code}"], "reason": self[f"reason_{rec.code}"]}
 
     def main_rows(self) -> list[dict]:
         """The options the engine recommends or leaves to the board: always shown."""
@@ -345,6 +352,6 @@ class AmendForm(forms.Form):
     reason = forms.CharField(
         label="Reason for the amendment",
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why the signed decision is changed, e.g. new findings. The signed version stays on record.",
     )

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.meetings.specialties import Specialty
 from cases.patients.models import Case
+from cases.people import display_name
+from cases.specialties import Specialty
 
 # Agenda slots are planned in whole minutes; an hour is the longest a board spends on one case.
 MIN_MINUTES, MAX_MINUTES = 1, 60
@@ -64,6 +65,15 @@ class Meeting(models.Model):
     def is_open(self) -> bool:
         """Whether the agenda and attendance may still change."""
         return self.status != MeetingStatus.CLOSED
+
+    @property
+    def is_planned(self) -> bool:
+        """Whether the meeting has not started: no decisions yet."""
+        return self.status == MeetingStatus.PLANNED
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status == MeetingStatus.IN_PROGRESS
 
 
 class AgendaItem(models.Model):
@@ -132,7 +142,7 @@ class Attendance(models.Model):
     @property
     def display_name(self) -> str:
         if self.user_id:
-            return self.user.get_full_name() or self.user.get_username()
+            return display_name(self.user)
         return self.name
 
 
@@ -160,6 +170,14 @@ def is_departure(verdict: str, outcome: str) -> bool:
         or (verdict == "recommended" and outcome == Outcome.REJECT)
         or (verdict == "not_recommended" and outcome == Outcome.ACCEPT)
     )
+
+
+def is_quiet(verdict: str, outcome: str | None) -> bool:
+    """Return whether the record names the option by its title only: the engine does not recommend it and
+    the board does not do it either (or has not decided yet). What will be done, and every departure with
+    its reason, is what a reader of the record needs in full.
+    """
+    return verdict == "not_recommended" and not (outcome and is_departure(verdict, outcome))
 
 
 class SignedDecisionError(Exception):

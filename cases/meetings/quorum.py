@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from cases.meetings.models import Attendance
-from cases.meetings.specialties import Specialty
+from cases.specialties import Specialty
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,16 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cases.meetings.models import (
     AgendaItem,
+    Attendance,
     Decision,
     DecisionStatus,
     FollowUpAction,
@@ -26,7 +29,7 @@ from cases.meetings.models import (
 )
 from cases.pathways.engine import Assessment, Guideline, assessment_to_dict
 from cases.patients.models import Case, CaseStatus
-from cases.reports.summary import store_signed_summary
+from cases.people import display_name
 
 
 class MeetingError(Exception):
@@ -94,6 +97,31 @@ def remove_item(item: AgendaItem) -> None:
         if item.decisions.exists():
             raise MeetingError("A decision has been recorded for this case: it stays on the agenda.")
         item.delete()
+
+
+def add_attendance(meeting: Meeting, *, user, name: str, specialty: str, present: bool) -> Attendance:
+    """Put a member (USER, or a guest by NAME) on MEETING's attendance list with the specialty they represent."""
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        # The form checked this against the list it was shown; the lock makes it true at the write.
+        if user is not None and meeting.attendances.filter(user=user).exists():
+            raise MeetingError(f"{display_name(user)} is already on the list.")
+        return Attendance.objects.create(meeting=meeting, user=user, name=name, specialty=specialty, present=present)
+
+
+def mark_attendance(attendance: Attendance, present: bool) -> None:
+    """Mark ATTENDANCE's member present or absent."""
+    with transaction.atomic():
+        _locked_meeting(attendance.meeting)
+        attendance.present = present
+        attendance.save(update_fields=["present", "updated_at"])
+
+
+def remove_attendance(attendance: Attendance) -> None:
+    """Take ATTENDANCE's member off the list."""
+    with transaction.atomic():
+        _locked_meeting(attendance.meeting)
+        attendance.delete()
 
 
 TRANSITIONS = {
@@ -186,7 +214,8 @@ def sign_decision(decision: Decision, user, loaded_lock_version: int, now: datet
     """Sign the draft DECISION as USER: it becomes final, with signer, time and content hash.
 
     The caller checks that USER may sign. Raises DecisionConflict when the draft changed after the
-    signer loaded it (they must see what they sign) or was signed meanwhile.
+    signer loaded it (they must see what they sign) or was signed meanwhile. The signed record is kept by
+    settings.SIGNED_RECORD_WRITER (the reports app's PDF), in the same transaction.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -200,7 +229,7 @@ def sign_decision(decision: Decision, user, loaded_lock_version: int, now: datet
         current.save()
         update_case_status(current)
         # The record's PDF is rendered once, now, from what was signed; no signature without it.
-        store_signed_summary(current)
+        import_string(settings.SIGNED_RECORD_WRITER)(current)
     return current
 
 

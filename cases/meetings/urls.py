@@ -7,6 +7,7 @@ app_name = "meetings"
 meeting = "meetings/<uuid:public_id>/"
 
 urlpatterns = [
+    path("cases/<uuid:public_id>/", views.case_detail, name="case_detail"),
     path("meetings/", views.meeting_list, name="list"),
     path("meetings/new/", views.meeting_create, name="create"),
     path(meeting, views.meeting_detail, name="detail"),

@@ -1,4 +1,4 @@
-"""Meeting views: the dashboard, meetings with their agenda and attendance, meeting mode and decisions.
+"""Meeting views: the dashboard, the case page, meetings with their agenda and attendance, meeting mode, decisions.
 
 Every change is a POST with a plain form that works without JavaScript (303 back to the page); with
 htmx the same POST answers with the partial it changed. Pages that assess many cases fetch the active
@@ -6,14 +6,17 @@ guideline once per request and pass it to `assess()`.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from cases.access import Action, Role, can, has_role
-from cases.htmx import invalid_status
+from cases.access import Action, Role, can, has_role, require
+from cases.conflicts import Conflict, carry, conflict
+from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services
 from cases.meetings.access import get_attendance, get_decision, get_item, get_meeting
 from cases.meetings.forms import (
@@ -31,17 +34,35 @@ from cases.meetings.forms import (
     decision_initial,
     follow_up_formset,
 )
-from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, MeetingStatus
+from cases.meetings.models import AgendaItem, Decision, DecisionStatus, Meeting, MeetingStatus
 from cases.meetings.quorum import quorum
-from cases.pathways import guideline as guideline_content
+from cases.pathways import guideline_versions
 from cases.pathways.engine import assessment_to_dict
 from cases.pathways.services import assess
-from cases.patients.access import require
-from cases.patients.display import findings_by_step
+from cases.pathways.steps import findings_by_step
+from cases.patients.access import get_case
 from cases.patients.models import Case, CaseStatus
+from cases.people import display_name
 
 DETAIL = "meetings/meeting_detail.html"
 PRESENT = "meetings/present.html"
+
+
+# --- the case page ---------------------------------------------------------------------------------
+
+
+@require_GET
+def case_detail(request, public_id):
+    """The case: its findings by step, the live assessment, and every decision recorded for it."""
+    case = get_case(request.user, public_id)
+    context = {
+        "case": case,
+        "patient": case.patient,
+        "result": assess(case),
+        "findings": findings_by_step(case),
+        "may_register": can(request.user, Action.REGISTER_PATIENTS),
+    }
+    return render(request, "meetings/case_detail.html", context)
 
 
 # --- dashboard and meeting list --------------------------------------------------------------------
@@ -55,7 +76,7 @@ def dashboard(request):
     """Show upcoming meetings, ready cases not yet on an agenda and, for chairs, drafts to sign."""
     context = {}
     if can(request.user, Action.VIEW_PATIENT_DATA):
-        guideline = guideline_content.active_guideline()
+        guideline = guideline_versions.active_guideline()
         open_statuses = [MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS]
         ready = (
             Case.objects.filter(status=CaseStatus.READY)
@@ -98,7 +119,7 @@ def meeting_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_create(request):
+def meeting_create(request: HtmxHttpRequest):
     require(request.user, Action.MANAGE_MEETINGS)
     form = MeetingForm(
         request.POST or None, initial={"chair": request.user if has_role(request.user, Role.CHAIR) else None}
@@ -107,14 +128,15 @@ def meeting_create(request):
         if form.is_valid():
             meeting = form.save(commit=False)
             meeting.created_by = request.user
-            meeting.save()
+            with transaction.atomic():  # the row and its history record commit together
+                meeting.save()
             return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
         return render(request, "meetings/meeting_form.html", {"form": form}, status=invalid_status(request))
     return render(request, "meetings/meeting_form.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request, public_id):
+def meeting_edit(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
     if not meeting.is_open:
         return _refused(request, meeting, services.MeetingError("The meeting is closed: its details are the record."))
@@ -122,7 +144,8 @@ def meeting_edit(request, public_id):
     context = {"form": form, "meeting": meeting}
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
             return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
         return render(request, "meetings/meeting_form.html", context, status=invalid_status(request))
     return render(request, "meetings/meeting_form.html", context)
@@ -149,13 +172,13 @@ def _attendance_context(meeting: Meeting, members: list, form=None) -> dict:
     attendances = list(meeting.attendances.select_related("user"))
     return {
         "attendances": attendances,
-        "quorum": quorum(attendances, guideline_content.active_quorum()),
+        "quorum": quorum(attendances, guideline_versions.active_quorum()),
         "attendance_form": form or AttendanceForm(meeting=meeting, members=members, attendances=attendances),
     }
 
 
 def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_form=None) -> dict:
-    guideline = guideline_content.active_guideline()
+    guideline = guideline_versions.active_guideline()
     members = list(board_members())
     items = [(item, assess(item.case, guideline)) for item in agenda_items(meeting)]
     may_manage = can(request.user, Action.MANAGE_MEETINGS)
@@ -177,7 +200,7 @@ def meeting_detail(request, public_id):
     return render(request, DETAIL, _detail_context(request, meeting))
 
 
-def _agenda_response(request, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
+def _agenda_response(request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
     """After an agenda change: the agenda partial for htmx, a 303 back to the page otherwise."""
     if request.htmx:
         return render(request, f"{DETAIL}#agenda", _detail_context(request, meeting, agenda_form=form), status=status)
@@ -187,7 +210,7 @@ def _agenda_response(request, meeting: Meeting, *, form=None, status=200) -> Htt
 
 
 @require_POST
-def agenda_add(request, public_id):
+def agenda_add(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
     form = AgendaAddForm(request.POST, meeting=meeting, members=list(board_members()))
     if not form.is_valid():
@@ -203,7 +226,7 @@ def agenda_add(request, public_id):
 
 
 @require_POST
-def agenda_move(request, public_id, item_id):
+def agenda_move(request: HtmxHttpRequest, public_id, item_id):
     item = get_item(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -216,7 +239,7 @@ def agenda_move(request, public_id, item_id):
 
 
 @require_POST
-def agenda_remove(request, public_id, item_id):
+def agenda_remove(request: HtmxHttpRequest, public_id, item_id):
     item = get_item(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
     try:
         services.remove_item(item)
@@ -225,18 +248,16 @@ def agenda_remove(request, public_id, item_id):
     return _agenda_response(request, item.meeting)
 
 
-def _refused(request, meeting: Meeting, exc: Exception) -> HttpResponse:
+def _refused(request: HtmxHttpRequest, meeting: Meeting, exc: Exception) -> HttpResponse:
     """A change the meeting's state does not allow: say why; nothing changed."""
     messages.error(request, str(exc))
     if request.htmx:
-        response = HttpResponse(status=200)
-        response["HX-Redirect"] = meeting.get_absolute_url()
-        return response
+        return HttpResponseClientRedirect(meeting.get_absolute_url())
     return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
 
 
 @require_POST
-def meeting_status(request, public_id):
+def meeting_status(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -252,7 +273,7 @@ def meeting_status(request, public_id):
     return HttpResponseRedirect(target, status=303)
 
 
-def _attendance_response(request, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
+def _attendance_response(request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
     if request.htmx:
         context = {"meeting": meeting, "may_manage": meeting.is_open}
         context.update(_attendance_context(meeting, list(board_members()), form))
@@ -263,40 +284,40 @@ def _attendance_response(request, meeting: Meeting, *, form=None, status=200) ->
 
 
 @require_POST
-def attendance_add(request, public_id):
+def attendance_add(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
-    if not meeting.is_open:
-        return _refused(request, meeting, services.MeetingError("The meeting is closed: attendance no longer changes."))
     attendances = list(meeting.attendances.all())
     form = AttendanceForm(request.POST, meeting=meeting, members=list(board_members()), attendances=attendances)
     if not form.is_valid():
         return _attendance_response(request, meeting, form=form, status=invalid_status(request))
-    Attendance.objects.create(meeting=meeting, **form.cleaned_data)
+    try:
+        services.add_attendance(meeting, **form.cleaned_data)
+    except services.MeetingError as exc:
+        return _refused(request, meeting, exc)
     return _attendance_response(request, meeting)
 
 
 @require_POST
-def attendance_update(request, public_id, attendance_id):
+def attendance_update(request: HtmxHttpRequest, public_id, attendance_id):
     attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
-    meeting = attendance.meeting
-    if not meeting.is_open:
-        return _refused(request, meeting, services.MeetingError("The meeting is closed: attendance no longer changes."))
     form = PresentForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Say present or absent.", status=422)
-    attendance.present = form.cleaned_data["present"]
-    attendance.save(update_fields=["present", "updated_at"])
-    return _attendance_response(request, meeting)
+    try:
+        services.mark_attendance(attendance, form.cleaned_data["present"])
+    except services.MeetingError as exc:
+        return _refused(request, attendance.meeting, exc)
+    return _attendance_response(request, attendance.meeting)
 
 
 @require_POST
-def attendance_remove(request, public_id, attendance_id):
+def attendance_remove(request: HtmxHttpRequest, public_id, attendance_id):
     attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
-    meeting = attendance.meeting
-    if not meeting.is_open:
-        return _refused(request, meeting, services.MeetingError("The meeting is closed: attendance no longer changes."))
-    attendance.delete()
-    return _attendance_response(request, meeting)
+    try:
+        services.remove_attendance(attendance)
+    except services.MeetingError as exc:
+        return _refused(request, attendance.meeting, exc)
+    return _attendance_response(request, attendance.meeting)
 
 
 # --- meeting mode ----------------------------------------------------------------------------------
@@ -328,7 +349,7 @@ def present_item(request, public_id, item_id):
 
 def _present_context(request, meeting: Meeting, item_id, guideline=None, result=None, **panel) -> dict:
     """Build meeting mode's context; a caller that already assessed the case passes GUIDELINE and RESULT."""
-    guideline = guideline or guideline_content.active_guideline()
+    guideline = guideline or guideline_versions.active_guideline()
     items = list(agenda_items(meeting))
     index = next((n for n, item in enumerate(items) if item.public_id == item_id), None)
     if index is None:
@@ -348,7 +369,7 @@ def _present_context(request, meeting: Meeting, item_id, guideline=None, result=
         "patient": item.case.patient,
         "result": result,
         "findings": findings_by_step(item.case),
-        "quorum": quorum(attendances, guideline_content.active_quorum()),
+        "quorum": quorum(attendances, guideline_versions.active_quorum()),
         "may_change_status": can(request.user, Action.MANAGE_MEETINGS),
     }
     context.update(_panel_context(request, item, result, guideline, **panel))
@@ -361,7 +382,8 @@ def _panel_context(request, item: AgendaItem, result, guideline, *, form=None, f
         item.decisions.select_related("author", "signed_by").prefetch_related("actions").order_by("version")
     )
     head = versions[-1] if versions else None
-    may_record = can(request.user, Action.RECORD_DECISIONS) and item.meeting.status != MeetingStatus.PLANNED
+    may_record = can(request.user, Action.RECORD_DECISIONS) and not item.meeting.is_planned
+    may_sign = can(request.user, Action.SIGN_DECISIONS)
     recommendations = result.assessment.recommendations if result.assessment else ()
     if form is None and may_record and result.assessment and (head is None or not head.is_signed):
         initial, actions = decision_initial(recommendations, head, item.case)
@@ -374,18 +396,33 @@ def _panel_context(request, item: AgendaItem, result, guideline, *, form=None, f
         "form": form,
         "formset": formset,
         "may_record": may_record,
-        "may_sign": can(request.user, Action.SIGN_DECISIONS),
+        "may_sign": may_sign,
+        # What the panel offers: the states of the decision, named here rather than nested in the template.
+        "may_amend": may_record and head is not None and head.is_signed,
+        "may_sign_draft": may_sign and head is not None and not head.is_signed,
+        "why_no_decision": _why_no_decision(item, result) if head is None and form is None else "",
         "snapshot_stale": bool(head and not head.is_signed and result.assessment and _snapshot_differs(head, result)),
         "amend_form": extra.pop("amend_form", None) or AmendForm(),
         **extra,
     }
 
 
+def _why_no_decision(item: AgendaItem, result) -> str:
+    """Say why the panel shows neither a decision nor the form."""
+    if item.meeting.is_planned:
+        return "Decisions are recorded once the meeting has started."
+    if result.assessment is None:
+        return "The findings contradict each other: correct them on the pathway before recording a decision."
+    return "No decision recorded yet. Clinicians and the chair record it."
+
+
 def _snapshot_differs(decision: Decision, result) -> bool:
     return decision.engine_snapshot != assessment_to_dict(result.assessment)
 
 
-def _panel_response(request, item: AgendaItem, *, status=200, guideline=None, result=None, **panel) -> HttpResponse:
+def _panel_response(
+    request: HtmxHttpRequest, item: AgendaItem, *, status=200, guideline=None, result=None, **panel
+) -> HttpResponse:
     """Answer a decision POST: the panel for htmx, the whole page otherwise (errors, conflicts)."""
     context = _present_context(request, item.meeting, item.public_id, guideline, result, **panel)
     template = f"{PRESENT}#decision-panel" if request.htmx else PRESENT
@@ -393,10 +430,10 @@ def _panel_response(request, item: AgendaItem, *, status=200, guideline=None, re
 
 
 @require_POST
-def decision_save(request, public_id, item_id):
+def decision_save(request: HtmxHttpRequest, public_id, item_id):
     """Record the board's decision on the item as a draft (a new one, or the draft being edited)."""
     item = get_item(request.user, public_id, item_id, Action.RECORD_DECISIONS)
-    guideline = guideline_content.active_guideline()
+    guideline = guideline_versions.active_guideline()
     result = assess(item.case, guideline)
     # Recording a decision does not change the findings: every answer below reuses this one evaluation.
     assessed = {"guideline": guideline, "result": result}
@@ -408,7 +445,7 @@ def decision_save(request, public_id, item_id):
         return _panel_response(request, item, status=422, form=form, formset=formset, **assessed)
     if form.cleaned_data["case_version"] != item.case.version:
         # The options were shown for findings that have changed since: the board must look again.
-        _carry(form, "case_version", item.case.version)
+        carry(form, "case_version", item.case.version)
         form.add_error(
             None,
             "The findings of this case were changed while this form was open, so the options may have changed. "
@@ -435,14 +472,7 @@ def decision_save(request, public_id, item_id):
     return _panel_response(request, item, saved=True, **assessed)
 
 
-def _carry(form, name: str, value) -> None:
-    """Put VALUE into the bound form's data, so the next submit carries it."""
-    data = form.data.copy()
-    data[name] = value
-    form.data = data
-
-
-def _conflict(form: DecisionForm, formset, theirs: Decision) -> dict:
+def _conflict(form: DecisionForm, formset, theirs: Decision) -> Conflict:
     """Describe the other save: who, when, and where their values differ from the ones typed here."""
     mine = {o["code"]: o for o in form.outcomes()}
     stored = {o["code"]: o for o in theirs.outcomes}
@@ -476,16 +506,10 @@ def _conflict(form: DecisionForm, formset, theirs: Decision) -> dict:
                 "theirs": "; ".join(their_actions) or "—",
             }
         )
-    if not theirs.is_signed:
-        # The next submit is a deliberate decision to replace theirs: it carries the version just shown.
-        _carry(form, "lock_version", theirs.lock_version)
-    who = theirs.signed_by if theirs.is_signed else theirs.author
-    return {
-        "by": who.get_full_name() or who.get_username(),
-        "at": theirs.signed_at if theirs.is_signed else theirs.recorded_at,
-        "signed": theirs.is_signed,
-        "differences": differences,
-    }
+    if theirs.is_signed:
+        return conflict(display_name(theirs.signed_by), theirs.signed_at, differences, signed=True)
+    carry(form, "lock_version", theirs.lock_version)
+    return conflict(display_name(theirs.author), theirs.recorded_at, differences)
 
 
 def _outcome_text(outcome: dict) -> str:
@@ -499,7 +523,7 @@ def _action_text(row: dict) -> str:
 
 
 @require_POST
-def decision_sign(request, public_id):
+def decision_sign(request: HtmxHttpRequest, public_id):
     """Sign a draft decision as chair: it becomes final and immutable."""
     decision = get_decision(request.user, public_id, Action.SIGN_DECISIONS)
     item = decision.agenda_item
@@ -521,7 +545,7 @@ def decision_sign(request, public_id):
 
 
 @require_POST
-def decision_amend(request, public_id):
+def decision_amend(request: HtmxHttpRequest, public_id):
     """Start an amendment of a signed decision: a new draft version with the reason for the change."""
     decision = get_decision(request.user, public_id, Action.RECORD_DECISIONS)
     item = decision.agenda_item
@@ -552,7 +576,7 @@ def decision_detail(request, public_id):
         "patient": item.case.patient,
         "versions": versions,
         "actions": list(decision.actions.all()),
-        # The stored engine output, rendered by the same panel as a live assessment.
+        # The stored engine output, rendered by the same panel as a live assessment (pathways/_assessment.html).
         "snapshot": {"assessment": decision.engine_snapshot, "errors": ()},
         "verified": services.verify(decision) if decision.is_signed else None,
         "present_url": present_url(item),

@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.meetings.specialties import Specialty
 from cases.pathways.engine import RECOMMENDATION_CODES, Recommendation, Verdict
-from cases.pathways.guideline import activate_version, clone_version, save_draft
+from cases.pathways.guideline_versions import activate_version, clone_version, save_draft
 from cases.pathways.models import GuidelineStatus, GuidelineVersion, RecommendationText, Reference, StepHelp
 from cases.pathways.steps import STEP_BY_SLUG, STEPS
+from cases.specialties import Specialty
 
 # The change form of a guideline version, one fieldset per clinical topic.
 THRESHOLD_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -13,6 +13,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from cases.forms import NumberTextInput
 from cases.pathways.engine import FactsError, facts_from_dict
 from cases.pathways.steps import Step
 from cases.patients.display import label_of
@@ -52,21 +53,16 @@ def finding_formfield(db_field: models.Field, **kwargs) -> forms.Field:
             required=False,
             widget=YesNoUnknown,
         )
+    if isinstance(db_field, models.DecimalField | models.IntegerField) and not db_field.choices:
+        # Typed as text: the server's messages are the ones users see, with or without JavaScript.
+        kwargs["widget"] = NumberTextInput(decimal=isinstance(db_field, models.DecimalField))
     field = db_field.formfield(**kwargs)
     field.label = field.label[:1].upper() + field.label[1:]
     if isinstance(field, forms.TypedChoiceField):
         field.choices = [("", "Unknown"), *db_field.choices]
-        field.widget.attrs["class"] = "form-select"
-    elif isinstance(field, (forms.DecimalField, forms.IntegerField)):
+    elif isinstance(field, forms.DecimalField | forms.IntegerField):
         # The engine's range, with its message naming what is allowed (formfield() leaves model validators out).
         field.validators.extend(v for v in db_field.validators if isinstance(v, FindingRange))
-        field.widget.attrs.update(
-            {"class": "form-control", "inputmode": "decimal" if isinstance(field, forms.DecimalField) else "numeric"}
-        )
-        # Server-side messages are the ones users see, with or without JavaScript.
-        field.widget.attrs.pop("min", None)
-        field.widget.attrs.pop("max", None)
-        field.widget.attrs.pop("step", None)
     return field
 
 
@@ -75,18 +71,10 @@ class StepForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    # Rendered with our own small field template rather than crispy: a step is re-rendered on every
-    # save in the meeting, and this keeps a step POST within its budget (bench/pathway.py).
-    template_name = "pathways/_step_fields.html"
-
     def __init__(self, *args, case: Case, step: Step, **kwargs):
         self.case = case
         self.step = step
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.TextInput | forms.NumberInput | forms.Select):
-                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-                field.widget.attrs["class"] = css
 
     def clean(self):
         cleaned = super().clean()

@@ -14,11 +14,11 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from cases.meetings.specialties import DEFAULT_QUORUM, Specialty
 from cases.pathways.engine import RECOMMENDATION_CODES, Guideline
 from cases.pathways.engine.guideline import BUILTIN_VERSION
 from cases.pathways.engine.rules import TITLES
 from cases.pathways.steps import STEPS
+from cases.specialties import DEFAULT_QUORUM, Specialty
 
 _ENGINE_FIELDS = {f.name: f for f in dataclass_fields(Guideline)}
 # The engine module uses postponed annotations, so a field's type is its name as a string.
@@ -100,7 +100,7 @@ class GuidelineVersion(models.Model):
 
     Lifecycle: draft → active → retired. Exactly one version is active; it is what every new assessment
     runs with, and assessments and signed decisions record its name. Active and retired versions are
-    frozen: change them by cloning into a new draft and activating that (cases.pathways.guideline).
+    frozen: change them by cloning into a new draft and activating that (cases.pathways.guideline_versions).
     """
 
     name = models.CharField(

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from cases.pathways.engine import Assessment, FactsError, Guideline, evaluate, facts_from_dict
 from cases.pathways.forms import cross_field_errors
-from cases.pathways.guideline import active_guideline
+from cases.pathways.guideline_versions import active_guideline
 from cases.pathways.steps import Step
 from cases.patients.models import Case
+from cases.people import display_name
 
 
 class StepConflict(Exception):
@@ -52,7 +53,7 @@ def save_step(case: Case, step: Step, values: dict, loaded_version: int, user) -
             **current.step_versions,
             step.slug: {
                 "version": current.version,
-                "by": user.get_full_name() or user.get_username(),
+                "by": display_name(user),
                 "at": timezone.now().isoformat(timespec="seconds"),
             },
         }

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from cases.patients.display import finding_display, label_of
+
 
 def always(case) -> bool:
     return True
@@ -168,9 +170,17 @@ def unknown_fields(case, step: Step) -> list[str]:
 @dataclass(frozen=True)
 class RailEntry:
     step: Step
-    state: str  # "done", "incomplete", "not_applicable"
+    state: str  # "done", "incomplete", "not_applicable" (also the entry's CSS class)
     unknown: int  # fields still unknown
     current: bool
+
+    @property
+    def done(self) -> bool:
+        return self.state == "done"
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.state == "not_applicable"
 
 
 def rail(case, current: Step) -> list[RailEntry]:
@@ -188,3 +198,41 @@ def rail(case, current: Step) -> list[RailEntry]:
             state = "incomplete"
         entries.append(RailEntry(step, state, unknown, step == current))
     return entries
+
+
+def findings_by_step(case) -> list[tuple]:
+    """Return [(step, [(label, value shown, recorded)])] for the steps that apply to CASE, in pathway order."""
+    steps = []
+    for step in steps_with_findings(case):
+        values = [(name, getattr(case, name)) for name in step.fields]
+        steps.append((step, [(label_of(name), finding_display(name, v), is_recorded(v)) for name, v in values]))
+    return steps
+
+
+def is_recorded(value) -> bool:
+    """Return whether a finding has a value ("Unknown" is shown for one that has none)."""
+    return value is not None and value != ""
+
+
+def recorded_findings_by_step(case) -> list[tuple]:
+    """Return [(step, [(label, value shown)], [labels of findings not recorded])] for the printed record.
+
+    The record lists what was known as label and value, and what was not in one line per step, so an
+    auditor sees both without reading a row of "Unknown" per missing finding.
+    """
+    steps = []
+    for step in steps_with_findings(case):
+        recorded, not_recorded = [], []
+        for name in step.fields:
+            value = getattr(case, name)
+            if is_recorded(value):
+                recorded.append((label_of(name), finding_display(name, value)))
+            else:
+                not_recorded.append(label_of(name))
+        steps.append((step, recorded, not_recorded))
+    return steps
+
+
+def steps_with_findings(case) -> list:
+    """Return the pathway steps that record findings and apply to CASE, in pathway order."""
+    return [step for step in STEPS if step.fields and step.applies(case)]

@@ -13,13 +13,25 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
 
 from cases.access import Action, can
+from cases.conflicts import Conflict, carry, conflict
+from cases.htmx import HtmxHttpRequest
 from cases.pathways.forms import initial_for, label_of, step_form_class
 from cases.pathways.services import StepConflict, StepInvalid, assess, save_step
-from cases.pathways.steps import STEPS, Step, get_step, next_step, previous_step, rail, unknown_fields
+from cases.pathways.steps import (
+    STEPS,
+    Step,
+    findings_by_step,
+    get_step,
+    next_step,
+    previous_step,
+    rail,
+    unknown_fields,
+)
 from cases.patients.access import get_case
-from cases.patients.display import finding_display, findings_by_step
+from cases.patients.display import finding_display
 
 TEMPLATE = "pathways/step.html"
 
@@ -39,7 +51,7 @@ def pathway_start(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-def step_view(request, public_id, slug):
+def step_view(request: HtmxHttpRequest, public_id, slug):
     """Show one step (GET) or save it (POST) and move on to the next step that applies."""
     step = get_step(slug)
     if request.method == "POST":
@@ -53,7 +65,7 @@ def step_view(request, public_id, slug):
 
 
 @require_POST
-def step_preview(request, public_id, slug):
+def step_preview(request: HtmxHttpRequest, public_id, slug):
     """Evaluate the typed values of a step without saving them; answer the assessment panel only."""
     step = get_step(slug)
     case = get_case(request.user, public_id)
@@ -75,7 +87,7 @@ def step_preview(request, public_id, slug):
     return render(request, f"{TEMPLATE}#assessment-panel", context)
 
 
-def _save(request, case, step: Step) -> HttpResponse:
+def _save(request: HtmxHttpRequest, case, step: Step) -> HttpResponse:
     if not step.fields:
         return redirect(step_url(case, step))
     form = step_form_class(step)(request.POST, case=case, step=step)
@@ -99,28 +111,23 @@ def _save(request, case, step: Step) -> HttpResponse:
     return render(request, TEMPLATE, context, status=409 if conflict else 422)
 
 
-def _conflict(form, exc: StepConflict, step: Step) -> dict:
+def _conflict(form, exc: StepConflict, step: Step) -> Conflict:
     """Describe the other person's save: who, when, and their values where they differ from ours."""
     theirs = exc.case
-    differences = []
-    for name in step.fields:
-        mine = form.cleaned_data.get(name)
-        if mine != getattr(theirs, name):
-            differences.append(
-                {
-                    "label": label_of(name),
-                    "mine": finding_display(name, mine),
-                    "theirs": finding_display(name, getattr(theirs, name)),
-                }
-            )
-    # The next submit is a deliberate decision to overwrite: it carries the version just shown.
-    data = form.data.copy()
-    data["version"] = theirs.version
-    form.data = data
-    return {"by": exc.saved_by, "at": exc.saved_at, "differences": differences}
+    differences = [
+        {
+            "label": label_of(name),
+            "mine": finding_display(name, form.cleaned_data.get(name)),
+            "theirs": finding_display(name, getattr(theirs, name)),
+        }
+        for name in step.fields
+        if form.cleaned_data.get(name) != getattr(theirs, name)
+    ]
+    carry(form, "version", theirs.version)
+    return conflict(exc.saved_by, exc.saved_at, differences)
 
 
-def _after_save(request, case, step: Step) -> HttpResponse:
+def _after_save(request: HtmxHttpRequest, case, step: Step) -> HttpResponse:
     following = next_step(case, step)
     url = step_url(case, following)
     if not request.htmx:
@@ -134,7 +141,7 @@ def _after_save(request, case, step: Step) -> HttpResponse:
         render_to_string(f"{TEMPLATE}#{partial}", context, request=request)
         for partial in ("step-form", "assessment-oob", "rail-oob")
     )
-    return HttpResponse(html, headers={"HX-Push-Url": url})
+    return push_url(HttpResponse(html), url)
 
 
 def _context(request, case, step: Step, form, *, conflict=None, saved_step=None) -> dict:

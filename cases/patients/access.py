@@ -1,16 +1,9 @@
 """Fetch-or-403 helpers for patients and cases: the only way views load them."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from cases.access import Action, can
+from cases.access import Action, require
 from cases.patients.models import Case, Patient
-
-
-def require(user, action: Action) -> None:
-    """Raise PermissionDenied unless USER may perform ACTION."""
-    if not can(user, action):
-        raise PermissionDenied(f"Your role does not allow you to {action}.")
 
 
 def get_patient(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> Patient:

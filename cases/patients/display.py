@@ -1,4 +1,7 @@
-"""How findings read on screen and in reports: Yes / No / Unknown, choice labels, numbers with units."""
+"""How findings read on screen and in reports: Yes / No / Unknown, choice labels, numbers with units.
+
+Grouped by pathway step in cases.pathways.steps (findings_by_step), which knows the steps.
+"""
 
 from decimal import Decimal
 
@@ -32,40 +35,6 @@ def finding_display(field_name: str, value) -> str:
         value = format(value.normalize(), "f")
     unit = UNITS.get(field_name)
     return f"{value} {unit}" if unit else str(value)
-
-
-def findings_by_step(case) -> list[tuple]:
-    """Return [(step, [(label, value shown)])] for the steps that apply to CASE, in pathway order."""
-    return [
-        (step, [(label_of(name), finding_display(name, getattr(case, name))) for name in step.fields])
-        for step in steps_with_findings(case)
-    ]
-
-
-def recorded_findings_by_step(case) -> list[tuple]:
-    """Return [(step, [(label, value shown)], [labels of findings not recorded])] for the printed record.
-
-    The record lists what was known as label and value, and what was not in one line per step, so an
-    auditor sees both without reading a row of "Unknown" per missing finding.
-    """
-    steps = []
-    for step in steps_with_findings(case):
-        recorded, not_recorded = [], []
-        for name in step.fields:
-            value = getattr(case, name)
-            if value is None or value == "":
-                not_recorded.append(label_of(name))
-            else:
-                recorded.append((label_of(name), finding_display(name, value)))
-        steps.append((step, recorded, not_recorded))
-    return steps
-
-
-def steps_with_findings(case) -> list:
-    """Return the pathway steps that record findings and apply to CASE, in pathway order."""
-    from cases.pathways.steps import STEPS
-
-    return [step for step in STEPS if step.fields and step.applies(case)]
 
 
 def label_of(field_name: str) -> str:

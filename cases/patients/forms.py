@@ -3,14 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from cases.forms import DateInput
 from cases.patients.models import Case, CaseStatus, Patient
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class PatientForm(forms.ModelForm):
@@ -54,7 +48,13 @@ class CaseForm(forms.ModelForm):
 class PatientSearchForm(forms.Form):
     """Search by name or hospital number. Sent by POST so no name ever appears in a URL or a log."""
 
-    q = forms.CharField(label="Name or hospital number", max_length=100, required=False, strip=True)
+    q = forms.CharField(
+        label="Name or hospital number",
+        max_length=100,
+        required=False,
+        strip=True,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
     page = forms.IntegerField(min_value=1, required=False)
 
 

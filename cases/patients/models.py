@@ -443,7 +443,7 @@ class Case(models.Model):
         return f"Case referred {self.referral_date:%d %b %Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("patients:case_detail", kwargs={"public_id": self.public_id})
+        return reverse("meetings:case_detail", kwargs={"public_id": self.public_id})
 
     def to_facts(self, today: date | None = None) -> dict[str, dict]:
         """Return the findings in exactly the JSON form `manage.py recommend` accepts."""

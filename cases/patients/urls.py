@@ -11,6 +11,5 @@ urlpatterns = [
     path("patients/<uuid:public_id>/edit/", views.patient_edit, name="patient_edit"),
     path("patients/<uuid:public_id>/cases/new/", views.case_create, name="case_create"),
     path("cases/", views.case_list, name="case_list"),
-    path("cases/<uuid:public_id>/", views.case_detail, name="case_detail"),
     path("cases/<uuid:public_id>/edit/", views.case_edit, name="case_edit"),
 ]

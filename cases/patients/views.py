@@ -1,16 +1,16 @@
-"""Patients and cases: lists, registration, editing, and the case page with its assessment."""
+"""Patients and cases: lists, registration and editing. The case page, with its assessment and decisions, is
+meetings.views.case_detail: it shows what the higher apps make of the case."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.access import Action, can
-from cases.htmx import invalid_status
-from cases.pathways.services import assess
-from cases.patients.access import get_case, get_patient, require
-from cases.patients.display import findings_by_step
+from cases.access import Action, require
+from cases.htmx import HtmxHttpRequest, invalid_status
+from cases.patients.access import get_case, get_patient
 from cases.patients.forms import CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
 from cases.patients.models import Case, Patient
 
@@ -18,7 +18,7 @@ PAGE_SIZE = 25
 
 
 @require_http_methods(["GET", "POST"])
-def patient_list(request):
+def patient_list(request: HtmxHttpRequest):
     """List patients; a POSTed search filters by name or hospital number (never put in the URL)."""
     require(request.user, Action.VIEW_PATIENT_DATA)
     form = PatientSearchForm(request.POST if request.method == "POST" else request.GET)
@@ -47,12 +47,13 @@ def patient_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-def patient_create(request):
+def patient_create(request: HtmxHttpRequest):
     require(request.user, Action.REGISTER_PATIENTS)
     form = PatientForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            patient = form.save()
+            with transaction.atomic():  # the row and its history record commit together
+                patient = form.save()
             messages.success(request, "Patient registered. Now add the case for the board.")
             return redirect("patients:case_create", public_id=patient.public_id)
         return render(request, "patients/patient_form.html", {"form": form}, status=invalid_status(request))
@@ -60,12 +61,13 @@ def patient_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-def patient_edit(request, public_id):
+def patient_edit(request: HtmxHttpRequest, public_id):
     patient = get_patient(request.user, public_id, Action.REGISTER_PATIENTS)
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
             messages.success(request, "Patient details saved.")
             return redirect(patient)
         return render(
@@ -81,7 +83,7 @@ def patient_detail(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-def case_create(request, public_id):
+def case_create(request: HtmxHttpRequest, public_id):
     patient = get_patient(request.user, public_id, Action.REGISTER_PATIENTS)
     form = CaseForm(request.POST or None)
     if request.method == "POST":
@@ -89,7 +91,8 @@ def case_create(request, public_id):
             case = form.save(commit=False)
             case.patient = patient
             case.created_by = request.user
-            case.save()
+            with transaction.atomic():
+                case.save()
             messages.success(request, "Case created. Walk it through the pathway to record the findings.")
             return redirect("pathways:start", public_id=case.public_id)
         return render(
@@ -99,13 +102,14 @@ def case_create(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-def case_edit(request, public_id):
+def case_edit(request: HtmxHttpRequest, public_id):
     case = get_case(request.user, public_id, Action.REGISTER_PATIENTS)
     form = CaseForm(request.POST or None, instance=case)
     context = {"form": form, "patient": case.patient, "case": case}
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
             messages.success(request, "Case details saved.")
             return redirect(case)
         return render(request, "patients/case_form.html", context, status=invalid_status(request))
@@ -124,16 +128,3 @@ def case_list(request):
             cases = cases.filter(status=form.cleaned_data["status"])
     page = Paginator(cases, PAGE_SIZE).get_page(page_number)
     return render(request, "patients/case_list.html", {"form": form, "page": page})
-
-
-@require_GET
-def case_detail(request, public_id):
-    case = get_case(request.user, public_id)
-    context = {
-        "case": case,
-        "patient": case.patient,
-        "result": assess(case),
-        "findings": findings_by_step(case),
-        "may_register": can(request.user, Action.REGISTER_PATIENTS),
-    }
-    return render(request, "patients/case_detail.html", context)

@@ -16,14 +16,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, is_departure
+from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, is_departure, is_quiet
 from cases.meetings.quorum import quorum
 from cases.pathways.content import PageContent, load_page_content
 from cases.pathways.engine import Guideline, assessment_to_dict
-from cases.pathways.guideline import active_quorum
+from cases.pathways.guideline_versions import active_quorum
 from cases.pathways.models import Reference
 from cases.pathways.services import assess
-from cases.patients.display import recorded_findings_by_step
+from cases.pathways.steps import recorded_findings_by_step
 from cases.patients.models import Case
 from cases.reports.models import StoredSummary
 from cases.reports.parallel import render_pdfs
@@ -119,8 +119,7 @@ def build_section(
             {
                 **rec,
                 "sources": printed_sources(rec["citations"]),
-                # An option the engine advises against and the board does not do: printed compactly.
-                "compact": rec["verdict"] == "not_recommended" and not departure,
+                "compact": is_quiet(rec["verdict"], outcome["outcome"] if outcome else None),
                 "title": text.title,
                 "summary": text.summary,
                 "caveats": text.caveats,
@@ -198,7 +197,7 @@ def meeting_pack_cover_html(meeting: Meeting, items: list[AgendaItem], heads: di
     """Return the HTML of the pack's cover: meeting, attendance and quorum, one outcome line per case."""
     attendees = list(meeting.attendances.select_related("user").order_by("specialty", "name"))
     rows = [(item, heads.get(item.pk)) for item in items]
-    draft = meeting.status != "closed" or any(d is None or d.status != DecisionStatus.SIGNED for _, d in rows)
+    draft = meeting.is_open or any(d is None or not d.is_signed for _, d in rows)
     return render_to_string(
         "reports/meeting_pack.html",
         {

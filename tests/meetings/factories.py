@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases.meetings import services
 from cases.meetings.models import AgendaItem, Decision, Meeting, MeetingStatus
-from cases.pathways import guideline as guideline_content
+from cases.pathways import guideline_versions
 from cases.pathways.engine import Guideline, Verdict
 from cases.pathways.services import assess
 from tests.patients.factories import STAGE_IV, make_case
@@ -47,7 +47,7 @@ def decision_post(item: AgendaItem, *, lock_version: int = 0, guideline: Guideli
 
     CHANGES override any field, e.g. outcome_rfa="reject", reason_rfa="...", plan="...".
     """
-    assessment = assess(item.case, guideline or guideline_content.active_guideline()).assessment
+    assessment = assess(item.case, guideline or guideline_versions.active_guideline()).assessment
     data = {
         "lock_version": lock_version,
         "case_version": item.case.version,
@@ -80,7 +80,7 @@ def present_url(item: AgendaItem) -> str:
 
 def record(item: AgendaItem, user, *, guideline: Guideline | None = None, plan: str = "Operate.", **kw) -> Decision:
     """Record a draft decision agreeing with the engine, through the service."""
-    guideline = guideline or guideline_content.active_guideline()
+    guideline = guideline or guideline_versions.active_guideline()
     assessment = assess(item.case, guideline).assessment
     outcomes = [
         {

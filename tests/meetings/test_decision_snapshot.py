@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.meetings import services
 from cases.meetings.models import Decision
-from cases.pathways import guideline as guideline_content
+from cases.pathways import guideline_versions
 from cases.pathways.engine import Guideline
 from tests.meetings.factories import add_item, decision_post, make_meeting, present_url, save_url
 from tests.patients.factories import STAGE_IV, make_case
@@ -30,11 +30,11 @@ def verdict(snapshot: dict, code: str) -> str:
 
 def use_guideline(monkeypatch, guideline: Guideline) -> None:
     """Make the app's guideline lookup return GUIDELINE (what activating a new version does)."""
-    monkeypatch.setattr("cases.pathways.guideline.active_guideline", lambda: guideline)
+    monkeypatch.setattr("cases.pathways.guideline_versions.active_guideline", lambda: guideline)
 
 
 def test_the_stored_snapshot_survives_a_change_of_the_active_guideline(client, monkeypatch, clinician, chair, item):
-    in_force = guideline_content.active_guideline()
+    in_force = guideline_versions.active_guideline()
     assert in_force.ablation_max_lesions == 5
     client.force_login(clinician)
     assert client.post(save_url(item), decision_post(item)).status_code == 303

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from cases.meetings.models import Attendance
 from cases.meetings.quorum import quorum
-from cases.meetings.specialties import DEFAULT_QUORUM, Specialty
+from cases.specialties import DEFAULT_QUORUM, Specialty
 from tests.meetings.factories import add_item, make_meeting, present_url
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_meeting_mode_shows_the_quorum_too(client, clinician, meeting):
 
 
 def test_the_quorum_follows_the_active_content(client, monkeypatch, coordinator, meeting):
-    monkeypatch.setattr("cases.pathways.guideline.active_quorum", lambda: (Specialty.SURGERY,))
+    monkeypatch.setattr("cases.pathways.guideline_versions.active_quorum", lambda: (Specialty.SURGERY,))
     Attendance.objects.create(meeting=meeting, name="Dr Cut", specialty="surgery")
     client.force_login(coordinator)
     assert "Quorum met" in client.get(meeting.get_absolute_url()).content.decode()

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.access import Role
-from cases.pathways.guideline import clone_version
+from cases.pathways.guideline_versions import clone_version
 from cases.pathways.models import GuidelineStatus, GuidelineVersion, RecommendationText, Reference, StepHelp
 from tests.security.otp import pass_second_factor
 

@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from cases.meetings.specialties import DEFAULT_QUORUM, Specialty
 from cases.pathways.admin import THRESHOLD_NAMES
 from cases.pathways.engine import RECOMMENDATION_CODES, Guideline
 from cases.pathways.engine import citations as c
@@ -23,6 +22,7 @@ from cases.pathways.models import (
     StepHelp,
 )
 from cases.pathways.steps import STEPS
+from cases.specialties import DEFAULT_QUORUM, Specialty
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 
-from cases.meetings.specialties import DEFAULT_QUORUM, Specialty
-from cases.pathways import guideline as service
+from cases.pathways import guideline_versions
 from cases.pathways.engine import Guideline, assessment_to_dict
-from cases.pathways.guideline import (
+from cases.pathways.guideline_versions import (
     GuidelineLocked,
     activate_version,
     active_guideline,
@@ -19,6 +18,7 @@ from cases.pathways.guideline import (
 )
 from cases.pathways.models import GuidelineStatus, GuidelineVersion
 from cases.pathways.services import assess
+from cases.specialties import DEFAULT_QUORUM, Specialty
 from tests.patients.factories import STAGE_IV, make_case
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +182,6 @@ def test_a_retired_version_can_be_cloned_to_bring_it_back(seed, editor):
 
 def test_the_service_module_reads_the_database_on_every_call(seed, editor):
     """No process cache: another worker's activation is seen by the next evaluation here."""
-    assert service.active_guideline().version == "seed-2018-default"
+    assert guideline_versions.active_guideline().version == "seed-2018-default"
     GuidelineVersion.objects.filter(pk=seed.pk).update(pci_max=25)  # as if changed elsewhere
-    assert service.active_guideline().pci_max == 25
+    assert guideline_versions.active_guideline().pci_max == 25

@@ -70,6 +70,14 @@ def test_a_step_shows_the_saved_values_the_rail_and_the_assessment(client, clini
     assert 'data-code="liver_resection" data-verdict="recommended"' in page
 
 
+def test_numbers_are_typed_as_text_with_a_numeric_keyboard_never_as_type_number(client, clinician, stage_iv_case):
+    client.force_login(clinician)
+    page = client.get(step_url(stage_iv_case, "imaging")).content.decode()
+    assert 'type="number"' not in page
+    assert '<input type="text" name="primary_size_cm" value="2.2" inputmode="decimal"' in page
+    assert '<input type="text" name="liver_lesions" value="2" inputmode="numeric"' in page
+
+
 def test_saving_a_step_without_javascript_redirects_to_the_next_step(client, clinician, stage_iv_case):
     client.force_login(clinician)
     response = client.post(step_url(stage_iv_case, "imaging"), imaging_post(stage_iv_case, liver_lesions="3"))

@@ -37,6 +37,7 @@ def signed_decision(chair, clinician):
     return signed(item, clinician, chair, plan="One-stage resection of primary, nodes and liver metastases.")
 
 
+@pytest.mark.real_pdf
 def test_the_signed_summary_holds_the_facts_the_verdicts_the_plan_and_the_signer(signed_decision):
     stored = StoredSummary.objects.get(decision=signed_decision)
     text = " ".join(text_of(bytes(stored.pdf)).split())
@@ -63,6 +64,7 @@ def test_the_signed_summary_holds_the_facts_the_verdicts_the_plan_and_the_signer
     assert 3 <= pages_of(bytes(stored.pdf)) <= 12
 
 
+@pytest.mark.real_pdf
 def test_the_patient_is_named_on_every_page(signed_decision):
     reader = pypdf.PdfReader(io.BytesIO(bytes(signed_decision.stored_summary.pdf)))
     assert all("VARGA, Ilona · H900100" in page.extract_text() for page in reader.pages)
@@ -105,6 +107,7 @@ def test_a_stored_summary_cannot_be_changed_by_the_model_or_the_database(signed_
     assert stored.matches()
 
 
+@pytest.mark.real_pdf
 def test_an_amendment_gets_its_own_stored_pdf_and_the_original_keeps_its_own(chair, clinician, signed_decision):
     original_pdf = bytes(signed_decision.stored_summary.pdf)
     amendment = services.amend_decision(signed_decision, chair, "Liver resection staged after primary.")
@@ -120,6 +123,7 @@ def test_an_amendment_gets_its_own_stored_pdf_and_the_original_keeps_its_own(cha
     assert "Primary and nodes first; liver in a second stage." in text
 
 
+@pytest.mark.real_pdf
 def test_a_draft_decision_renders_on_demand_marked_draft_and_is_not_stored(client, clinician, chair):
     item = add_item(make_meeting(chair), make_case(**STAGE_IV))
     draft = record(item, clinician, plan="Discuss again with imaging.")
@@ -131,6 +135,7 @@ def test_a_draft_decision_renders_on_demand_marked_draft_and_is_not_stored(clien
     assert not StoredSummary.objects.exists()
 
 
+@pytest.mark.real_pdf
 def test_a_case_without_a_decision_gets_a_draft_summary_of_its_assessment(client, viewer):
     case = make_case(**STAGE_IV)
     client.force_login(viewer)
@@ -141,6 +146,7 @@ def test_a_case_without_a_decision_gets_a_draft_summary_of_its_assessment(client
     assert "TNM T3 N2 M1 (M1a)" in text
 
 
+@pytest.mark.real_pdf
 def test_findings_print_with_their_units_and_each_step_names_what_was_not_recorded(client, viewer):
     case = make_case(**STAGE_IV)
     client.force_login(viewer)
@@ -156,10 +162,11 @@ def test_findings_print_with_their_units_and_each_step_names_what_was_not_record
     assert "Unknown" not in text
 
 
+@pytest.mark.real_pdf
 def test_the_summary_names_who_was_present_and_who_was_absent(signed_decision):
     from cases.meetings.models import Attendance
-    from cases.meetings.specialties import Specialty
     from cases.reports.summary import render_case_summary as render
+    from cases.specialties import Specialty
 
     meeting = signed_decision.agenda_item.meeting
     Attendance.objects.create(meeting=meeting, name="Dr Cut", specialty=Specialty.SURGERY, present=True)
@@ -199,6 +206,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.real_pdf
 @pytest.mark.parametrize("payload", HOSTILE)
 def test_free_text_is_escaped_and_nothing_it_names_is_fetched(monkeypatch, clinician, chair, payload):
     fetchers = []

@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from cases.meetings.models import Attendance
-from cases.meetings.specialties import Specialty
 from cases.reports.models import StoredSummary
+from cases.specialties import Specialty
 from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case, make_patient
 
@@ -34,6 +34,7 @@ def meeting(chair, clinician):
     return meeting
 
 
+@pytest.mark.real_pdf
 def test_the_pack_has_a_cover_with_attendance_and_quorum_an_outcome_table_and_every_case(client, viewer, meeting):
     client.force_login(viewer)
     response = client.get(reverse("reports:meeting_pack", kwargs={"public_id": meeting.public_id}))
@@ -56,6 +57,7 @@ def test_export_pdf_writes_the_stored_summary_of_a_case(tmp_path, meeting):
     assert target.read_bytes() == bytes(stored.pdf)
 
 
+@pytest.mark.real_pdf
 def test_export_pdf_writes_a_meeting_pack(tmp_path, meeting):
     target = tmp_path / "pack.pdf"
     call_command("export_pdf", "--meeting", str(meeting.public_id), "-o", str(target))
@@ -77,6 +79,7 @@ def test_export_pdf_refuses_an_unknown_or_malformed_id_with_status_2(tmp_path, a
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.real_pdf
 def test_a_signed_meetings_pack_is_its_cover_then_each_stored_summary_page_for_page(client, viewer, chair, meeting):
     from cases.meetings import services
 

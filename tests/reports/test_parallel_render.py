@@ -12,6 +12,9 @@ import pytest
 from cases.reports import parallel
 from cases.reports.pdf import StaticOnlyFetcher, render_pdf
 
+# What these tests check is WeasyPrint itself and its fetcher: never the stub (tests/conftest.py).
+pytestmark = pytest.mark.real_pdf
+
 STYLE = '<link rel="stylesheet" href="/static/css/report.css">'
 DOCUMENTS = [f"{STYLE}<h1>Document {n}</h1><p>{f'Text of document {n}. ' * 40}</p>" for n in range(6)]
 

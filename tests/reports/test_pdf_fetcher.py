@@ -7,6 +7,9 @@ import pytest
 
 from cases.reports.pdf import BASE_URL, StaticOnlyFetcher, render_pdf
 
+# What these tests check is WeasyPrint itself and its fetcher: never the stub (tests/conftest.py).
+pytestmark = pytest.mark.real_pdf
+
 PNG_1PX = (
     "data:image/png;base64,"
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="

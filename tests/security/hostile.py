@@ -1,6 +1,7 @@
 """Hostile values for the hostile-input tests: what browsers, scripts and attackers may send in a field."""
 
 from django.apps import apps
+from django.db import connection
 from hypothesis import strategies as st
 
 NASTY = [
@@ -61,9 +62,25 @@ CLINICAL_APPS = {"patients", "meetings", "pathways", "reports"}
 
 def snapshot() -> dict[str, list[tuple]]:
     """Every row of the clinical and content tables (history included; stored PDFs by their hash)."""
-    result = {}
-    for model in apps.get_models():
-        if model._meta.app_label in CLINICAL_APPS:
-            columns = [f.attname for f in model._meta.concrete_fields if f.get_internal_type() != "BinaryField"]
-            result[model._meta.label] = list(model.objects.order_by("pk").values_list(*columns))
-    return result
+    return {
+        model._meta.label: stored_rows(model, [f for f in model._meta.concrete_fields if not is_binary(f)])
+        for model in apps.get_models()
+        if model._meta.app_label in CLINICAL_APPS
+    }
+
+
+def is_binary(field) -> bool:
+    return field.get_internal_type() == "BinaryField"
+
+
+def stored_rows(model, fields) -> list[tuple]:
+    """Every row of MODEL's table, FIELDS' columns as the database stores them, in primary key order.
+
+    Raw SQL rather than the ORM: a tenth of the time (no query building, no conversion of JSON, decimals
+    and dates), and at least as strict: values that are stored differently compare different.
+    """
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}")  # noqa: S608 (names from the models)
+        return cursor.fetchall()

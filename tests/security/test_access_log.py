@@ -37,7 +37,7 @@ def patient_data_in(entry: AccessLog) -> bool:
     ("page", "object_type"),
     [
         (lambda c: reverse("patients:patient_detail", args=[c.patient.public_id]), "patients.patient"),
-        (lambda c: reverse("patients:case_detail", args=[c.public_id]), "patients.case"),
+        (lambda c: reverse("meetings:case_detail", args=[c.public_id]), "patients.case"),
         (lambda c: reverse("pathways:step", args=[c.public_id, "histology"]), "patients.case"),
     ],
     ids=["patient page", "case page", "pathway step"],
@@ -80,7 +80,7 @@ def test_a_patient_search_is_recorded_without_the_search_terms(client, coordinat
 
 def test_a_refused_request_is_recorded_with_what_was_asked_for(client, content_editor, case):
     client.force_login(content_editor)
-    url = reverse("patients:case_detail", args=[case.public_id])
+    url = reverse("meetings:case_detail", args=[case.public_id])
     assert client.get(url).status_code == 403
     (entry,) = entries(action=AccessAction.REFUSED)
     assert (entry.user, entry.status_code, entry.path, entry.object_id) == (content_editor, 403, url, case.public_id)
@@ -88,7 +88,7 @@ def test_a_refused_request_is_recorded_with_what_was_asked_for(client, content_e
 
 
 def test_an_anonymous_request_sent_to_the_login_page_is_recorded_as_refused(client, case):
-    url = reverse("patients:case_detail", args=[case.public_id])
+    url = reverse("meetings:case_detail", args=[case.public_id])
     assert client.get(url).status_code == 302
     (entry,) = entries(action=AccessAction.REFUSED)
     assert (entry.user, entry.username, entry.status_code, entry.path) == (None, "", 302, url)
@@ -124,7 +124,7 @@ def test_a_failed_login_for_an_unknown_name_records_the_typed_name(client):
 def test_the_administrator_reads_the_log_newest_first_and_filters_it(admin_client, viewer, case):
     reader = Client()
     reader.force_login(viewer)
-    reader.get(reverse("patients:case_detail", args=[case.public_id]))
+    reader.get(reverse("meetings:case_detail", args=[case.public_id]))
     response = admin_client.get(reverse("audit:access_log"), {"username": "viewer", "action": "view"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -144,7 +144,7 @@ def test_invalid_filters_show_their_error_and_no_entries(admin_client):
 def test_the_export_is_csv_in_utc_and_is_itself_recorded(admin_client, viewer, case):
     reader = Client()
     reader.force_login(viewer)
-    reader.get(reverse("patients:case_detail", args=[case.public_id]))
+    reader.get(reverse("meetings:case_detail", args=[case.public_id]))
     response = admin_client.get(reverse("audit:access_log_export"), {"action": "view"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"

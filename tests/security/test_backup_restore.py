@@ -61,7 +61,7 @@ def records(client, chair, clinician, viewer, administrator):
     signed(add_item(meeting), clinician, chair, actions=[])
     record(add_item(meeting), clinician)
     client.force_login(viewer)
-    client.get(reverse("patients:case_detail", args=[first.agenda_item.case.public_id]))
+    client.get(reverse("meetings:case_detail", args=[first.agenda_item.case.public_id]))
     confirmed_device(administrator)
     assert Decision.objects.filter(status=DecisionStatus.SIGNED).count() == 3
     assert AccessLog.objects.filter(action=AccessAction.VIEW).exists()

@@ -75,8 +75,8 @@ def test_the_wrong_role_cannot_change_another_case(client, request, role):
 def test_a_refusal_is_the_same_for_a_real_and_an_unknown_uuid(client, request, role):
     case = make_case()
     log_in(client, request.getfixturevalue(role))
-    real = client.get(reverse("patients:case_detail", args=[case.public_id]))
-    unknown = client.get(reverse("patients:case_detail", args=[uuid.uuid4()]))
+    real = client.get(reverse("meetings:case_detail", args=[case.public_id]))
+    unknown = client.get(reverse("meetings:case_detail", args=[uuid.uuid4()]))
     assert (real.status_code, unknown.status_code) == (403, 403)
     assert real.content == unknown.content
 
@@ -111,7 +111,7 @@ def test_a_malformed_uuid_is_not_found(client, viewer, url):
 
 
 @pytest.mark.parametrize(
-    "name", ["patients:patient_detail", "patients:case_detail", "meetings:detail", "meetings:decision"]
+    "name", ["patients:patient_detail", "meetings:case_detail", "meetings:detail", "meetings:decision"]
 )
 def test_an_unknown_uuid_is_not_found_for_a_reader(client, viewer, name):
     client.force_login(viewer)

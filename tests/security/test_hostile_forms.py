@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.meetings.forms import MeetingForm
-from cases.meetings.specialties import Specialty
 from cases.pathways.services import assess
 from cases.pathways.steps import STEPS
 from cases.patients.forms import CaseForm, PatientForm
+from cases.specialties import Specialty
 from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case
 from tests.security.hostile import form_data, snapshot, text

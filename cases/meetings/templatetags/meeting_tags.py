@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from cases.meetings.models import Decision, Outcome, is_departure
+from cases.meetings.models import Decision, Outcome, is_departure, is_quiet
 
 register = template.Library()
 
@@ -30,11 +30,10 @@ def outcome_rows(outcomes: list[dict]) -> dict:
     """
     shown, quiet = [], []
     for outcome in outcomes:
-        departure = is_departure(outcome["engine_verdict"], outcome["outcome"])
-        if outcome["engine_verdict"] == "not_recommended" and not departure:
+        if is_quiet(outcome["engine_verdict"], outcome["outcome"]):
             quiet.append(outcome["title"])
         else:
-            shown.append({**outcome, "departure": departure})
+            shown.append({**outcome, "departure": is_departure(outcome["engine_verdict"], outcome["outcome"])})
     return {"shown": shown, "quiet": quiet}
 
 

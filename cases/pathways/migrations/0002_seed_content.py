@@ -42,7 +42,7 @@ THRESHOLDS = {
     "ssa_crisis_infusion_factor": 2.0,
     "ssa_taper_percent_per_day": 50.0,
 }
-# Equal to cases.meetings.specialties.DEFAULT_QUORUM (checked by a test).
+# Equal to cases.specialties.DEFAULT_QUORUM (checked by a test).
 QUORUM = ["surgery", "medical_oncology", "radiology", "pathology", "nuclear_medicine"]
 
 # code: (title, summary, caveats). Titles equal the engine's TITLES; summaries and caveats paraphrase the

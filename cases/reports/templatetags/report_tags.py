@@ -3,8 +3,8 @@
 from django import template
 
 from cases.meetings.models import Outcome
-from cases.meetings.specialties import Specialty
 from cases.pathways.templatetags.pathway_tags import VERDICTS
+from cases.specialties import Specialty
 
 register = template.Library()
 

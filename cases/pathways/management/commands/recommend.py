@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from cases.pathways.engine import FactsError, assessment_to_dict, evaluate, facts_from_dict
-from cases.pathways.guideline import active_guideline
+from cases.pathways.guideline_versions import active_guideline
 
 INVALID_INPUT = 2
 

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from cases.meetings.specialties import DEFAULT_QUORUM, Specialty
 from cases.pathways.engine import Guideline
 from cases.pathways.models import GuidelineStatus, GuidelineVersion
+from cases.specialties import DEFAULT_QUORUM, Specialty
 
 
 class GuidelineLocked(ValidationError):

@@ -1,5 +1,7 @@
 """`manage.py seed_demo`: demo users (one per role) and demo patients with cases.
 
+It lives in the meetings app, the highest app it needs (demo cases go through the pathway's steps and
+the engine, demo meetings through the meetings services), so no lower app imports a higher one.
 Idempotent: running it again leaves the same rows. Refuses to run in production mode, because
 the printed passwords are public.
 """
