@@ -123,21 +123,30 @@ class RequestSizeLimitMiddleware:
     """Refuse a request body larger than settings.MAX_REQUEST_BODY with 413, before anything reads it.
 
     No form of the app comes near the limit; a larger body is a mistake or an attack, and must not be
-    spooled to disk or parsed. Bodies without a Content-Length are bounded by DATA_UPLOAD_MAX_MEMORY_SIZE.
+    spooled to disk or parsed. A body sent without a length (Transfer-Encoding: chunked) is refused with
+    411 Length Required: Django reads a request body by its Content-Length only, so a chunked body reached
+    the views as an empty one (a chunked search came back unfiltered). Browsers and htmx always send a
+    length; a reverse proxy must too (nginx does unless proxy_request_buffering is off).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "HTTP_TRANSFER_ENCODING" in request.META:
+            return _plain_text(
+                "The request's body has no length (Transfer-Encoding): send it with a Content-Length.", 411
+            )
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return HttpResponse("The request's Content-Length is not a number.", status=400, content_type="text/plain")
+            return _plain_text("The request's Content-Length is not a number.", 400)
         if length > settings.MAX_REQUEST_BODY:
-            return HttpResponse(
-                f"The request is too large: the app accepts at most {settings.MAX_REQUEST_BODY // 1024} KB.",
-                status=413,
-                content_type="text/plain; charset=utf-8",
+            return _plain_text(
+                f"The request is too large: the app accepts at most {settings.MAX_REQUEST_BODY // 1024} KB.", 413
             )
         return self.get_response(request)
+
+
+def _plain_text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

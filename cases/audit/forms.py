@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from cases import dates
 from cases.audit.models import AccessAction
 
 
@@ -29,8 +30,8 @@ class AccessLogFilterForm(forms.Form):
     username = forms.CharField(label="User", max_length=150, required=False)
     action = forms.ChoiceField(label="Event", choices=[("", "Any"), *AccessAction.choices], required=False)
     object_id = forms.UUIDField(label="Record (UUID)", required=False)
-    date_from = forms.DateField(label="From (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = dates.DateField(label="From (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = dates.DateField(label="To (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cases import dates
 from cases.access import Role
 from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, Outcome, is_departure
 from cases.meetings.services import DecisionContent
@@ -69,6 +70,7 @@ class MeetingForm(forms.ModelForm):
         model = Meeting
         fields = ["title", "scheduled_at", "location", "video_url", "chair"]
         widgets = {"scheduled_at": DateTimeLocalInput}
+        field_classes = {"scheduled_at": dates.DateTimeField}
         help_texts = {"video_url": "For members joining remotely (https://…)."}
 
     def __init__(self, *args, **kwargs):
@@ -167,7 +169,7 @@ class PresentForm(forms.Form):
 class FollowUpForm(forms.Form):
     what = forms.CharField(label="What", max_length=300, required=False)
     owner = forms.CharField(label="Who", max_length=200, required=False)
-    due_date = forms.DateField(label="Due", required=False, widget=DateInput)
+    due_date = dates.DateField(label="Due", required=False, widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
