@@ -103,6 +103,35 @@ class SecondFactorMiddleware:
         return HttpResponseRedirect(target)
 
 
+# The pages a user with a temporary password may open: to choose a new one (after the second factor), or leave.
+NEW_PASSWORD_PAGES = {"password_change", "second_factor", "second_factor_setup", "logout"}
+
+
+class NewPasswordMiddleware:
+    """Send a user who logged in with a temporary password to choose their own before anything else.
+
+    An administrator's reset gives a temporary password (cases.audit.accounts.reset_password); it must
+    not become the account's password, known to the administrator. The session says so from the login
+    (cases.audit.signals), so this costs no query. After SecondFactorMiddleware: the code comes first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or not request.session.get(sessions.TEMPORARY_LOGIN):
+            return None
+        if request.resolver_match.view_name in NEW_PASSWORD_PAGES:
+            return None
+        target = reverse("password_change") + "?" + urlencode({"next": _current_page(request)})
+        if getattr(request, "htmx", False):
+            return _htmx_redirect(target)
+        return HttpResponseRedirect(target)
+
+
 class NoStoreMiddleware:
     """Forbid browsers and proxies to keep any answer of the app (patient data): Cache-Control: no-store.
 

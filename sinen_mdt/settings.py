@@ -179,6 +179,8 @@ MIDDLEWARE = [
     "cases.middleware.LoginRequiredMiddleware",
     # Administrators (and superusers) pass the second factor before anything else.
     "cases.middleware.SecondFactorMiddleware",
+    # Then a user with a temporary password from an administrator chooses their own before anything else.
+    "cases.middleware.NewPasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -235,9 +237,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # The lockout backend goes first: it refuses a locked-out username + address before the password is checked.
+# Then Django's model backend, which also refuses an expired temporary password (cases/audit/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cases.audit.backends.AccountBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

@@ -28,7 +28,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.access import Action, Role, needs_second_factor
-from cases.audit import sessions
+from cases.audit import accounts, sessions
 from cases.audit.forms import AccessLogFilterForm, LoginForm, TokenForm
 from cases.audit.log import record_access
 from cases.audit.models import AccessAction, AccessLog
@@ -80,12 +80,13 @@ def _confirmed_devices(user):
     return TOTPDevice.objects.devices_for_user(user, confirmed=True)
 
 
-def _passed(request, device, action: AccessAction) -> HttpResponseRedirect:
-    """Mark the session as verified by DEVICE under a new session key, record it, and go on."""
+def _passed(request, device, action: AccessAction | None = None) -> HttpResponseRedirect:
+    """Mark the session as verified by DEVICE under a new session key, record ACTION, and go on."""
     request.session.cycle_key()
     otp_login(request, device)
     request.session[sessions.SECOND_FACTOR] = True
-    record_access(request, action)
+    if action is not None:
+        record_access(request, action)
     return HttpResponseRedirect(_next_url(request), status=303)
 
 
@@ -126,9 +127,8 @@ def second_factor_setup(request):
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            return _passed(request, device, AccessAction.OTP_ENROLLED)
+            accounts.enrol_device(request, device)  # the device and its access log entry together
+            return _passed(request, device)
         record_access(request, AccessAction.OTP_FAILED, detail="while setting up")
         form.add_error(
             None,
