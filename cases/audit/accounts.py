@@ -61,21 +61,26 @@ def check_may_administer(actor, account) -> None:
         raise AccountRuleError("Only a superuser may change a superuser's account.")
 
 
+def role_conflict(held: set[Role], role: Role) -> str | None:
+    """Why ROLE cannot join the roles HELD, or None: administration and patient data never in one account."""
+    if role == Role.ADMINISTRATOR and held & PATIENT_DATA_ROLES:
+        return (
+            "An administrator sees no patient data: take the account's board roles away first, or give the "
+            "person a separate account for administration."
+        )
+    if role in PATIENT_DATA_ROLES and Role.ADMINISTRATOR in held:
+        return "An administrator sees no patient data: the person needs a separate account for the board."
+    return None
+
+
 def _check_role_may_be_given(account, role: Role) -> None:
     held = roles_of(account)
     if role in held:
         raise AccountRuleError(f"{account.get_username()} holds the role {role.label} already.")
     if not account.is_active:
         raise AccountRuleError(f"{account.get_username()} is deactivated: activate the account first.")
-    if role == Role.ADMINISTRATOR and held & PATIENT_DATA_ROLES:
-        raise AccountRuleError(
-            "An administrator sees no patient data: take the account's board roles away first, or give the "
-            "person a separate account for administration."
-        )
-    if role in PATIENT_DATA_ROLES and Role.ADMINISTRATOR in held:
-        raise AccountRuleError(
-            "An administrator sees no patient data: the person needs a separate account for the board."
-        )
+    if conflict := role_conflict(held, role):
+        raise AccountRuleError(conflict)
 
 
 def _give(account, role: Role) -> None:

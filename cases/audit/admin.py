@@ -204,7 +204,11 @@ class UserAdmin(DjangoUserAdmin):
             "title": f"Roles of {account.get_username()}",
             "held": [role for role in Role if role in held],
             "pending": pending,
-            "requestable": [role for role in Role if role not in held and all(r.role != role for r in pending)],
+            "requestable": [
+                role
+                for role in Role
+                if role not in held and all(r.role != role for r in pending) and not accounts.role_conflict(held, role)
+            ],
             "error": error,
             "is_self": account.pk == request.user.pk,
         }
