@@ -33,6 +33,14 @@ def _htmx_redirect(url: str, status: int = 200) -> HttpResponse:
     return response
 
 
+def _send_to(view_name: str, request) -> HttpResponse:
+    """Redirect to VIEW_NAME's page, to come back to the current one afterwards (HX-Redirect for htmx)."""
+    target = reverse(view_name) + "?" + urlencode({"next": _current_page(request)})
+    if getattr(request, "htmx", False):
+        return _htmx_redirect(target)
+    return HttpResponseRedirect(target)
+
+
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
     """Django's LoginRequiredMiddleware, made safe for htmx, and recording the refusal.
 
@@ -97,10 +105,7 @@ class SecondFactorMiddleware:
             return None
         if request.resolver_match.view_name in SECOND_FACTOR_PAGES:
             return None
-        target = reverse("second_factor") + "?" + urlencode({"next": _current_page(request)})
-        if getattr(request, "htmx", False):
-            return _htmx_redirect(target)
-        return HttpResponseRedirect(target)
+        return _send_to("second_factor", request)
 
 
 # The pages a user with a temporary password may open: to choose a new one (after the second factor), or leave.
@@ -126,10 +131,7 @@ class NewPasswordMiddleware:
             return None
         if request.resolver_match.view_name in NEW_PASSWORD_PAGES:
             return None
-        target = reverse("password_change") + "?" + urlencode({"next": _current_page(request)})
-        if getattr(request, "htmx", False):
-            return _htmx_redirect(target)
-        return HttpResponseRedirect(target)
+        return _send_to("password_change", request)
 
 
 class NoStoreMiddleware:

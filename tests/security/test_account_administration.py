@@ -300,6 +300,14 @@ def test_a_reset_gives_a_temporary_password_that_only_leads_to_choosing_ones_own
     assert log_in(Client(), "clinician", temporary).status_code == 200
 
 
+def test_an_htmx_request_with_a_temporary_password_is_sent_to_choose_one(admin_client, clinician):
+    temporary = reset(admin_client, clinician)
+    browser = Client()
+    log_in(browser, "clinician", temporary)
+    response = browser.get(reverse("patients:case_list"), headers={"HX-Request": "true"})
+    assert response["HX-Redirect"].startswith(reverse("password_change"))
+
+
 def test_a_temporary_password_stops_working_after_72_hours(admin_client, clinician):
     temporary = reset(admin_client, clinician)
     PasswordReset.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
