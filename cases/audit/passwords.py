@@ -43,5 +43,3 @@ def change_password(request):
         return HttpResponseRedirect(_next_url(request), status=303)
     context = {"form": form, "next": _next_url(request), "temporary": temporary}
     return render(request, "audit/password_change.html", context, status=422 if form.errors else 200)
-
-
