@@ -28,6 +28,14 @@ def _current_page(request) -> str:
     return next_path
 
 
+def _send_to(view_name: str, request) -> HttpResponse:
+    """Redirect to VIEW_NAME's page, to come back to the current one afterwards (HX-Redirect for htmx)."""
+    target = reverse(view_name) + "?" + urlencode({"next": _current_page(request)})
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(target)
+    return HttpResponseRedirect(target)
+
+
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
     """Django's LoginRequiredMiddleware, made safe for htmx, and recording the refusal.
 
@@ -92,10 +100,33 @@ class SecondFactorMiddleware:
             return None
         if request.resolver_match.view_name in SECOND_FACTOR_PAGES:
             return None
-        target = reverse("second_factor") + "?" + urlencode({"next": _current_page(request)})
-        if getattr(request, "htmx", False):
-            return HttpResponseClientRedirect(target)
-        return HttpResponseRedirect(target)
+        return _send_to("second_factor", request)
+
+
+# The pages a user with a temporary password may open: to choose a new one (after the second factor), or leave.
+NEW_PASSWORD_PAGES = {"password_change", "second_factor", "second_factor_setup", "logout"}
+
+
+class NewPasswordMiddleware:
+    """Send a user who logged in with a temporary password to choose their own before anything else.
+
+    An administrator's reset gives a temporary password (cases.audit.accounts.reset_password); it must
+    not become the account's password, known to the administrator. The session says so from the login
+    (cases.audit.signals), so this costs no query. After SecondFactorMiddleware: the code comes first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or not request.session.get(sessions.TEMPORARY_LOGIN):
+            return None
+        if request.resolver_match.view_name in NEW_PASSWORD_PAGES:
+            return None
+        return _send_to("password_change", request)
 
 
 class NoStoreMiddleware:
@@ -118,21 +149,30 @@ class RequestSizeLimitMiddleware:
     """Refuse a request body larger than settings.MAX_REQUEST_BODY with 413, before anything reads it.
 
     No form of the app comes near the limit; a larger body is a mistake or an attack, and must not be
-    spooled to disk or parsed. Bodies without a Content-Length are bounded by DATA_UPLOAD_MAX_MEMORY_SIZE.
+    spooled to disk or parsed. A body sent without a length (Transfer-Encoding: chunked) is refused with
+    411 Length Required: Django reads a request body by its Content-Length only, so a chunked body reached
+    the views as an empty one (a chunked search came back unfiltered). Browsers and htmx always send a
+    length; a reverse proxy must too (nginx does unless proxy_request_buffering is off).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "HTTP_TRANSFER_ENCODING" in request.META:
+            return _plain_text(
+                "The request's body has no length (Transfer-Encoding): send it with a Content-Length.", 411
+            )
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return HttpResponse("The request's Content-Length is not a number.", status=400, content_type="text/plain")
+            return _plain_text("The request's Content-Length is not a number.", 400)
         if length > settings.MAX_REQUEST_BODY:
-            return HttpResponse(
-                f"The request is too large: the app accepts at most {settings.MAX_REQUEST_BODY // 1024} KB.",
-                status=413,
-                content_type="text/plain; charset=utf-8",
+            return _plain_text(
+                f"The request is too large: the app accepts at most {settings.MAX_REQUEST_BODY // 1024} KB.", 413
             )
         return self.get_response(request)
+
+
+def _plain_text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

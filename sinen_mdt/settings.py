@@ -1,7 +1,8 @@
 """Settings for sinen-mdt, read from environment variables through small strict helpers.
 
-Development is the default (SQLite, DEBUG on, a throwaway secret key). Set SINEN_PRODUCTION=true
-for a deployment: the app then refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
+Development is the default (SQLite, a throwaway secret key; DEBUG only when DEBUG=true is set). Set
+SINEN_PRODUCTION=true for a deployment: the app then refuses to start without a real SECRET_KEY and
+ALLOWED_HOSTS.
 Every secret can also be read from a file named by NAME_FILE (Docker/systemd credentials).
 """
 
@@ -110,7 +111,9 @@ def sqlite_database(path: Path) -> dict:
 # --- mode and secrets ----------------------------------------------------------------------------
 
 PRODUCTION = env_bool("SINEN_PRODUCTION", False)
-DEBUG = False if PRODUCTION else env_bool("DEBUG", True)
+# Off unless asked for: Django's debug pages show tracebacks, settings and SQL to whoever reaches the
+# server, and `make run` may run on a shared machine. DEBUG=true is for one's own computer.
+DEBUG = False if PRODUCTION else env_bool("DEBUG", False)
 
 # Development only; production refuses any key starting with "django-insecure".
 _DEV_SECRET_KEY = "django-insecure-development-only-never-use-in-production-0123456789abcdef"  # noqa: S105
@@ -175,6 +178,8 @@ MIDDLEWARE = [
     "cases.middleware.LoginRequiredMiddleware",
     # Administrators (and superusers) pass the second factor before anything else.
     "cases.middleware.SecondFactorMiddleware",
+    # Then a user with a temporary password from an administrator chooses their own before anything else.
+    "cases.middleware.NewPasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -213,6 +218,14 @@ _database_url = env_str("DATABASE_URL")
 DATABASES = {"default": database_from_url(_database_url) if _database_url else sqlite_database(BASE_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- health check ----------------------------------------------------------------------------------
+
+# /healthz answers 503 when a directory holding the app's data has less free space than this (cases/health.py).
+# By default the SQLite file's directory; with PostgreSQL on the same host, add its data directory.
+_sqlite_name = DATABASES["default"]["NAME"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else None
+HEALTH_DISK_PATHS = env_list("HEALTH_DISK_PATHS", [str(Path(_sqlite_name).parent)] if _sqlite_name else [])
+HEALTH_MIN_FREE_DISK_MB = env_int("HEALTH_MIN_FREE_DISK_MB", 200)
+
 # --- authentication ------------------------------------------------------------------------------
 
 PASSWORD_HASHERS = [
@@ -228,9 +241,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # The lockout backend goes first: it refuses a locked-out username + address before the password is checked.
+# Then Django's model backend, which also refuses an expired temporary password (cases/audit/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cases.audit.backends.AccountBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -292,7 +306,8 @@ STORAGES = {
 # Outside production WhiteNoise serves straight from the app folders, so tests and the
 # development server need no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
-WHITENOISE_AUTOREFRESH = DEBUG
+# Development picks up edited static files without a restart, with DEBUG off too.
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- request size ----------------------------------------------------------------------------------
 
@@ -328,6 +343,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# A load balancer probes /healthz over plain HTTP on the app server: answer it, do not redirect it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -1,10 +1,18 @@
 """The health check, and the security headers every page carries."""
 
+import json
 import re
+import secrets
+import shutil
+from contextlib import contextmanager
 
 import pytest
-from django.db import DatabaseError
+from django.contrib.sessions.models import Session
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
 from django.urls import reverse
+
+from tests.security import servers
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +20,18 @@ pytestmark = pytest.mark.django_db
 def test_healthz_answers_ok_without_login(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "write": "ok", "disk": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_head_requests_too(client):
+    assert client.head(reverse("healthz")).status_code == 200
+
+
+def test_healthz_leaves_no_row_behind():
+    before = Session.objects.count()
+    assert Client().get(reverse("healthz")).status_code == 200
+    assert Session.objects.count() == before
 
 
 def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
@@ -24,6 +42,65 @@ def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+@contextmanager
+def read_only_database():
+    """Make the database refuse writes for the test's connection, as a standby or a read-only file would."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL transaction_read_only = on")  # undone with the savepoint
+            yield
+        else:
+            cursor.execute("PRAGMA query_only = ON")
+            try:
+                yield
+            finally:
+                cursor.execute("PRAGMA query_only = OFF")
+        transaction.set_rollback(True)
+
+
+def test_healthz_answers_503_when_the_database_reads_but_refuses_writes(client):
+    with read_only_database():
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "write": "read-only", "disk": "ok"}
+
+
+def test_healthz_answers_503_when_the_disk_is_nearly_full(client, settings, tmp_path):
+    settings.HEALTH_DISK_PATHS = [str(tmp_path)]
+    settings.HEALTH_MIN_FREE_DISK_MB = shutil.disk_usage(tmp_path).free // (1024 * 1024) + 1
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "write": "ok", "disk": "low"}
+
+
+def test_healthz_answers_503_when_a_data_directory_is_missing(client, settings, tmp_path):
+    settings.HEALTH_DISK_PATHS = [str(tmp_path / "unmounted")]
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["disk"] == "unavailable"
+
+
+def test_healthz_is_answered_over_plain_http_when_everything_else_is_redirected(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("login")).status_code == 301
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_in_production_a_plain_http_probe_of_healthz_gets_200_and_every_other_page_a_redirect(tmp_path):
+    """gunicorn in production mode on loopback, probed as a load balancer does: plain HTTP, the app's host name."""
+    database = servers.migrated_sqlite(tmp_path / "db.sqlite3")
+    production = {"SINEN_PRODUCTION": "true", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "mdt.example"}
+    with servers.serving("gunicorn", database, **production) as port:
+        status, _, body = servers.http_get(port, "/healthz", host="mdt.example")
+        assert status == 200, body
+        assert json.loads(body) == {"status": "ok", "database": "ok", "write": "ok", "disk": "ok"}
+        status, headers, _ = servers.http_get(port, "/accounts/login/", host="mdt.example")
+        assert status == 301
+        assert headers["location"] == "https://mdt.example/accounts/login/"
 
 
 def test_pages_carry_a_strict_csp_with_a_nonce_used_by_every_script(client, clinician):

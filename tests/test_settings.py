@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from sinen_mdt import settings as project_settings
 from sinen_mdt.settings import database_from_url, env_bool, env_int, env_str
+from tests.security import servers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +21,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     full_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SINEN_PRODUCTION", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"SINEN_PRODUCTION", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     full_env.update(env)
     return subprocess.run(
@@ -138,3 +139,47 @@ def test_pdf_render_processes_must_be_one_or_more():
     result = manage("check", PDF_RENDER_PROCESSES="0")
     assert result.returncode != 0
     assert "PDF_RENDER_PROCESSES must be 1 or more, got 0" in result.stderr
+
+
+def setting(name: str, **env: str) -> str:
+    """The value of setting NAME in a fresh interpreter with ENV, as printed by Python."""
+    result = manage(
+        "shell", "--no-imports", "-c", f"from django.conf import settings; print(repr(settings.{name}))", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_debug_is_off_unless_asked_for():
+    assert setting("DEBUG") == "False"
+    assert setting("DEBUG", DEBUG="true") == "True"
+    assert setting("DEBUG", DEBUG="true", **PRODUCTION_ENV) == "False"
+
+
+def test_healthz_checks_the_sqlite_files_directory_and_not_a_remote_databases():
+    assert setting("HEALTH_DISK_PATHS", DATABASE_URL="sqlite:////var/lib/sinen/db.sqlite3") == "['/var/lib/sinen']"
+    assert setting("HEALTH_DISK_PATHS", DATABASE_URL="postgres://u:p@db.local/sinen") == "[]"
+    assert setting("HEALTH_MIN_FREE_DISK_MB") == "200"
+
+
+def test_a_database_error_under_the_development_server_shows_no_traceback(tmp_path):
+    """`make run` on a shared machine: whoever reaches the server must not see code, settings or SQL."""
+    broken = f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}"
+    with servers.serving("runserver", broken) as port:
+        status, _, body = servers.http_get(port, "/")
+    assert status == 500
+    page = body.decode()
+    assert "Server Error (500)" in page
+    for detail in ("Traceback", "OperationalError", "no such table", "SECRET_KEY", "settings"):
+        assert detail not in page
+
+
+def test_the_development_server_serves_pages_with_their_css_with_debug_off(tmp_path):
+    with servers.serving("runserver", servers.migrated_sqlite(tmp_path / "db.sqlite3")) as port:
+        status, _, page = servers.http_get(port, "/accounts/login/")
+        assert status == 200
+        assert b'href="/static/bootstrap/css/bootstrap.min.css"' in page
+        status, headers, css = servers.http_get(port, "/static/bootstrap/css/bootstrap.min.css")
+        assert status == 200
+        assert headers["content-type"].startswith("text/css")
+        assert b".btn" in css

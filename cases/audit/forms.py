@@ -6,7 +6,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from cases import dates
 from cases.audit.models import AccessAction
+from cases.forms import DateInput
 
 
 class LoginForm(AuthenticationForm):
@@ -29,8 +31,8 @@ class AccessLogFilterForm(forms.Form):
     username = forms.CharField(label="User", max_length=150, required=False)
     action = forms.ChoiceField(label="Event", choices=[("", "Any"), *AccessAction.choices], required=False)
     object_id = forms.UUIDField(label="Record (UUID)", required=False)
-    date_from = forms.DateField(label="From (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = dates.DateField(label="From (UTC)", required=False, widget=DateInput)
+    date_to = dates.DateField(label="To (UTC)", required=False, widget=DateInput)
     page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False, widget=forms.HiddenInput)
 
     def clean(self):

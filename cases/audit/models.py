@@ -5,8 +5,13 @@ Append-only: rows are written by `record_access` and never changed or deleted, g
 0003, SQLite and PostgreSQL). Times are stored in UTC. docs/security.md says what is recorded when.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+
+from cases.access import Role
 
 
 class AccessAction(models.TextChoices):
@@ -24,6 +29,17 @@ class AccessAction(models.TextChoices):
     SESSIONS_ENDED = "sessions_ended", "Ended a user's sessions"
     UNLOCKED = "unlocked", "Unlocked a user's login"
     LOG_EXPORTED = "log_exported", "Exported the access log"
+    # Account administration (cases/audit/accounts.py), each in the transaction of the change it records.
+    ACCOUNT_CREATED = "account_created", "Created an account"
+    ACCOUNT_CHANGED = "account_changed", "Changed an account"
+    ROLE_REQUESTED = "role_requested", "Asked for a role to be given"
+    ROLE_GRANTED = "role_granted", "Gave a role"
+    ROLE_REFUSED = "role_refused", "Refused a role request"
+    ROLE_WITHDRAWN = "role_withdrawn", "Withdrew a role request"
+    ROLE_REMOVED = "role_removed", "Took a role away"
+    GROUP_CHANGED = "group_changed", "Changed a role's permissions"
+    PASSWORD_RESET = "password_reset", "Issued a temporary password"
+    PASSWORD_CHANGED = "password_changed", "Changed their password"
 
 
 class AccessLogError(Exception):
@@ -69,3 +85,79 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AccessLogError("access log entries cannot be deleted")
+
+
+class RoleRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a second administrator"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class RoleRequest(models.Model):
+    """One administrator asks for a role to be given to an account; a second one approves or refuses it.
+
+    Four eyes for every role: a role opens patient data (the board's roles), clinical content (content
+    editor) or every account (administrator). docs/security.md says who may do what; the constraints
+    below hold the two-person rule in the database too. A superuser gives roles without a request.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_requests")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=RoleRequestStatus.choices, default=RoleRequestStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="role_request_role_valid"),
+            models.CheckConstraint(condition=Q(status__in=RoleRequestStatus.values), name="role_request_status_valid"),
+            # Nobody asks for a role for their own account, nor decides on a request for it.
+            models.CheckConstraint(condition=~Q(account=F("requested_by")), name="role_request_not_for_oneself"),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("account")),
+                name="role_request_not_decided_by_its_account",
+            ),
+            # The second pair of eyes: an approval is by someone other than the one who asked.
+            models.CheckConstraint(
+                condition=~Q(status=RoleRequestStatus.APPROVED)
+                | (Q(decided_by__isnull=False) & ~Q(decided_by=F("requested_by"))),
+                name="role_request_approved_by_another",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RoleRequestStatus.PENDING, decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(status=RoleRequestStatus.PENDING) & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                name="role_request_decided_when_closed",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "role"],
+                condition=Q(status=RoleRequestStatus.PENDING),
+                name="role_request_one_pending_per_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} for {self.account}"
+
+
+class PasswordReset(models.Model):
+    """An account whose password is a temporary one from an administrator: it must choose its own.
+
+    The row goes when the user has chosen a new password; until then the login leads only to the new
+    password page (cases.middleware.NewPasswordMiddleware), and after `expires_at` the temporary password
+    no longer logs in (cases.audit.backends). Who issued it, and when, is in the access log.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"temporary password of {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"

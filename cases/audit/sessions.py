@@ -17,18 +17,22 @@ LOGIN_AT = "sinen_login_at"  # seconds since the epoch, set at login
 SEEN_AT = "sinen_seen_at"  # seconds since the epoch, the last request (to within TOUCH_EVERY)
 ENDED = "sinen_session_ended"  # why the previous session ended, shown once on the login page
 SECOND_FACTOR = "sinen_second_factor"  # the user has a confirmed TOTP device (set at login)
+# The user logged in with a temporary password from an administrator and must choose their own.
+TEMPORARY_LOGIN = "sinen_temporary_login"
 
 # Writing the session on every request would cost a query each time; a minute's precision is plenty
 # for a 30-minute timeout.
 TOUCH_EVERY = 60
 
 
-def start(session, *, has_second_factor: bool) -> None:
-    """Stamp a freshly logged-in SESSION with its start time."""
+def start(session, *, has_second_factor: bool, must_choose_password: bool = False) -> None:
+    """Stamp a freshly logged-in SESSION with its start time (and what the user must do first)."""
     now = time.time()
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
     session[SECOND_FACTOR] = has_second_factor
+    if must_choose_password:
+        session[TEMPORARY_LOGIN] = True
 
 
 def expiry_reason(session, now: float | None = None) -> str | None:

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from cases.audit import sessions
 from cases.audit.log import record_access
-from cases.audit.models import AccessAction
+from cases.audit.models import AccessAction, PasswordReset
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
@@ -18,7 +18,8 @@ def record_login(sender, request, user, **kwargs) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     has_device = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
-    sessions.start(request.session, has_second_factor=has_device)
+    temporary = PasswordReset.objects.filter(user=user).exists()
+    sessions.start(request.session, has_second_factor=has_device, must_choose_password=temporary)
     record_access(request, AccessAction.LOGIN, user=user)
 
 

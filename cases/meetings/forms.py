@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cases import dates
 from cases.access import Role
 from cases.forms import DateInput, NumberTextInput
 from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, Outcome, is_departure
@@ -62,6 +63,7 @@ class MeetingForm(forms.ModelForm):
         model = Meeting
         fields = ["title", "scheduled_at", "location", "video_url", "chair"]
         widgets = {"scheduled_at": DateTimeLocalInput}
+        field_classes = {"scheduled_at": dates.DateTimeField}
         help_texts = {"video_url": "For members joining remotely (https://…)."}
 
     def __init__(self, *args, **kwargs):
@@ -157,7 +159,7 @@ class FollowUpForm(forms.Form):
 
     what = forms.CharField(label="What", max_length=300, required=False, template_name=IN_TABLE)
     owner = forms.CharField(label="Who", max_length=200, required=False, template_name=IN_TABLE)
-    due_date = forms.DateField(label="Due", required=False, widget=DateInput, template_name=IN_TABLE)
+    due_date = dates.DateField(label="Due", required=False, widget=DateInput, template_name=IN_TABLE)
 
     def __init__(self, *args, number: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases import dates
 from cases.pathways.engine import RECOMMENDATION_CODES, Recommendation, Verdict
 from cases.pathways.guideline_versions import activate_version, clone_version, save_draft
 from cases.pathways.models import GuidelineStatus, GuidelineVersion, RecommendationText, Reference, StepHelp
@@ -61,6 +62,8 @@ def _ordered_by(values: tuple[str, ...], field: str) -> Case:
 class ContentAdmin(SimpleHistoryAdmin):
     """SimpleHistoryAdmin for content: the history lists who changed which fields when."""
 
+    formfield_overrides = dates.ADMIN_FORMFIELD_OVERRIDES  # dates between 1900 and 2200
+
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         # simple-history 3.13 calls select_related() without field names for models without foreign keys,
         # which Django 6.1 deprecates; the history list needs only the user.
@@ -81,6 +84,7 @@ class GuidelineVersionForm(forms.ModelForm):
     class Meta:
         model = GuidelineVersion
         fields = ("name", "effective_date", "notes", *THRESHOLD_NAMES, "quorum_specialties")
+        field_classes = {"effective_date": dates.DateField}
 
     def clean_quorum_specialties(self) -> list[str]:
         chosen = set(self.cleaned_data["quorum_specialties"])

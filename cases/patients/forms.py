@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from cases import dates
 from cases.forms import DateInput
 from cases.patients.models import Case, CaseStatus, Patient
 
@@ -12,6 +13,7 @@ class PatientForm(forms.ModelForm):
         model = Patient
         fields = ["hospital_number", "family_name", "given_name", "date_of_birth", "sex"]
         widgets = {"date_of_birth": DateInput}
+        field_classes = {"date_of_birth": dates.DateField}
 
     def clean_hospital_number(self) -> str:
         return self.cleaned_data["hospital_number"].strip().upper()
@@ -23,8 +25,6 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError(
                 "The date of birth cannot be in the future (today is %(today)s).", params={"today": f"{today:%d/%m/%Y}"}
             )
-        if value.year < 1900:
-            raise forms.ValidationError("Enter a date of birth from 1900 onwards.")
         return value
 
 
@@ -33,6 +33,7 @@ class CaseForm(forms.ModelForm):
         model = Case
         fields = ["referral_date", "referring_clinician", "question", "status"]
         widgets = {"referral_date": DateInput, "question": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"referral_date": dates.DateField}
         help_texts = {
             "question": "What the board is asked to decide, e.g. “Surgical options for liver metastases?”",
             "status": "Draft while the work-up is collected; Ready when it can go on an agenda.",

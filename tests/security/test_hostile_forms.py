@@ -5,6 +5,8 @@ dates, NUL bytes, markup and SQL. Each example runs in a savepoint that is rolle
 not see each other's changes; an answer of 4xx must leave every clinical row as it was.
 """
 
+from datetime import datetime
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -94,6 +96,33 @@ def test_the_meeting_forms(client, coordinator, world, data, chair_pk):
     client.force_login(coordinator)
     post_and_check(client, reverse("meetings:create"), data)
     post_and_check(client, reverse("meetings:edit", args=[world["meeting"].public_id]), data)
+
+
+def typed_datetime(moment: datetime) -> str:
+    """As a datetime-local field sends it, years below 1000 included (strftime would drop the zeros)."""
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}"
+
+
+ANY_DATETIME = st.one_of(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)).map(typed_datetime),
+    st.sampled_from(["9999-12-31T23:59", "0001-01-01T00:00", "1900-01-01T00:00", "2200-12-31T23:59"]),
+)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Pacific/Kiritimati", "Etc/GMT+12"])
+def test_the_meeting_forms_take_any_date_in_any_time_zone(client, coordinator, world, settings, zone):
+    """9999-12-31 23:59 in New York was a 500: the year 10000 in UTC. Far dates are now a field error."""
+    settings.TIME_ZONE = zone
+    client.force_login(coordinator)
+
+    @given(typed=ANY_DATETIME)
+    @EXAMPLES
+    def check(typed):
+        data = {"title": "Board", "scheduled_at": typed, "location": "Room 2", "chair": str(world["chair"].pk)}
+        post_and_check(client, reverse("meetings:create"), data)
+        post_and_check(client, reverse("meetings:edit", args=[world["meeting"].public_id]), data)
+
+    check()
 
 
 @given(

@@ -22,8 +22,9 @@ from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.urls import reverse
 
+from cases.access import Role
 from cases.audit.middleware import PATIENT_PAGES
-from cases.audit.models import AccessAction, AccessLog
+from cases.audit.models import AccessAction, AccessLog, RoleRequest
 from cases.meetings.models import Attendance
 from cases.pathways.models import GuidelineVersion
 from tests.meetings.factories import add_item, make_meeting, record, signed
@@ -128,6 +129,8 @@ ROWS: dict[str, Row] = {
     "second_factor_setup": Row(
         none, Allow(EVERYONE - ADMINISTRATORS, 200, refused=302), Allow(EVERYONE - ADMINISTRATORS, 422, refused=302)
     ),
+    # One's own password: everyone (an empty POST is the invalid form). Nobody sets another's (ADMIN_ROWS).
+    "password_change": Row(none, allow(EVERYONE, 200), allow(EVERYONE, 422)),
     "patients:patient_list": Row(none, allow(READERS, 200), allow(READERS, 200), logged=VIEW),
     "patients:patient_create": Row(none, allow(REGISTRARS, 200), allow(REGISTRARS, 422)),
     "patients:patient_detail": Row(patient, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
@@ -183,8 +186,17 @@ ADMIN_ROWS: dict[str, tuple[frozenset, frozenset]] = {
     # Answers only a field's lookup with its parameters: refused when called bare.
     "admin:autocomplete": (NOBODY, NOBODY),
     "admin:app_list": (ADMINISTRATORS, ADMINISTRATORS),  # sampled with the auth app
-    # Administrators: accounts and their roles; they see the roles but do not change them.
+    # Administrators: accounts (a superuser's only for superusers); the roles they see but do not change.
     "admin:auth_user_*": (ADMINISTRATORS, ADMINISTRATORS),
+    # The admin's password URL issues a temporary password (an empty POST is refused as incomplete); the
+    # Roles page asks for, approves, refuses and takes away roles (tests/security/test_account_administration.py).
+    "admin:auth_user_password_change": (ADMINISTRATORS, ADMINISTRATORS),
+    "admin:auth_user_roles": (ADMINISTRATORS, ADMINISTRATORS),
+    # Role requests: administrators read them; they are decided on the Roles page, never edited.
+    "admin:audit_rolerequest_changelist": (ADMINISTRATORS, ADMINISTRATORS),
+    "admin:audit_rolerequest_change": (ADMINISTRATORS, NOBODY),
+    "admin:audit_rolerequest_history": (ADMINISTRATORS, ADMINISTRATORS),
+    "admin:audit_rolerequest_add": (NOBODY, NOBODY),
     "admin:auth_group_changelist": (ADMINISTRATORS, ADMINISTRATORS),
     "admin:auth_group_change": (ADMINISTRATORS, NOBODY),
     "admin:auth_group_history": (ADMINISTRATORS, ADMINISTRATORS),
@@ -238,6 +250,7 @@ def world(coordinator, clinician, chair, viewer, content_editor, administrator, 
         "draft": record(drafted, clinician),
         "signed": signed(decided, clinician, chair),
         "attendance": Attendance.objects.create(meeting=the_meeting, user=clinician, specialty="medical_oncology"),
+        "role_request": RoleRequest.objects.create(account=no_role_user, role=Role.CHAIR, requested_by=administrator),
         "target": viewer,
         "users": {
             "coordinator": coordinator,
@@ -251,16 +264,17 @@ def world(coordinator, clinician, chair, viewer, content_editor, administrator, 
     }
 
 
-SNAPSHOT_APPS = {"patients", "meetings", "pathways", "reports", "auth"}
+SNAPSHOT_APPS = {"patients", "meetings", "pathways", "reports", "auth", "audit"}
 
 
 def snapshot_columns() -> dict:
-    """The tables a refusal must not touch (clinical, content, accounts, and their history), with their
-    columns; binary columns (stored PDFs) are left out, their SHA-256 column stands for them."""
+    """The tables a refusal must not touch (clinical, content, accounts, role requests, temporary passwords,
+    and their history), with their columns; binary columns (stored PDFs) are left out, their SHA-256 column
+    stands for them. The access log is left out: a refusal is written to it."""
     return {
         model: [f for f in model._meta.concrete_fields if kept(f)]
         for model in apps.get_models()
-        if model._meta.app_label in SNAPSHOT_APPS and model._meta.label != "auth.Permission"
+        if model._meta.app_label in SNAPSHOT_APPS and model._meta.label not in {"auth.Permission", "audit.AccessLog"}
     }
 
 
@@ -364,6 +378,7 @@ def test_each_role_gets_what_the_matrix_says_and_a_refusal_changes_nothing(clien
                     problems.append(f"{method.upper()} {name}: raised {exc!r}")
                     transaction.set_rollback(True)
                     continue
+
                 def changed():
                     return snapshot() != before
 

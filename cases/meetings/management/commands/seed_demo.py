@@ -45,7 +45,8 @@ DEMO_USERS = [
     DemoUser("chair", "Helena", "Marsh", Role.CHAIR),
     DemoUser("viewer", "Sam", "Reyes", Role.VIEWER),
     DemoUser("editor", "Priya", "Nair", Role.CONTENT_EDITOR, is_staff=True),
-    DemoUser("admin", "Alex", "Admin", Role.ADMINISTRATOR, is_staff=True, is_superuser=True),
+    # Not a superuser: the administrator role sees no patient data (superusers are for installation only).
+    DemoUser("admin", "Alex", "Admin", Role.ADMINISTRATOR, is_staff=True),
 ]
 
 
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(DEMO_CASES)} demo patients with a case each.")
         self.stdout.write(self.style.SUCCESS("Demo logins (development only):"))
         for demo in DEMO_USERS:
-            role = demo.role.label if demo.role else "Administrator (superuser)"
+            role = demo.role.label if demo.role else "No role"
             self.stdout.write(f"  {role:<26} username: {demo.username:<12} password: {demo.password}")
 
     def _ensure_user(self, demo: DemoUser) -> None:
