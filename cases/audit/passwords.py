@@ -33,8 +33,6 @@ def change_password(request):
     """Ask for the current password and a new one; a temporary password must be replaced here first."""
     temporary = bool(request.session.get(sessions.TEMPORARY_LOGIN))
     form = NewPasswordForm(request.user, request.POST if request.method == "POST" else None)
-    for field in form.fields.values():
-        field.widget.attrs.setdefault("class", "form-control")
     if temporary:
         form.fields["old_password"].label = "Temporary password"
     if request.method == "POST" and form.is_valid():
