@@ -32,8 +32,10 @@ THRESHOLD_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("grade_g2_min_ki67", "grade_g3_above_ki67", "grade_g2_min_mitoses", "grade_g3_above_mitoses"),
     ),
     ("Primary surgery", ("lymph_node_min", "icv_size_cm")),
+    ("Fitness for major surgery", ("unfit_min_ecog",)),
     ("Liver surgery", ("debulking_min_percent",)),
     ("Ablation", ("ablation_max_lesions", "rfa_max_diameter_cm", "mwa_max_diameter_cm")),
+    ("Liver-directed therapy (ablation, embolisation)", ("extensive_liver_involvement_percent",)),
     (
         "Liver transplantation",
         (
