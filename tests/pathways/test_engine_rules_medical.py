@@ -118,7 +118,7 @@ def test_long_term_somatostatin_analogues_for_symptoms_and_for_inoperable_diseas
         (
             {"syndrome": {"carcinoid_syndrome": True}, "heart": {"carcinoid_heart_disease": None, "echo_done": None}},
             "recommended",
-            "Carcinoid syndrome and carcinoid heart disease not yet assessed: an echocardiogram and NT-proBNP",
+            "Carcinoid syndrome and no carcinoid heart disease assessment recorded: an echocardiogram and NT-proBNP",
         ),
         ({"syndrome": {"carcinoid_syndrome": True}}, "not_recommended", "Carcinoid heart disease excluded"),
         ({"heart": {"carcinoid_heart_disease": None}}, "not_recommended", "Neither carcinoid syndrome nor raised"),

@@ -63,20 +63,24 @@ Earlier = Mapping[str, Recommendation]
 FOR, AGAINST, UNKNOWN, CONTEXT = 0, 1, 2, 3
 
 
-@dataclass(frozen=True, slots=True)
-class _Unknown:
-    """An unknown fact: the verdict it would force if adverse, the one it could allow if favourable."""
-
-    paths: tuple[str, ...]
-    adverse: Verdict
-    favourable: Verdict | None
-    caps: bool
+# For to_confirm: one ToConfirm per field path, built once.
+_CONFIRM = {path: ToConfirm(path, label) for path, label in FACT_LABELS.items()}
 
 
 class Draft:
     """Collect one option's reasons, limits and unknown facts; ``done`` turns them into a Recommendation."""
 
-    __slots__ = ("_ceiling", "_kinds", "_lowered_by", "_sources", "_texts", "_unknown_cap", "_unknowns", "code")
+    __slots__ = (
+        "_by_kind",
+        "_ceiling",
+        "_kinds",
+        "_lowered_by",
+        "_sources",
+        "_texts",
+        "_unknown_cap",
+        "_unknowns",
+        "code",
+    )
 
     def __init__(self, code: str) -> None:
         self.code = code
@@ -86,7 +90,9 @@ class Draft:
         self._ceiling = REC
         self._lowered_by: dict[Verdict, int] = {}
         self._unknown_cap: int | None = None
-        self._unknowns: list[_Unknown] = []
+        # (paths, rank if adverse, rank if favourable or -1, caps): what an unknown fact could do to the verdict
+        self._unknowns: list[tuple[tuple[str, ...], int, int, bool]] = []
+        self._by_kind: tuple[list[int], ...] = ([], [], [], [])
 
     # --- reasons -------------------------------------------------------------------------------------------
     def _add(self, kind: int, text: str, sources: tuple[Source, ...]) -> int:
@@ -96,9 +102,11 @@ class Draft:
             self._sources.setdefault(citation, None)
         if sentence in self._texts:  # each reason at most once
             return self._texts.index(sentence)
+        index = len(self._texts)
         self._texts.append(sentence)
         self._kinds.append(kind)
-        return len(self._texts) - 1
+        self._by_kind[kind].append(index)
+        return index
 
     def support(self, text: str, *sources: Source) -> int:
         """Add a reason for the option."""
@@ -167,7 +175,9 @@ class Draft:
     ) -> None:
         """Record an unknown fact for ``to_confirm`` without a sentence of its own (a reason already names it)."""
         paths = (paths,) if isinstance(paths, str) else paths
-        self._unknowns.append(_Unknown(paths, adverse, favourable, caps))
+        self._unknowns.append(
+            (paths, VERDICT_RANK[adverse], -1 if favourable is None else VERDICT_RANK[favourable], caps)
+        )
 
     # --- verdict -------------------------------------------------------------------------------------------
     def done(self, candidate: Verdict, because: int | None = None) -> Recommendation:
@@ -183,18 +193,17 @@ class Draft:
         else:
             wanted = AGAINST if final == NOT_REC else FOR
             deciding = next((i for i, kind in enumerate(self._kinds) if kind == wanted), 0)
-        order = sorted(range(len(self._texts)), key=lambda i: (i != deciding, self._kinds[i], i))
-        reasons = tuple(self._texts[i] for i in order)
-        rank = VERDICT_RANK[final]
+        texts = self._texts
+        reasons = tuple([texts[deciding]] if texts else []) + tuple(
+            texts[i] for group in self._by_kind for i in group if i != deciding
+        )
+        rank, known_rank = VERDICT_RANK[final], VERDICT_RANK[known]
         confirm: dict[str, ToConfirm] = {}
-        for unknown in self._unknowns:
-            could_lower = VERDICT_RANK[unknown.adverse] < rank
-            could_raise = (unknown.favourable is not None and VERDICT_RANK[unknown.favourable] > rank) or (
-                unknown.caps and VERDICT_RANK[known] > rank
-            )
-            if could_lower or could_raise:
-                for path in unknown.paths:
-                    confirm.setdefault(path, ToConfirm(path, FACT_LABELS[path]))
+        for paths, adverse, favourable, caps in self._unknowns:
+            # Could its value lower the verdict, or lift it (it or its cap)?
+            if adverse < rank or favourable > rank or (caps and known_rank > rank):
+                for path in paths:
+                    confirm.setdefault(path, _CONFIRM[path])
         return Recommendation(
             self.code,
             final,

@@ -88,7 +88,7 @@ def cardiology_assessment(facts: CaseFacts, guideline: Guideline, staging: Stagi
         )
     elif syndrome and heart.carcinoid_heart_disease is None:
         main = draft.support(
-            f"{functional_text(facts)} and carcinoid heart disease not yet assessed: an echocardiogram and "
+            f"{functional_text(facts)} and no carcinoid heart disease assessment recorded: an echocardiogram and "
             "NT-proBNP before major surgery, as advanced carcinoid heart disease bars liver surgery",
             c.CARDIAC_WORKUP,
             c.FIGURE_1,
@@ -149,6 +149,7 @@ def perioperative_ssa(facts: CaseFacts, guideline: Guideline, staging: Staging, 
                 "crisis",
                 c.SSA_LARGE_TUMOURS,
             )
+        draft.note("A known uncontrolled syndrome means a very high risk of crisis", c.UNCONTROLLED_SYNDROME)
     else:
         main = draft.unknown(
             unknown_syndrome_fields(facts),
