@@ -336,8 +336,12 @@ class RecommendationTextAdmin(ContentAdmin):
             obj.code,
             Verdict.CONSIDER,
             obj.title,
-            ("(The reasons for and against, with the case's own values, appear here.)",),
+            (
+                "(The deciding reason for this case appears here.)",
+                "(The other reasons for and against, with the case's own values, appear here.)",
+            ),
             ("(The seed passages the engine cites appear here.)",),
+            why="(The deciding reason for this case appears here.)",
         )
         html = render_to_string("pathways/_option.html", {"rec": example, "text": obj, "open": True})
         return format_html('<ul class="recommendations option-preview"><li>{}</li></ul>', html)
