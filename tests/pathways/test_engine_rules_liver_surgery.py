@@ -125,7 +125,7 @@ def test_curative_liver_resection_needs_a_resectable_mesentery(assess):
     assert result.recommendation("primary_resection").verdict == "not_recommended"
     debulking = result.recommendation("liver_debulking")
     assert debulking.verdict == "consider"  # criterion viii: R1/R2 in terms of cytoreductive surgery
-    assert debulking.why.startswith("All of the liver tumour burden is resectable but the resection cannot be")
+    assert debulking.why.startswith("All of the liver tumour burden is resectable, but curative resection is not")
 
 
 def test_r2_residual_disease_limits_curative_liver_resection(assess):
@@ -161,3 +161,21 @@ def test_a_recommended_liver_resection_names_what_could_still_change_it(assess):
     recommendation = assess(liver=METS, patient={"ecog": None}).recommendation("liver_resection")
     assert recommendation.verdict == "recommended"
     assert [item.field for item in recommendation.to_confirm] == ["patient.ecog"]
+
+
+def test_fully_resectable_bilateral_disease_is_offered_as_cytoreduction_not_cure(assess):
+    """Pattern III: "Surgery is only rarely indicated (16)"; criterion viii: "R1/R2 in terms of cytoreductive
+    surgery". Liver resection points to debulking, so debulking must not point back."""
+    result = assess(liver={**METS, "lesions": 6, "bilobar": True, "resectable_percent": 100})
+    assert result.recommendation("liver_resection").verdict == "not_recommended"
+    assert result.recommendation("liver_debulking").verdict == "consider"
+    assert result.recommendation("tae_tace").verdict == "consider"  # surgery is still to be considered
+
+
+def test_liver_resection_with_peritoneal_disease_is_debated_and_embolisation_waits(assess):
+    result = assess(liver=METS, extrahepatic={"peritoneal": True, "pci": 10})
+    assert result.recommendation("liver_resection").verdict == "consider"
+    assert result.recommendation("peritoneal_cytoreduction").verdict == "consider"
+    assert result.recommendation("hipec").verdict == "not_recommended"
+    assert result.recommendation("tae_tace").verdict == "consider"
+    assert result.recommendation("liver_transplant").verdict == "not_recommended"

@@ -239,7 +239,7 @@ def liver_debulking(facts: CaseFacts, guideline: Guideline, staging: Staging, ea
     elif share >= 100:
         # Criterion viii: "R0 resection, or R1/R2 in terms of cytoreductive surgery".
         main = draft.support(
-            "All of the liver tumour burden is resectable but the resection cannot be curative (see liver "
+            "All of the liver tumour burden is resectable, but curative resection is not recommended (see liver "
             "resection): resection as cytoreductive surgery may be a feasible option",
             c.LIVER_CRITERIA,
             c.DEBULKING,
