@@ -151,8 +151,8 @@ def test_options_that_depend_on_each_other_agree(data):
     if options["prophylactic_cholecystectomy"].verdict != NOT_REC:
         require("cholecystectomy needs an abdominal operation", planned(options, MAJOR_OPERATIONS[:4]))
         require(
-            "cholecystectomy needs long-term SSA or TACE foreseen",
-            planned(options, ("somatostatin_analogue", "tae_tace")),
+            "cholecystectomy needs long-term SSA or TACE foreseen (or liver metastases, which recur)",
+            planned(options, ("somatostatin_analogue", "tae_tace")) or (liver.lesions or 0) > 0,
         )
     if options["perioperative_ssa"].verdict != NOT_REC:
         require("SSA cover needs a planned procedure", planned(options, MAJOR_OPERATIONS + LIVER_DIRECTED))

@@ -251,6 +251,15 @@ def test_no_cholecystectomy_for_a_stage_i_non_functional_tumour_without_ssa_or_t
     assert recommendation.why.startswith("Neither long-term somatostatin analogues nor chemoembolisation is foreseen")
 
 
+def test_cholecystectomy_is_considered_at_an_operation_for_liver_metastases_which_recur(assess):
+    """Table II Stage IV line 1: "metastatic liver disease has a high recurrence rate of 70-94% at 5 years"."""
+    result = assess(liver=METS)
+    assert result.recommendation("somatostatin_analogue").verdict == "not_recommended"
+    recommendation = result.recommendation("prophylactic_cholecystectomy")
+    assert recommendation.verdict == "consider"
+    assert "which recur in 70-94% at 5 years" in recommendation.why
+
+
 def test_cholecystectomy_explains_cholestasis_from_ssa_and_chemoembolisation(assess):
     text = reasons(assess(syndrome=SYNDROME).recommendation("prophylactic_cholecystectomy"))
     assert "with long-term somatostatin analogues foreseen" in text

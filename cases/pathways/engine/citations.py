@@ -240,6 +240,9 @@ STAGE_IV_1 = Source(
     "Table II, Stage IV line 1",
     "stable disease with limited hepatic metastases: curative-intent resection is the treatment of choice",
 )
+LIVER_RECURRENCE = Source(
+    (), "Table II, Stage IV line 1", "metastatic liver disease has a high recurrence rate of 70-94% at 5 years"
+)
 NON_R0_ACCEPTABLE = Source(
     (45, 46, 47),
     "Liver Metastases; Table II, General principles line 5",

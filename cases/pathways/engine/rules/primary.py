@@ -553,6 +553,17 @@ def prophylactic_cholecystectomy(
         draft.exclude("No abdominal operation is recommended or to be considered: not applicable")
         return draft.done(NOT_REC)
     foreseen = planned(earlier, ("somatostatin_analogue", "tae_tace"))
+    if not foreseen and liver_metastases(facts):
+        # Not planned now, but liver metastases recur in most patients and are then treated with SSA or TACE.
+        main = draft.support(
+            f"Abdominal operation {'recommended' if operation == REC else 'to be considered'} for liver metastases, "
+            "which recur in 70-94% at 5 years, when somatostatin analogues or chemoembolisation may follow: "
+            "consider removing the gallbladder at the same operation, as they can cause cholestasis and necrotic "
+            "cholecystitis",
+            c.LIVER_RECURRENCE,
+            c.CHOLECYSTECTOMY,
+        )
+        return draft.done(CONSIDER, because=main)
     if not foreseen:
         draft.exclude(
             "Neither long-term somatostatin analogues nor chemoembolisation is foreseen: the reason to remove the "
