@@ -103,6 +103,17 @@ MIX = [
         "pathology": {"differentiation": "poor", "ki67_percent": 65, "small_cell": True},
         "liver": {"lesions": 3, "max_diameter_cm": 2.0},
     },
+    {  # duodenal primary resected R2, functional, unfit: re-resection, SSA and systemic paths (round 2)
+        "patient": {"age": 74, "ecog": 3, "major_comorbidity": True},
+        "primary": {"site": "duodenum", "size_cm": 1.6, "invasion": "submucosa", "resected": True, "margin": "R2"},
+        "nodes": {"positive": 3, "mass_cm": 2.4, "mesenteric_stage": 3},
+        "pathology": {"differentiation": "well", "ki67_percent": 9},
+        "syndrome": {"carcinoid_syndrome": True, "urine_5hiaa_elevated": True},
+        "heart": {"carcinoid_heart_disease": "advanced", "right_heart_failure": True, "echo_done": True},
+        "liver": {"lesions": 0},
+        "extrahepatic": NOTHING_OUTSIDE,
+        "workup": WORKED_UP,
+    },
     {},  # a new case with nothing recorded yet
 ]
 

@@ -33,8 +33,10 @@ THRESHOLD_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("grade_g2_min_ki67", "grade_g3_above_ki67", "grade_g2_min_mitoses", "grade_g3_above_mitoses"),
     ),
     ("Primary surgery", ("lymph_node_min", "icv_size_cm")),
+    ("Fitness for major surgery", ("unfit_min_ecog",)),
     ("Liver surgery", ("debulking_min_percent",)),
     ("Ablation", ("ablation_max_lesions", "rfa_max_diameter_cm", "mwa_max_diameter_cm")),
+    ("Liver-directed therapy (ablation, embolisation)", ("extensive_liver_involvement_percent",)),
     (
         "Liver transplantation",
         (
@@ -338,8 +340,12 @@ class RecommendationTextAdmin(ContentAdmin):
             obj.code,
             Verdict.CONSIDER,
             obj.title,
-            ("(The reasons for and against, with the case's own values, appear here.)",),
+            (
+                "(The deciding reason for this case appears here.)",
+                "(The other reasons for and against, with the case's own values, appear here.)",
+            ),
             ("(The seed passages the engine cites appear here.)",),
+            why="(The deciding reason for this case appears here.)",
         )
         html = render_to_string("pathways/_option.html", {"rec": example, "text": obj, "open": True})
         return format_html('<ul class="recommendations option-preview"><li>{}</li></ul>', html)

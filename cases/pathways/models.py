@@ -38,10 +38,12 @@ THRESHOLDS: dict[str, tuple[str, float, float]] = {
     "grade_g3_above_mitoses": ("G3: mitotic count above", 0, 500),
     "lymph_node_min": ("Lymph nodes to dissect, at least", 1, 200),
     "icv_size_cm": ("Ileocaecal valve: primary larger than", 0.1, 30),
+    "unfit_min_ecog": ("Not fit for major elective surgery from ECOG", 1, 4),
     "debulking_min_percent": ("Debulking: share of liver tumour burden resected, at least", 0, 100),
     "ablation_max_lesions": ("Ablation: fewer liver lesions than", 1, 1000),
     "rfa_max_diameter_cm": ("RFA: largest lesion smaller than", 0.1, 30),
     "mwa_max_diameter_cm": ("MWA: largest lesion up to", 0.1, 30),
+    "extensive_liver_involvement_percent": ("Liver-directed therapy: extensive liver disease from", 1, 100),
     "transplant_max_ki67": ("Transplant: Ki-67 below", 0, 100),
     "transplant_max_liver_involvement_percent": ("Transplant: liver involvement below", 0, 100),
     "transplant_min_stable_months": ("Transplant: stable disease for at least", 0, 600),
@@ -129,12 +131,16 @@ class GuidelineVersion(models.Model):
     # Primary surgery
     lymph_node_min = threshold_field("lymph_node_min")
     icv_size_cm = threshold_field("icv_size_cm")
+    # Fitness for major surgery
+    unfit_min_ecog = threshold_field("unfit_min_ecog")
     # Liver surgery
     debulking_min_percent = threshold_field("debulking_min_percent")
     # Ablation
     ablation_max_lesions = threshold_field("ablation_max_lesions")
     rfa_max_diameter_cm = threshold_field("rfa_max_diameter_cm")
     mwa_max_diameter_cm = threshold_field("mwa_max_diameter_cm")
+    # Liver-directed therapy
+    extensive_liver_involvement_percent = threshold_field("extensive_liver_involvement_percent")
     # Liver transplantation
     transplant_max_ki67 = threshold_field("transplant_max_ki67")
     transplant_max_liver_involvement_percent = threshold_field("transplant_max_liver_involvement_percent")

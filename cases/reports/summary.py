@@ -115,9 +115,14 @@ def build_section(
         text = content.option(rec["code"], rec["title"])
         outcome = outcomes.get(rec["code"])
         departure = bool(outcome) and is_departure(rec["verdict"], outcome["outcome"])
+        # Snapshots from before round 2 have no "why": their first reason is printed in its place.
+        why = rec.get("why") or (rec["reasons"][0] if rec["reasons"] else "")
         options.append(
             {
                 **rec,
+                "why": why,
+                "other_reasons": [reason for reason in rec["reasons"] if reason != why],
+                "to_confirm": rec.get("to_confirm", []),
                 "sources": printed_sources(rec["citations"]),
                 "compact": is_quiet(rec["verdict"], outcome["outcome"] if outcome else None),
                 "title": text.title,

@@ -27,6 +27,8 @@ from cases.specialties import DEFAULT_QUORUM, Specialty
 pytestmark = pytest.mark.django_db
 
 SEED = importlib.import_module("cases.pathways.migrations.0002_seed_content")
+ROUND_TWO = importlib.import_module("cases.pathways.migrations.0004_round_two_texts_and_references")
+TEXTS = {**SEED.TEXTS, **ROUND_TWO.TEXTS}
 ENGINE_FIELDS = {f.name: f for f in dataclasses.fields(Guideline)}
 
 
@@ -66,8 +68,14 @@ def test_the_engines_default_lies_within_the_fields_bounds(name):
 def test_the_migrations_thresholds_equal_the_engines_defaults():
     defaults = dataclasses.asdict(Guideline())
     del defaults["version"]
-    assert defaults == SEED.THRESHOLDS
-    assert all(type(SEED.THRESHOLDS[name]) is type(value) for name, value in defaults.items())
+    loaded = {**SEED.THRESHOLDS, **ROUND_TWO.NEW_THRESHOLDS}
+    assert defaults == loaded
+    assert all(type(loaded[name]) is type(value) for name, value in defaults.items())
+
+
+def test_existing_versions_get_the_engines_defaults_for_the_round_two_thresholds():
+    version = seed_version()
+    assert (version.unfit_min_ecog, version.extensive_liver_involvement_percent) == (3, 50.0)
 
 
 def test_the_migrated_active_version_gives_the_engines_defaults_under_its_own_name():
@@ -82,7 +90,7 @@ def test_the_migrated_quorum_is_the_default_quorum():
 
 
 def test_the_migration_loads_a_text_for_every_option_titled_as_in_the_engine():
-    assert {code: title for code, (title, _, _) in SEED.TEXTS.items()} == TITLES
+    assert {code: title for code, (title, _, _) in TEXTS.items()} == TITLES
     stored = dict(RecommendationText.objects.values_list("code", "title"))
     assert stored == TITLES
     assert not RecommendationText.objects.filter(summary="").exists()
@@ -105,7 +113,7 @@ def test_every_reference_the_engine_cites_is_loaded_with_where_the_seed_cites_it
 
 
 def test_every_reference_the_default_texts_cite_is_loaded():
-    texts = " ".join(f"{summary} {caveats}" for _, summary, caveats in SEED.TEXTS.values())
+    texts = " ".join(f"{summary} {caveats}" for _, summary, caveats in TEXTS.values())
     cited = set()
     for group in re.findall(r"refs? ([\d, -]+)", texts):
         for part in group.split(","):

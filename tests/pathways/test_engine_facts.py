@@ -2,7 +2,8 @@
 
 import pytest
 
-from cases.pathways.engine import CaseFacts, FactsError, facts_from_dict, facts_to_dict
+from cases.pathways.engine import FACT_LABELS, CaseFacts, FactsError, contradictions, facts_from_dict, facts_to_dict
+from cases.pathways.engine.facts import Extrahepatic
 
 
 def errors_of(data, prefix=""):
@@ -173,6 +174,30 @@ def test_a_prefix_marks_the_position_in_a_list():
         ),
         ({"extrahepatic": {"peritoneal": False, "pci": 4}}, "extrahepatic.pci: cannot be above 0 when"),
         ({"extrahepatic": {"peritoneal": True, "pci": 0}}, "extrahepatic.pci: cannot be 0 when"),
+        (
+            {
+                "extrahepatic": {
+                    "progressive": True,
+                    "peritoneal": False,
+                    "extra_abdominal": False,
+                    "perihilar_nodes_only": False,
+                }
+            },
+            "extrahepatic.progressive: cannot be true when no extrahepatic disease is recorded",
+        ),
+        (
+            {"primary": {"site": "unknown", "size_cm": 1.2}},
+            'primary.size_cm: must be null when primary.site is "unknown"',
+        ),
+        ({"primary": {"site": "unknown", "invasion": "serosa"}}, "primary.invasion: must be null when primary.site"),
+        (
+            {"nodes": {"positive": 0, "mass_cm": 0, "mesenteric_stage": 2}},
+            "nodes.mesenteric_stage: must be null when nodes.positive is 0 and nodes.mass_cm is 0",
+        ),
+        (
+            {"nodes": {"positive": 0, "mass_cm": 0, "encases_mesenteric_vessels": True}},
+            "nodes.encases_mesenteric_vessels: cannot be true when nodes.positive is 0",
+        ),
         ({"heart": {"echo_done": True}, "workup": {"echocardiogram": False}}, "workup.echocardiogram: contradicts"),
         (
             {"heart": {"nt_probnp_pg_ml": 300}, "workup": {"nt_probnp": False}},
@@ -200,3 +225,39 @@ def test_numbers_are_stored_as_floats_and_counts_as_ints():
     facts = facts_from_dict({"primary": {"size_cm": 2}, "liver": {"lesions": 3}})
     assert isinstance(facts.primary.size_cm, float)
     assert isinstance(facts.liver.lesions, int)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"extrahepatic": {"progressive": True, "peritoneal": True, "pci": 4}},
+        {"extrahepatic": {"progressive": True, "perihilar_nodes_only": True}},
+        {"extrahepatic": {"progressive": True}},  # the sites unknown: not a contradiction
+        {"extrahepatic": {"peritoneal": False, "pci": 0}},
+        {"nodes": {"positive": 0, "mass_cm": 3, "mesenteric_stage": 2}},  # a mass without counted nodes
+        {"primary": {"site": "unknown", "symptomatic": True}},
+    ],
+)
+def test_consistent_combinations_are_accepted(data):
+    facts_from_dict(data)
+
+
+def test_contradictions_are_one_function_that_the_forms_share():
+    """The forms (cases/pathways/forms.py) refuse the same combinations through facts_from_dict."""
+    facts = CaseFacts(
+        extrahepatic=Extrahepatic(
+            progressive=True, peritoneal=False, extra_abdominal=False, perihilar_nodes_only=False, pci=3
+        )
+    )
+    assert contradictions(facts) == {
+        "extrahepatic.pci": "cannot be above 0 when extrahepatic.peritoneal is false",
+        "extrahepatic.progressive": "cannot be true when no extrahepatic disease is recorded "
+        "(extrahepatic.peritoneal, extrahepatic.extra_abdominal and extrahepatic.perihilar_nodes_only are all false)",
+    }
+
+
+def test_every_fact_has_a_label_for_the_to_confirm_list():
+    assert set(FACT_LABELS) == {
+        f"{group}.{key}" for group, fields in facts_to_dict(CaseFacts()).items() for key in fields
+    }
+    assert all(label and label == label.strip() for label in FACT_LABELS.values())

@@ -24,17 +24,22 @@ from cases.pathways.engine.rules import EVALUATION_ORDER
 BOUNDARIES = [0, 1, 1.1, 2, 2.1, 2.9, 3, 4, 4.9, 5, 5.1, 6, 9.9, 10, 12, 19, 20, 20.1, 21, 49, 50, 54, 55, 69, 70, 100]
 
 
-def value(spec: Spec):
+def recorded(spec: Spec):
+    """Return a strategy for a recorded (never unknown) value, often on the boundaries the rules compare with."""
     if spec.kind == "bool":
-        return st.none() | st.booleans()
+        return st.booleans()
     if spec.kind == "enum":
-        return st.none() | st.sampled_from(spec.choices)
+        return st.sampled_from(spec.choices)
     if spec.kind == "int":
         near = [int(b) for b in BOUNDARIES if float(b).is_integer() and spec.lo <= b <= spec.hi]
-        return st.none() | st.sampled_from(near) | st.integers(int(spec.lo), int(spec.hi))
+        return st.sampled_from(near) | st.integers(int(spec.lo), int(spec.hi))
     near = [b for b in BOUNDARIES if (spec.lo < b if spec.lo_exclusive else spec.lo <= b) and b <= spec.hi]
     floats = st.floats(spec.lo, spec.hi, exclude_min=spec.lo_exclusive, allow_nan=False, allow_infinity=False)
-    return st.none() | st.sampled_from(near) | floats
+    return st.sampled_from(near) | floats
+
+
+def value(spec: Spec):
+    return st.none() | recorded(spec)
 
 
 def group(cls):
@@ -51,8 +56,15 @@ def consistent(data: dict) -> dict:
     p, path, liver, x, heart, work = (
         g["primary"], g["pathology"], g["liver"], g["extrahepatic"], g["heart"], g["workup"]
     )  # fmt: skip
-    if p.get("site") == "unknown" and p.get("resected"):
-        p["resected"] = False
+    if p.get("site") == "unknown":
+        if p.get("resected"):
+            p["resected"] = False
+        p["size_cm"] = p["invasion"] = None
+    nodes = g["nodes"]
+    if nodes.get("positive") == 0 and nodes.get("mass_cm") == 0:
+        nodes["mesenteric_stage"] = None
+        if nodes.get("encases_mesenteric_vessels"):
+            nodes["encases_mesenteric_vessels"] = False
     if p.get("margin") is not None and p.get("resected") is not True:
         p["margin"] = None
     if p.get("emergency_presentation") and p.get("symptomatic") is False:
@@ -72,6 +84,10 @@ def consistent(data: dict) -> dict:
         (x.get("peritoneal") is False and x["pci"] > 0) or (x.get("peritoneal") is True and x["pci"] == 0)
     ):
         x["pci"] = None
+    if x.get("progressive") and all(
+        x.get(site) is False for site in ("peritoneal", "extra_abdominal", "perihilar_nodes_only")
+    ):
+        x["progressive"] = None
     if {heart.get("echo_done"), work.get("echocardiogram")} == {True, False}:
         work["echocardiogram"] = heart["echo_done"]
     if work.get("nt_probnp") is False and heart.get("nt_probnp_pg_ml") is not None:
@@ -89,6 +105,7 @@ def check_complete(result) -> None:
         assert rec.title
         assert rec.reasons, f"{rec.code} gives no reason"
         assert all(reason.endswith(".") for reason in rec.reasons)
+        assert rec.why == rec.reasons[0]
     assert set(result.missing_workup) <= set(WORKUP_ITEMS)
     assert list(result.missing_workup) == sorted(result.missing_workup, key=WORKUP_ITEMS.index)
 
@@ -109,9 +126,14 @@ def test_any_valid_facts_give_every_recommendation_exactly_once_in_order(data):
 @settings(max_examples=300, deadline=None)
 @given(valid_cases)
 def test_a_recommended_verdict_never_rests_on_an_unrecorded_fact(data):
-    """Only two unknowns are deliberately informational: the mesenteric stage and ECOG (no seed cut-off)."""
+    """Only three unknowns are deliberately informational (docs/clinical-rules.md): the mesenteric stage, ECOG, and
+    the grade of localised disease, which is resected whatever the grade (a NEC would make it 'consider')."""
     result = evaluate(facts_from_dict(data), Guideline())
-    informational = ("Mesenteric nodal stage not recorded", "ECOG performance status not recorded")
+    informational = (
+        "Mesenteric nodal stage not recorded",
+        "ECOG performance status not recorded",
+        "Grade not recorded: a localised neuroendocrine carcinoma",
+    )
     for rec in result.recommendations:
         if rec.verdict == Verdict.RECOMMENDED:
             unknown = [r for r in rec.reasons if "not recorded" in r and not r.startswith(informational)]

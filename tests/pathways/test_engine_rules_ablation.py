@@ -1,5 +1,7 @@
 """Thermal ablation and IRE (Locoregional Treatment: refs 61, 42, 52, 13, 59, 60, 65, 66; seed 003)."""
 
+import re
+
 import pytest
 
 from cases.pathways.engine import Guideline
@@ -98,7 +100,7 @@ def test_mwa_is_never_recommended_outright(assess):
     ("liver", "verdict", "phrase"),
     [
         ({"near_vital_structures": True}, "consider", "without sacrificing them (ref 60)"),
-        ({"near_vital_structures": False}, "not_recommended", "RFA or MWA suffice"),
+        ({"near_vital_structures": False}, "not_recommended", "RFA or MWA will do"),
         ({"near_vital_structures": None}, "consider", "Proximity to vital structures not recorded"),
         ({"near_vital_structures": True, "lesions": 5}, "not_recommended", "limited to fewer than 5"),
     ],
@@ -107,3 +109,58 @@ def test_ire_is_for_lesions_close_to_vital_structures(assess, liver, verdict, ph
     recommendation = assess(liver={**METS, **liver}).recommendation("ire")
     assert recommendation.verdict == verdict
     assert phrase in reasons(recommendation)
+
+
+# --- hard cases (issue 13): tumour biology, liver function and burden, disease outside the liver ---------------
+NEC = {"differentiation": "poor", "ki67_percent": 70}
+
+
+@pytest.mark.parametrize("code", ["rfa", "mwa", "ire"])
+@pytest.mark.parametrize("pathology", [NEC, {**NEC, "small_cell": True}])
+def test_small_cell_nec_is_not_offered_rfa(assess, code, pathology):
+    """Ref 44 and Locoregional Treatment: treatment by "tumour biology", individualised by tumour characteristics."""
+    recommendation = assess(pathology=pathology, liver={**METS, "near_vital_structures": True}).recommendation(code)
+    assert recommendation.verdict == "not_recommended"
+    assert re.match(
+        r"(Small cell n|N)euroendocrine carcinoma: its tumour biology calls for systemic", recommendation.why
+    )
+
+
+def test_a_g3_net_is_at_most_considered_for_rfa(assess):
+    result = assess(pathology={"ki67_percent": 30}, liver=METS)
+    assert result.recommendation("liver_resection").verdict == "not_recommended"
+    recommendation = result.recommendation("rfa")
+    assert recommendation.verdict == "consider"
+    assert recommendation.why.startswith("Grade G3: a high risk of recurrence; RFA is individualised by tumour")
+
+
+@pytest.mark.parametrize(
+    ("liver", "extrahepatic", "why"),
+    [
+        ({"liver_failure": True}, {}, "Liver failure: the risks of RFA may outweigh its benefits (seed 003"),
+        ({"involvement_percent": 50}, {}, "50% of the liver replaced by tumour (extensive disease, from 50%)"),
+        ({}, {"extra_abdominal": True}, "Extra-abdominal disease: RFA suits liver-dominant disease"),
+        ({}, {"peritoneal": True, "pci": 3}, "Peritoneal disease: RFA suits liver-dominant disease"),
+        ({}, {"perihilar_nodes_only": True, "progressive": True}, "Progressive extrahepatic disease: systemic"),
+    ],
+)
+def test_rfa_reads_liver_function_liver_burden_and_disease_outside_the_liver(assess, liver, extrahepatic, why):
+    """Seed 003: "poor liver function or extensive disease, the risks may outweigh the benefits"; ablation for
+    "liver-dominant disease"; Table II Stage IV line 4: systemic treatment for progressive extrahepatic disease."""
+    recommendation = assess(liver={**METS, **liver}, extrahepatic=extrahepatic).recommendation("rfa")
+    assert recommendation.verdict == "consider"
+    assert recommendation.why.startswith(why)
+
+
+def test_the_extensive_liver_disease_threshold_is_a_guideline_parameter(assess):
+    liver = {**METS, "involvement_percent": 55}
+    assert assess(liver=liver).recommendation("rfa").verdict == "consider"
+    assert assess(Guideline(extensive_liver_involvement_percent=60), liver=liver).recommendation("rfa").verdict == (
+        "recommended"
+    )
+
+
+def test_ire_does_not_defer_to_thermal_ablation_that_is_itself_refused(assess):
+    recommendation = assess(liver={**METS, "max_diameter_cm": 6.0}).recommendation("ire")
+    assert recommendation.verdict == "not_recommended"
+    assert "will do" not in recommendation.why

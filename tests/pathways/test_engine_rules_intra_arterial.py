@@ -44,12 +44,20 @@ def test_tae_tace_names_every_relative_contraindication(assess):
     assert "Hepatopulmonary shunt" in text
 
 
-def test_tae_tace_stays_an_option_when_resection_is_only_to_be_considered(assess):
+def test_tae_tace_is_at_most_considered_while_resection_is_still_possible(assess):
+    """Intra-arterial therapy is "indicated in patients ineligible for surgery (70)"."""
     result = assess(liver={**METS, "resectable_percent": 100, "bilobar": True, "dominant_lesion": True})
     assert result.recommendation("liver_resection").verdict == "consider"
     recommendation = result.recommendation("tae_tace")
-    assert recommendation.verdict == "recommended"
-    assert "if surgery is not pursued" in reasons(recommendation)
+    assert recommendation.verdict == "consider"
+    assert recommendation.why.startswith("Liver surgery is still to be considered (liver resection)")
+    assert "only if surgery is not pursued" in recommendation.why
+
+
+def test_tae_tace_is_at_most_considered_while_debulking_is_considered(assess):
+    result = assess(liver={**METS, "resectable_percent": 80})
+    assert result.recommendation("liver_debulking").verdict == "consider"
+    assert result.recommendation("tae_tace").verdict == "consider"
 
 
 @pytest.mark.parametrize(
@@ -69,3 +77,55 @@ def test_sirt_is_at_most_an_option(assess, liver, verdict, phrase):
 
 def test_sirt_is_not_applicable_without_liver_metastases(assess):
     assert assess().recommendation("sirt").verdict == "not_recommended"
+
+
+# --- hard cases (issue 13) -----------------------------------------------------------------------------------
+NEC = {"differentiation": "poor", "ki67_percent": 70}
+
+
+@pytest.mark.parametrize("code", ["tae_tace", "sirt"])
+def test_small_cell_nec_is_not_offered_embolisation(assess, code):
+    result = assess(pathology={**NEC, "small_cell": True}, liver=METS)
+    recommendation = result.recommendation(code)
+    assert recommendation.verdict == "not_recommended"
+    assert recommendation.why.startswith("Small cell neuroendocrine carcinoma: its tumour biology calls for systemic")
+    assert result.recommendation("systemic_therapy").verdict == "recommended"
+
+
+def test_a_g3_net_is_at_most_considered_for_tace(assess):
+    recommendation = assess(pathology={"ki67_percent": 30}, liver=METS).recommendation("tae_tace")
+    assert recommendation.verdict == "consider"
+    assert recommendation.why.startswith("Grade G3")
+
+
+def test_extensive_liver_replacement_limits_tace_but_not_sirt(assess):
+    """Seed 003: "extensive disease, the risks may outweigh the benefits"; TARE "even in patients with more advanced
+    liver disease"."""
+    result = assess(liver={**METS, "involvement_percent": 75})
+    tace = result.recommendation("tae_tace")
+    assert tace.verdict == "consider"
+    assert tace.why.startswith("75% of the liver replaced by tumour (extensive disease, from 50%)")
+    assert "radioembolisation can be used even in more advanced liver disease" in reasons(result.recommendation("sirt"))
+
+
+def test_progressive_extrahepatic_disease_limits_tace_and_calls_for_systemic_therapy(assess):
+    result = assess(liver=METS, extrahepatic={"extra_abdominal": True, "progressive": True})
+    assert result.recommendation("tae_tace").verdict == "consider"
+    assert result.recommendation("systemic_therapy").verdict == "recommended"
+
+
+def test_tace_is_second_to_a_recommended_rfa(assess):
+    """Ref 42: "there are no data indicating TACE superiority compared to RFA"."""
+    result = assess(liver={**METS, "lesions": 2, "bilobar": False})
+    assert result.recommendation("rfa").verdict == "recommended"
+    recommendation = result.recommendation("tae_tace")
+    assert recommendation.verdict == "consider"
+    assert recommendation.why.startswith("RFA is recommended for these few small lesions")
+
+
+def test_sirt_speaks_of_bilateral_disease_without_contrasting_itself_with_a_recommended_tace(assess):
+    result = assess(liver=METS)
+    assert result.recommendation("tae_tace").verdict == "recommended"
+    text = reasons(result.recommendation("sirt"))
+    assert "Bilobar disease: SIRT may be used in bilateral disease" in text
+    assert "unlike TACE" not in text

@@ -20,30 +20,52 @@ def reasons(recommendation) -> str:
 
 # --- perioperative_ssa --------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("groups", "verdict", "phrase"),
+    ("groups", "verdict", "why"),
     [
-        ({"syndrome": {"carcinoid_syndrome": True}}, "recommended", "Carcinoid syndrome: somatostatin analogue"),
-        ({"syndrome": {"urine_5hiaa_elevated": True}}, "recommended", "Raised urine 5-HIAA: somatostatin"),
-        ({"liver": METS}, "consider", "large serotonin-secreting tumours"),
-        ({"syndrome": {"carcinoid_syndrome": None, "urine_5hiaa_elevated": None}}, "consider", "Urine 5-HIAA not"),
-        ({"syndrome": {"carcinoid_syndrome": None}}, "consider", "Carcinoid syndrome not recorded"),
-        ({"liver": {"lesions": None}}, "consider", "Number of liver lesions not recorded"),
-        ({}, "not_recommended", "No carcinoid syndrome, normal urine 5-HIAA and no liver metastases"),
+        ({"syndrome": {"carcinoid_syndrome": True}}, "recommended", "Carcinoid syndrome: somatostatin analogue cover"),
+        ({"syndrome": {"urine_5hiaa_elevated": True}}, "recommended", "Raised urine 5-HIAA: somatostatin analogue"),
+        ({"syndrome": {"carcinoid_syndrome": None}}, "consider", "Carcinoid syndrome or urine 5-HIAA not recorded"),
+        ({}, "not_recommended", "Neither carcinoid syndrome nor raised urine 5-HIAA: no indication"),
+        # A non-functional tumour is not "serotonin-secreting", liver metastases or not.
+        ({"liver": METS}, "not_recommended", "Neither carcinoid syndrome nor raised urine 5-HIAA: no indication"),
+        (
+            {"syndrome": {"carcinoid_syndrome": True}, "primary": {"resected": True, "margin": "R0"}},
+            "not_recommended",
+            "No operation or liver-directed procedure is planned",
+        ),
+        (
+            {"syndrome": {"carcinoid_syndrome": True}, "patient": {"major_comorbidity": True}},
+            "consider",
+            "Only if the procedure goes ahead, which is itself to be considered",
+        ),
     ],
 )
-def test_perioperative_ssa(assess, groups, verdict, phrase):
+def test_perioperative_ssa_covers_a_planned_procedure_in_a_functional_tumour(assess, groups, verdict, why):
     recommendation = assess(**groups).recommendation("perioperative_ssa")
     assert recommendation.verdict == verdict
-    assert phrase in reasons(recommendation)
+    assert recommendation.why.startswith(why)
 
 
 def test_the_octreotide_protocol_is_spelled_out(assess):
-    text = reasons(assess(syndrome={"carcinoid_syndrome": True}).recommendation("perioperative_ssa"))
+    text = reasons(assess(syndrome={"carcinoid_syndrome": True}, liver=METS).recommendation("perioperative_ssa"))
     assert "at least 1 day before surgery" in text
     assert "for at least 1 day after" in text
     assert "multiplied by 2 in a carcinoid crisis" in text
     assert "reduce by 50% per day" in text
-    assert "even to minor surgery" in text
+    assert "serotonin-secreting tumours carries a very high risk" in text  # liver resection is planned
+    assert "before liver-directed therapy" in text  # RFA as an adjunct is to be considered
+
+
+def test_no_word_of_surgery_when_only_a_liver_directed_procedure_is_planned(assess):
+    groups = {"syndrome": {"carcinoid_syndrome": True}, "primary": {"resected": True, "margin": "R0"}}
+    # Ki-67 12%: no transplantation either, so no operation at all.
+    liver = {**METS, "resectable_percent": 40, "lesions": 8, "bilobar": True}
+    result = assess(liver=liver, pathology={"ki67_percent": 12}, **groups)
+    assert result.recommendation("liver_transplant").verdict == "not_recommended"
+    recommendation = result.recommendation("perioperative_ssa")
+    assert recommendation.verdict == "recommended"  # TAE/TACE is recommended
+    text = reasons(recommendation)
+    assert "before surgery" not in text
     assert "before liver-directed therapy" in text
 
 
@@ -55,13 +77,77 @@ def test_the_octreotide_protocol_follows_the_guideline_parameters(assess):
     assert "reduce by 25% per day" in text
 
 
+# --- somatostatin_analogue (long-term) ----------------------------------------------------------------------
+MESENTERY_STAGE_4 = {"positive": 6, "mass_cm": 4, "mesenteric_stage": 4}
+
+
+@pytest.mark.parametrize(
+    ("groups", "verdict", "why"),
+    [
+        # Abstract: "of high importance for symptomatic control"; Table II Stage I-III line 7.
+        ({"syndrome": {"carcinoid_syndrome": True}}, "recommended", "Carcinoid syndrome: somatostatin analogues are"),
+        # Introduction: "For inoperable cases, ... suspension of tumor proliferation should be among the aims".
+        ({"liver": INOPERABLE}, "consider", "Distant metastases, with no curative operation recommended: for inop"),
+        ({"nodes": MESENTERY_STAGE_4}, "consider", "The primary in place, with no curative operation recommended"),
+        ({"primary": {"resected": True, "margin": "R2"}}, "consider", "Macroscopic residual disease after an R2"),
+        ({"extrahepatic": {"peritoneal": True, "pci": 25}}, "consider", "Distant metastases, with no curative"),
+        ({}, "not_recommended", "A curative operation is recommended: neoadjuvant and adjuvant treatment show no"),
+        ({"liver": METS}, "not_recommended", "A curative operation is recommended"),
+        ({"primary": {"resected": True, "margin": "R0"}}, "not_recommended", "No residual disease after resection"),
+        (
+            {"liver": INOPERABLE, "pathology": {"differentiation": "poor", "ki67_percent": 60}},
+            "not_recommended",
+            "Neuroendocrine carcinoma without carcinoid syndrome: tumour control is by systemic treatment",
+        ),
+        ({"syndrome": {"carcinoid_syndrome": None}}, "consider", "Carcinoid syndrome or urine 5-HIAA not recorded"),
+    ],
+)
+def test_long_term_somatostatin_analogues_for_symptoms_and_for_inoperable_disease(assess, groups, verdict, why):
+    recommendation = assess(**groups).recommendation("somatostatin_analogue")
+    assert recommendation.verdict == verdict
+    assert recommendation.why.startswith(why)
+
+
+# --- cardiology_assessment ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("groups", "verdict", "why"),
+    [
+        ({"heart": {"carcinoid_heart_disease": "mild"}}, "recommended", "Carcinoid heart disease (mild): a cardio"),
+        ({"heart": {"carcinoid_heart_disease": "advanced"}}, "recommended", "Carcinoid heart disease (advanced)"),
+        ({"heart": {"right_heart_failure": True}}, "recommended", "Right heart failure: a cardiological assessment"),
+        (
+            {"syndrome": {"carcinoid_syndrome": True}, "heart": {"carcinoid_heart_disease": None, "echo_done": None}},
+            "recommended",
+            "Carcinoid syndrome and no carcinoid heart disease assessment recorded: an echocardiogram and NT-proBNP",
+        ),
+        ({"syndrome": {"carcinoid_syndrome": True}}, "not_recommended", "Carcinoid heart disease excluded"),
+        ({"heart": {"carcinoid_heart_disease": None}}, "not_recommended", "Neither carcinoid syndrome nor raised"),
+        (
+            {"heart": {"carcinoid_heart_disease": "advanced"}, "primary": {"resected": True, "margin": "R0"}},
+            "not_recommended",
+            "No major operation is planned",
+        ),
+    ],
+)
+def test_cardiology_assessment_before_major_surgery_when_heart_disease_is_known_or_suspected(
+    assess, groups, verdict, why
+):
+    """Criterion ix (refs 10, 54); Preoperative Care (ref 10): echocardiogram; Figure 1: NT-proBNP."""
+    recommendation = assess(**groups).recommendation("cardiology_assessment")
+    assert recommendation.verdict == verdict
+    assert recommendation.why.startswith(why)
+
+
 # --- adjuvant_therapy ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("groups", "phrase"),
     [
         ({}, "Curative setting: neoadjuvant and adjuvant treatment do not seem to have any benefit"),
         ({"liver": METS}, "neither neoadjuvant nor adjuvant chemotherapy improves outcomes (ref 57)"),
-        ({"pathology": {"differentiation": "poor"}}, "does not address adjuvant treatment of neuroendocrine"),
+        (
+            {"pathology": {"differentiation": "poor"}},
+            "Neuroendocrine carcinoma: systemic treatment around the resection",
+        ),
     ],
 )
 def test_adjuvant_therapy_is_never_recommended_and_says_why(assess, groups, phrase):
@@ -71,34 +157,67 @@ def test_adjuvant_therapy_is_never_recommended_and_says_why(assess, groups, phra
 
 
 # --- systemic_therapy ---------------------------------------------------------------------------------------
+G3 = {"ki67_percent": 35}
+NEC = {"differentiation": "poor", "ki67_percent": 60}
+
+
 @pytest.mark.parametrize(
-    ("groups", "verdict", "phrase"),
+    ("groups", "verdict", "why"),
     [
-        ({"pathology": {"ki67_percent": 35}}, "recommended", "Grade G3: no upfront surgery"),
-        ({"pathology": {"differentiation": "poor"}}, "recommended", "Grade NEC"),
+        ({"pathology": G3, "liver": METS}, "recommended", "Grade G3 with distant metastases: no upfront surgery"),
+        ({"pathology": NEC, "liver": INOPERABLE}, "recommended", "Grade NEC with distant metastases"),
+        # Localised G3 NET: curative resection (Table II Stage I-III line 1), no adjuvant benefit (line 13).
+        ({"pathology": G3}, "not_recommended", "Localised grade G3 NET for curative resection"),
+        ({"pathology": NEC}, "consider", "Localised neuroendocrine carcinoma: a high risk of recurrence"),
         (
-            {"liver": METS, "extrahepatic": {"progressive": True}},
+            {"liver": METS, "extrahepatic": {"extra_abdominal": True, "progressive": True}},
             "recommended",
-            "Progressive disease with extrahepatic lesions: systemic treatment",
+            "Progressive disease with extrahepatic lesions: systemic treatment should be administered",
         ),
-        ({"liver": INOPERABLE, "extrahepatic": {"progressive": None}}, "consider", "progression not recorded"),
-        (
-            {"extrahepatic": {"extra_abdominal": True, "progressive": None}},
-            "consider",
-            "extra-abdominal metastases; progression not recorded",
-        ),
-        ({"liver": INOPERABLE}, "consider", "Inoperable disease: hormone symptom control and suspension"),
-        ({"liver": METS}, "not_recommended", "surgery and liver-directed options come first"),
-        ({}, "not_recommended", "Grade G1 and no progressive extrahepatic disease"),
+        ({"liver": INOPERABLE}, "consider", "Distant metastases, with no curative operation recommended"),
+        ({"extrahepatic": {"peritoneal": True, "pci": 25}}, "consider", "Distant metastases, with no curative"),
+        ({"primary": {"resected": True, "margin": "R2"}}, "consider", "Macroscopic residual disease after an R2"),
+        ({"liver": METS}, "not_recommended", "Grade G1 and no progressive extrahepatic disease: resection of the"),
+        ({"primary": {"resected": True, "margin": "R0"}}, "not_recommended", "No residual disease after resection"),
         ({"pathology": {"ki67_percent": None, "mitoses_per_2mm2": None}}, "consider", "Grade not recorded"),
     ],
 )
-def test_systemic_therapy(assess, groups, verdict, phrase):
+def test_systemic_therapy(assess, groups, verdict, why):
     recommendation = assess(**groups).recommendation("systemic_therapy")
     assert recommendation.verdict == verdict
-    assert phrase in reasons(recommendation)
+    assert recommendation.why.startswith(why)
 
 
-def test_resectable_liver_disease_with_unknown_progression_does_not_call_for_systemic_therapy(assess):
-    result = assess(liver=METS, extrahepatic={"progressive": None})
-    assert result.recommendation("systemic_therapy").verdict == "not_recommended"
+def test_systemic_therapy_never_says_surgery_comes_first_after_refusing_it(assess):
+    result = assess(nodes=MESENTERY_STAGE_4, extrahepatic={"peritoneal": True, "pci": 30})
+    assert all(
+        result.recommendation(code).verdict == "not_recommended"
+        for code in ("primary_resection", "peritoneal_cytoreduction", "liver_resection", "tae_tace")
+    )
+    recommendation = result.recommendation("systemic_therapy")
+    assert recommendation.verdict == "consider"
+    assert "first" not in reasons(recommendation)
+
+
+def test_stable_inoperable_disease_with_unknown_progression_asks_for_it(assess):
+    recommendation = assess(
+        liver=INOPERABLE, extrahepatic={"extra_abdominal": True, "progressive": None}
+    ).recommendation("systemic_therapy")
+    assert recommendation.verdict == "consider"
+    assert "extrahepatic.progressive" in [item.field for item in recommendation.to_confirm]
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [
+        {"nodes": MESENTERY_STAGE_4},  # mesenteric root stage 4, nothing else
+        {"primary": {"resected": True, "margin": "R2"}, "nodes": MESENTERY_STAGE_4},  # R2 residual on the root
+        {"extrahepatic": {"peritoneal": True, "pci": 30}, "primary": {"resected": True, "margin": "R0"}},
+    ],
+)
+def test_inoperable_disease_outside_the_liver_still_leaves_with_a_path(assess, groups):
+    """Introduction: "For inoperable cases, hormone symptom control and suspension of tumor proliferation should be
+    among the therapeutic aims"."""
+    result = assess(**groups)
+    assert result.recommendation("somatostatin_analogue").verdict == "consider"
+    assert result.recommendation("systemic_therapy").verdict == "consider"

@@ -26,12 +26,12 @@ def test_peritoneal_cytoreduction_needs_a_pci_below_twenty(assess, extrahepatic,
     assert phrase in reasons(recommendation)
 
 
-def test_cytoreduction_explains_ccr_and_the_hipec_caveat(assess):
+def test_cytoreduction_explains_ccr_and_leaves_hipec_to_its_own_verdict(assess):
     text = reasons(assess(extrahepatic={"peritoneal": True, "pci": 8}).recommendation("peritoneal_cytoreduction"))
     assert "CCR-0" in text
     assert "CCR-3" in text
-    assert "HIPEC" in text
     assert "remains debatable" in text
+    assert "HIPEC" not in text
 
 
 def test_cytoreduction_is_refused_for_high_grade_disease(assess):
@@ -42,3 +42,41 @@ def test_cytoreduction_is_refused_for_high_grade_disease(assess):
 def test_the_pci_limit_is_a_guideline_parameter(assess):
     result = assess(Guideline(pci_max=15), extrahepatic={"peritoneal": True, "pci": 16})
     assert result.recommendation("peritoneal_cytoreduction").verdict == "not_recommended"
+
+
+@pytest.mark.parametrize(
+    ("groups", "why"),
+    [
+        ({"patient": {"ecog": 3}}, "ECOG performance status 3: an extended operation is for fit patients"),
+        ({"heart": {"right_heart_failure": True}}, "Right heart failure: an extended operation is for fit patients"),
+        ({"heart": {"carcinoid_heart_disease": "advanced"}}, "Advanced carcinoid heart disease"),
+    ],
+)
+def test_an_unfit_patient_is_not_offered_cytoreduction(assess, groups, why):
+    recommendation = assess(extrahepatic={"peritoneal": True, "pci": 5}, **groups).recommendation(
+        "peritoneal_cytoreduction"
+    )
+    assert recommendation.verdict == "not_recommended"
+    assert recommendation.why.startswith(why)
+
+
+# --- hipec ----------------------------------------------------------------------------------------------------
+def test_hipec_is_its_own_verdict_beside_cytoreduction(assess):
+    """Ref 85: "the main limitation of HIPEC ... chemotherapy is used against tumors with a low proliferative rate";
+    ref 81: added morbidity and mortality with another major surgery."""
+    result = assess(extrahepatic={"peritoneal": True, "pci": 8})
+    assert result.recommendation("peritoneal_cytoreduction").verdict == "consider"
+    hipec = result.recommendation("hipec")
+    assert hipec.verdict == "not_recommended"
+    assert hipec.why.startswith("Grade G1: chemotherapy acts against tumours with a low proliferative rate")
+    assert "(ref 85)" in hipec.why
+    text = reasons(hipec)
+    assert "may improve survival by eradicating small peritoneal lesions" in text
+    assert "adds morbidity and mortality when given with another major operation (ref 81)" in text
+
+
+@pytest.mark.parametrize("extrahepatic", [{"peritoneal": False}, {"peritoneal": True, "pci": 25}])
+def test_no_hipec_without_cytoreduction(assess, extrahepatic):
+    hipec = assess(extrahepatic=extrahepatic).recommendation("hipec")
+    assert hipec.verdict == "not_recommended"
+    assert hipec.why.startswith("No cytoreductive surgery is planned")

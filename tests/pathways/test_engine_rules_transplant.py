@@ -70,9 +70,12 @@ def test_a_patient_meeting_every_criterion_is_recommended_for_a_specialised_cent
         ({"heart": {"carcinoid_heart_disease": None}}, "consider", "Carcinoid heart disease not recorded"),
         ({"primary": {"resected": False, "margin": None}}, "not_recommended", "Primary not resected"),
         ({"primary": {"resected": True, "margin": "R1"}}, "consider", "R1 margin: Mazzaferro asks for a previous R0"),
+        ({"primary": {"resected": True, "margin": "R2"}}, "not_recommended", "Primary resected R2: macroscopic"),
+        ({"patient": {"ecog": 3}}, "not_recommended", "ECOG performance status 3: not fit for transplantation"),
+        ({"heart": {"right_heart_failure": True}}, "not_recommended", "Right heart failure: excluded"),
         ({"primary": {"resected": True, "margin": None}}, "consider", "Margin of the primary resection not"),
         (
-            {"primary": {"site": "unknown", "resected": False, "margin": None, "invasion": None}},
+            {"primary": {"site": "unknown", "resected": False, "margin": None, "invasion": None, "size_cm": None}},
             "consider",
             "Primary not found: not an absolute contraindication, though both criteria sets ask for a previous "
             "resection (refs 79, 78)",
@@ -102,3 +105,28 @@ def test_transplant_thresholds_are_guideline_parameters(assess):
     guideline = Guideline(transplant_max_ki67=20, transplant_relative_age_limit=60, transplant_enets_age_limit=60)
     result = assess(guideline, **case(pathology={"ki67_percent": 12}, patient={"age": 57}))
     assert result.recommendation("liver_transplant").verdict == "recommended"
+
+
+def test_r2_is_not_r1_for_transplantation(assess):
+    """Mazzaferro iv: "absence or complete resection of extrahepatic lesions"; ENETS ii: no extrahepatic disease."""
+    r1 = assess(**case(primary={"resected": True, "margin": "R1"})).recommendation("liver_transplant")
+    r2 = assess(**case(primary={"resected": True, "margin": "R2"})).recommendation("liver_transplant")
+    assert (r1.verdict, r2.verdict) == ("consider", "not_recommended")
+    assert "(Mazzaferro iv) and no extrahepatic disease (ENETS ii)" in r2.why
+
+
+def test_an_excluded_transplant_names_nothing_to_confirm_that_could_not_change_it(assess):
+    recommendation = assess(**case(pathology={"ki67_percent": 15}, patient={"age": None})).recommendation(
+        "liver_transplant"
+    )
+    assert recommendation.verdict == "not_recommended"
+    assert recommendation.why.startswith("Ki-67 15%")
+    assert recommendation.to_confirm == ()  # the age could not bring it back
+
+
+def test_an_eligible_transplant_names_the_unknown_facts_that_could_exclude_it(assess):
+    recommendation = assess(**case(primary={"portal_venous_drainage": None})).recommendation("liver_transplant")
+    assert recommendation.verdict == "consider"
+    assert [(item.field, item.label) for item in recommendation.to_confirm] == [
+        ("primary.portal_venous_drainage", "portal venous drainage of the primary")
+    ]

@@ -42,10 +42,40 @@ def test_multifocal_disease_notes_the_highest_t_rule(assess):
     assert "highest T for multicentric disease (Table I footnote)" in notes
 
 
-def test_a_duodenal_primary_warns_that_ajcc_stages_it_separately(assess):
+@pytest.mark.parametrize(
+    ("primary", "nodes", "t", "n", "stage"),
+    [
+        ({"size_cm": 0.8, "invasion": "submucosa"}, {"positive": 0}, "T1", "N0", "I"),
+        ({"size_cm": 1.5, "invasion": "submucosa"}, {"positive": 0}, "T2", "N0", "II"),
+        ({"size_cm": 0.8, "invasion": "muscularis_propria"}, {"positive": 0}, "T2", "N0", "II"),
+        ({"size_cm": 0.8, "invasion": "serosa"}, {"positive": 0}, "T4", "N0", "III"),
+        # No N2 in the duodenal chapter: 14 nodes or a 3 cm mass are N1.
+        ({"size_cm": 0.8, "invasion": "submucosa"}, {"positive": 14, "mass_cm": 3}, "T1", "N1", "III"),
+        ({"size_cm": 0.8, "invasion": "submucosa"}, {"positive": None, "mass_cm": 3}, "T1", "N1", "III"),
+        # Subserosal tissue and "adjacent structures" do not map onto T2/T3/T4 of the duodenal chapter.
+        ({"size_cm": 2.0, "invasion": "subserosa"}, {"positive": 0}, "TX", "N0", None),
+        ({"size_cm": 2.0, "invasion": "adjacent_structures"}, {"positive": 2}, "TX", "N1", "III"),
+    ],
+)
+def test_a_duodenal_primary_is_staged_by_the_ajcc_duodenum_chapter_never_the_jejunum_ileum_table(
+    assess, primary, nodes, t, n, stage
+):
+    result = assess(primary={"site": "duodenum", **primary}, nodes=nodes)
+    assert (result.t, result.n, result.stage) == (t, n, stage)
+    notes = " ".join(result.notes)
+    assert "AJCC 8th's duodenum and ampulla chapter, not the jejunum/ileum Table I" in notes
+    assert "(Table I" not in notes.replace("not the jejunum/ileum Table I", "")
+
+
+def test_a_duodenal_t1_names_the_ampullary_exception(assess):
     notes = " ".join(assess(primary={"site": "duodenum"}).notes)
-    assert "separate chapter" in notes
-    assert "must confirm" in notes
+    assert "An ampullary tumour is T1 only when confined within the sphincter of Oddi" in notes
+
+
+def test_a_pci_above_0_means_peritoneal_disease_even_if_not_ticked(assess):
+    result = assess(extrahepatic={"peritoneal": None, "pci": 6})
+    assert (result.m, result.m_category) == ("M1", "M1b")
+    assert result.recommendation("peritoneal_cytoreduction").verdict == "consider"
 
 
 def test_the_t1_size_limit_is_a_guideline_parameter(assess):

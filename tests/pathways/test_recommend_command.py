@@ -38,7 +38,16 @@ def test_one_case_gives_one_assessment_with_the_contract_keys(baseline):
     assert list(result) == OUTPUT_KEYS
     assert (result["t"], result["n"], result["m"], result["stage"], result["grade"]) == ("T1", "N0", "M0", "I", "G1")
     assert [rec["code"] for rec in result["recommendations"]] == list(RECOMMENDATION_CODES)
-    assert list(result["recommendations"][0]) == ["code", "verdict", "title", "reasons", "citations"]
+    # The contract only grows: "why" and "to_confirm" come after the original keys.
+    assert list(result["recommendations"][0]) == [
+        "code",
+        "verdict",
+        "title",
+        "reasons",
+        "citations",
+        "why",
+        "to_confirm",
+    ]
     assert result["guideline_version"] == "seed-2018-default"  # the version the data migration activates
 
 
@@ -113,6 +122,54 @@ def test_invalid_input_exits_2_with_every_error_on_stderr_and_nothing_on_stdout(
     assert len(lines) == len(errors)
     for line, expected in zip(lines, errors, strict=True):
         assert line.startswith(expected), line
+
+
+def test_every_option_says_why_in_one_sentence_and_what_to_confirm(baseline):
+    baseline["patient"]["ecog"] = None
+    baseline["liver"].update(
+        {"lesions": 2, "max_diameter_cm": 2.0, "involvement_percent": 5, "resectable_percent": 100}
+    )
+    result = json.loads(run(json.dumps(baseline))[1])
+    options = {rec["code"]: rec for rec in result["recommendations"]}
+    for rec in options.values():
+        assert rec["why"] == rec["reasons"][0]
+        assert rec["why"].endswith(".")
+    assert options["liver_resection"]["verdict"] == "recommended"
+    assert options["liver_resection"]["to_confirm"] == [{"field": "patient.ecog", "label": "ECOG performance status"}]
+
+
+@pytest.mark.parametrize(
+    ("case", "error"),
+    [
+        (
+            {
+                "extrahepatic": {
+                    "progressive": True,
+                    "peritoneal": False,
+                    "extra_abdominal": False,
+                    "perihilar_nodes_only": False,
+                }
+            },
+            "extrahepatic.progressive: cannot be true when no extrahepatic disease is recorded",
+        ),
+        ({"extrahepatic": {"peritoneal": False, "pci": 12}}, "extrahepatic.pci: cannot be above 0 when extrahepatic."),
+        (
+            {"primary": {"site": "unknown", "size_cm": 2}},
+            'primary.size_cm: must be null when primary.site is "unknown"',
+        ),
+        ({"nodes": {"positive": 0, "mass_cm": 0, "mesenteric_stage": 3}}, "nodes.mesenteric_stage: must be null when"),
+    ],
+)
+def test_contradictory_input_exits_2_naming_the_field(case, error):
+    code, out, err = run(json.dumps(case))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [line for line in err.splitlines() if line.startswith(error)]
+
+
+def test_a_contradiction_in_a_list_names_its_position():
+    code, out, err = run(json.dumps([{}, {"extrahepatic": {"peritoneal": False, "pci": 3}}]))
+    assert (code, out) == (2, "")
+    assert err.startswith("[1].extrahepatic.pci: cannot be above 0")
 
 
 def test_all_bad_fields_are_reported_at_once():

@@ -13,13 +13,14 @@ and WHO 2019 for grading; every rule is listed with its passage in ``docs/clinic
 from __future__ import annotations
 
 from .assessment import Assessment, Recommendation, Verdict, assessment_to_dict
-from .facts import CaseFacts, FactsError, cross_field_errors, facts_from_dict, facts_to_dict
+from .facts import FACT_LABELS, CaseFacts, FactsError, contradictions, facts_from_dict, facts_to_dict
 from .guideline import Guideline
 from .rules import RECOMMENDATION_CODES, recommend
 from .staging import stage_case
 from .workup import WORKUP_ITEMS, missing_workup
 
 __all__ = [
+    "FACT_LABELS",
     "RECOMMENDATION_CODES",
     "WORKUP_ITEMS",
     "Assessment",
@@ -29,7 +30,7 @@ __all__ = [
     "Recommendation",
     "Verdict",
     "assessment_to_dict",
-    "cross_field_errors",
+    "contradictions",
     "evaluate",
     "facts_from_dict",
     "facts_to_dict",

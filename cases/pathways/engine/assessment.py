@@ -18,14 +18,29 @@ VERDICT_RANK = {Verdict.NOT_RECOMMENDED: 0, Verdict.CONSIDER: 1, Verdict.RECOMME
 
 
 @dataclass(frozen=True, slots=True)
+class ToConfirm:
+    """An unknown fact whose value could change a verdict: its input path and what it is, in words."""
+
+    field: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class Recommendation:
-    """One option with its verdict, the sentences for and against it, and the seed passages cited."""
+    """One option with its verdict, the reasons for and against it, and the seed passages cited.
+
+    ``reasons`` start with the deciding reason (the one that set the verdict), then the reasons for, against,
+    the unknown facts and the context, each once. ``why`` is that deciding reason; ``to_confirm`` lists the
+    unknown facts whose value could change the verdict.
+    """
 
     code: str
     verdict: Verdict
     title: str
     reasons: tuple[str, ...]
     citations: tuple[str, ...]
+    why: str = ""
+    to_confirm: tuple[ToConfirm, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +61,22 @@ class Assessment:
 
     def recommendation(self, code: str) -> Recommendation:
         """Return the recommendation for ``code`` (KeyError if there is none)."""
-        for rec in self.recommendations:
-            if rec.code == code:
-                return rec
+        for recommendation in self.recommendations:
+            if recommendation.code == code:
+                return recommendation
         raise KeyError(code)
 
 
-def recommendation_to_dict(rec: Recommendation) -> dict[str, Any]:
+def recommendation_to_dict(recommendation: Recommendation) -> dict[str, Any]:
+    """Return one option in the contract's form; ``why`` and ``to_confirm`` were added last (the contract grows)."""
     return {
-        "code": rec.code,
-        "verdict": rec.verdict.value,
-        "title": rec.title,
-        "reasons": list(rec.reasons),
-        "citations": list(rec.citations),
+        "code": recommendation.code,
+        "verdict": recommendation.verdict.value,
+        "title": recommendation.title,
+        "reasons": list(recommendation.reasons),
+        "citations": list(recommendation.citations),
+        "why": recommendation.why,
+        "to_confirm": [{"field": item.field, "label": item.label} for item in recommendation.to_confirm],
     }
 
 
@@ -72,7 +90,7 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
         "stage": assessment.stage,
         "grade": assessment.grade,
         "liver_pattern": assessment.liver_pattern,
-        "recommendations": [recommendation_to_dict(rec) for rec in assessment.recommendations],
+        "recommendations": [recommendation_to_dict(item) for item in assessment.recommendations],
         "missing_workup": list(assessment.missing_workup),
         "guideline_version": assessment.guideline_version,
         "notes": list(assessment.notes),

@@ -139,6 +139,18 @@ MESENTERIC_R0_FEASIBLE = Source(
     "Mesenteric Lymph Node Metastases and Desmoplastic Fibrosis",
     "R0 of primary and nodes feasible in 80%; surgery may alleviate symptoms when debulking is not feasible",
 )
+RESIDUAL_NODES = Source(
+    (14,),
+    "Surgical Procedure",
+    "residual metastatic lymph node disease may cause mesenteric ischaemia or recurrent obstruction; thorough "
+    "investigation and dissection of malignant nodes",
+)
+R0_R1_PRIMARY = Source(
+    (51,),
+    "Liver Metastases",
+    "R0/R1 resection of the primary, nodal and distant metastases gives survival and quality-of-life benefit",
+)
+FOLLOW_UP = Source((), "Conclusion", "lifelong follow-up is of high importance")
 FIT_PATIENTS = Source(
     (41,), "Abstract; Liver Metastases", "surgery (and hepatectomy) is the standard of care in fit patients"
 )
@@ -188,6 +200,18 @@ TACE_GALLBLADDER = Source(
     "gallbladder necrosis after TACE, hence prophylactic cholecystectomy",
 )
 
+CARDIAC_WORKUP = Source(
+    (10,),
+    "Preoperative Care",
+    "echocardiogram for assessing the burden of carcinoid syndrome, to prevent a perioperative carcinoid crisis",
+)
+CRITERION_IX = Source(
+    (10, 54), "Liver Metastases, eligibility criterion ix", "negative assessment for advanced carcinoid cardiac disease"
+)
+UNCONTROLLED_SYNDROME = Source(
+    (14,), "Preoperative Care", "patients with a known uncontrolled syndrome are at very high risk of carcinoid crisis"
+)
+
 # --- Liver surgery -------------------------------------------------------------------------------------------
 HEPATECTOMY_STANDARD = Source(
     (41,), "Liver Metastases: liver resection", "hepatectomy is the standard of care for G1/G2 in fit patients"
@@ -216,6 +240,9 @@ STAGE_IV_1 = Source(
     "Table II, Stage IV line 1",
     "stable disease with limited hepatic metastases: curative-intent resection is the treatment of choice",
 )
+LIVER_RECURRENCE = Source(
+    (), "Table II, Stage IV line 1", "metastatic liver disease has a high recurrence rate of 70-94% at 5 years"
+)
 NON_R0_ACCEPTABLE = Source(
     (45, 46, 47),
     "Liver Metastases; Table II, General principles line 5",
@@ -227,6 +254,12 @@ DEBULKING = Source(
     ">70% of the burden should be resected; 70% cut-off gave 5-year OS 75%; may be a feasible option",
 )
 DEBULKING_GRAFF_BAKER = Source((53,), "Liver Metastases: liver resection", "70% cytoreduction cut-off for eligibility")
+LIVER_RESECTION_FACTORS = Source(
+    (44,),
+    "Liver Metastases: liver resection",
+    "tumour biology, number, size and site of lesions, performance status and predicted remaining liver function "
+    "decide",
+)
 CYTOREDUCTION_LIKE_R0 = Source((11,), "Liver Metastases: liver resection", "major cytoreduction similar to R0")
 
 # --- Ablation ------------------------------------------------------------------------------------------------
@@ -256,6 +289,23 @@ MWA = Source(
 )
 MWA_NECA = Source(
     (), f"{NECA_PAGE}, MWA", "larger ablation zones, slightly larger or more vascular tumours", "seed 003, MWA"
+)
+LOCOREGIONAL_INDIVIDUALISED = Source(
+    (),
+    "Locoregional Treatment",
+    "individualised according to tumour and patient characteristics, given the lack of randomised trials",
+)
+NECA_RISKS = Source(
+    (),
+    f"{NECA_PAGE}, limitations",
+    "poor liver function or extensive disease: the risks may outweigh the benefits",
+    "seed 003, limitations",
+)
+NECA_LIVER_DOMINANT = Source(
+    (),
+    f"{NECA_PAGE}, liver-dominant disease",
+    "embolisation and ablation are particularly useful in liver-dominant disease",
+    "seed 003, liver-dominant disease",
 )
 IRE = Source(
     (60,),
@@ -290,6 +340,9 @@ STAGE_IV_4 = Source(
     "locoregional treatment second line for mainly liver metastases; systemic treatment for progressive disease "
     "with extrahepatic lesions",
 )
+TACE_VERSUS_RFA = Source(
+    (42,), "Locoregional Treatment: intra-arterial liver treatment", "no data indicating TACE superiority to RFA"
+)
 STAGE_IV_5 = Source((54,), "Table II, Stage IV line 5", "TAE and TACE do not differ significantly")
 TACE_NECA = Source(
     (),
@@ -301,6 +354,9 @@ SIRT = Source(
     (72, 73, 74, 40),
     "Locoregional Treatment: intra-arterial liver treatment",
     "SIRT response 62.7%; lower 12-month response than TACE; toxicities include pulmonary shunts; down-staging",
+)
+TARE_NECA = Source(
+    (), f"{NECA_PAGE}, TARE/SIRT", "can be used even in patients with more advanced liver disease", "seed 003, TARE"
 )
 SIRT_MORE_DATA = Source(
     (16,), "Locoregional Treatment: intra-arterial liver treatment", "more data needed on the role of SIRT"
@@ -350,10 +406,18 @@ CCR = Source(
 PCI_LIMIT = Source(
     (81,), "Diffuse Peritoneal Carcinomatosis", "operate when low CCR is anticipated: PCI <20 or GPS-A/low GPS-B"
 )
-HIPEC = Source(
-    (85, 81),
+HIPEC_BENEFIT = Source(
+    (),
     "Diffuse Peritoneal Carcinomatosis",
-    "HIPEC: chemotherapy against slowly proliferating tumour; added morbidity with major surgery",
+    "HIPEC may improve survival by eradicating small lesions; applied after extended cytoreductive surgery",
+)
+HIPEC_LIMIT = Source(
+    (85,),
+    "Diffuse Peritoneal Carcinomatosis",
+    "main limitation: chemotherapy against tumours with a low proliferative rate",
+)
+HIPEC_RISK = Source(
+    (81,), "Diffuse Peritoneal Carcinomatosis", "added morbidity and mortality when combined with another major surgery"
 )
 
 # --- Somatostatin analogues ----------------------------------------------------------------------------------
@@ -380,6 +444,12 @@ STAGE_I_III_13 = Source(
 )
 ADJUVANT_METASTATIC = Source(
     (57,), "Liver Metastases", "neither neoadjuvant nor adjuvant chemotherapy improves outcomes in liver disease"
+)
+SSA_SYMPTOM_CONTROL = Source(
+    (), "Abstract", "hormone therapy with somatostatin analogues is of high importance for symptomatic control"
+)
+SSA_SYNDROME_CONTROL = Source(
+    (), "Table II, Stage I-III line 7", "symptomatic and preoperative carcinoid syndrome control is feasible with SSA"
 )
 INOPERABLE_AIMS = Source(
     (), "Introduction", "for inoperable cases, hormone symptom control and suspension of proliferation are aims"

@@ -89,115 +89,119 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _fact(spec: Spec) -> Any:
-    return field(default=None, metadata={"spec": spec})
+def _fact(spec: Spec, label: str) -> Any:
+    return field(default=None, metadata={"spec": spec, "label": label})
 
 
-def _bool() -> Any:
-    return _fact(Spec("bool"))
+def _bool(label: str) -> Any:
+    return _fact(Spec("bool"), label)
 
 
-def _int(lo: int, hi: int) -> Any:
-    return _fact(Spec("int", lo, hi))
+def _int(lo: int, hi: int, label: str) -> Any:
+    return _fact(Spec("int", lo, hi), label)
 
 
-def _number(lo: float, hi: float, lo_exclusive: bool = False) -> Any:
-    return _fact(Spec("number", lo, hi, lo_exclusive))
+def _number(lo: float, hi: float, label: str, lo_exclusive: bool = False) -> Any:
+    return _fact(Spec("number", lo, hi, lo_exclusive), label)
 
 
-def _enum(choices: tuple[str, ...]) -> Any:
-    return _fact(Spec("enum", choices=choices))
+def _enum(choices: tuple[str, ...], label: str) -> Any:
+    return _fact(Spec("enum", choices=choices), label)
 
 
+# Each field's label names the fact in words, for the ``to_confirm`` list of the output.
 @dataclass(frozen=True, slots=True)
 class Patient:
-    age: int | None = _int(0, 120)
-    ecog: int | None = _int(0, 4)
-    major_comorbidity: bool | None = _bool()
-    family_history: bool | None = _bool()  # of si-NEN (ref 86)
+    age: int | None = _int(0, 120, "age")
+    ecog: int | None = _int(0, 4, "ECOG performance status")
+    major_comorbidity: bool | None = _bool("major comorbidity")
+    family_history: bool | None = _bool("family history of si-NEN")  # ref 86
 
 
 @dataclass(frozen=True, slots=True)
 class Primary:
     """The primary tumour; for multifocal disease the facts describe the most advanced lesion."""
 
-    site: str | None = _enum(SITES)  # "unknown" = primary not found (occult), None = not recorded
-    size_cm: float | None = _number(0, 30, lo_exclusive=True)
-    invasion: str | None = _enum(INVASIONS)
-    multifocal: bool | None = _bool()
-    resected: bool | None = _bool()
-    margin: str | None = _enum(MARGINS)
-    symptomatic: bool | None = _bool()
-    portal_venous_drainage: bool | None = _bool()
-    emergency_presentation: bool | None = _bool()  # obstruction, perforation or bleeding (refs 9, 30)
+    # "unknown" = primary not found (occult), None = not recorded
+    site: str | None = _enum(SITES, "site of the primary")
+    size_cm: float | None = _number(0, 30, "size of the primary", lo_exclusive=True)
+    invasion: str | None = _enum(INVASIONS, "depth of invasion of the primary")
+    multifocal: bool | None = _bool("multifocal primary")
+    resected: bool | None = _bool("primary already resected")
+    margin: str | None = _enum(MARGINS, "resection margin of the primary")
+    symptomatic: bool | None = _bool("symptoms from the primary")
+    portal_venous_drainage: bool | None = _bool("portal venous drainage of the primary")
+    # obstruction, perforation or bleeding (refs 9, 30)
+    emergency_presentation: bool | None = _bool("emergency presentation (obstruction, perforation or bleeding)")
 
 
 @dataclass(frozen=True, slots=True)
 class Nodes:
-    positive: int | None = _int(0, 200)
-    mass_cm: float | None = _number(0, 30)
-    encases_mesenteric_vessels: bool | None = _bool()
-    mesenteric_stage: int | None = _int(1, 4)  # ref 28 classification; 4 = not resectable
+    positive: int | None = _int(0, 200, "positive regional lymph nodes")
+    mass_cm: float | None = _number(0, 30, "size of the largest mesenteric mass")
+    encases_mesenteric_vessels: bool | None = _bool("encasement of the mesenteric vessels")
+    # ref 28 classification; 4 = not resectable
+    mesenteric_stage: int | None = _int(1, 4, "mesenteric nodal stage (ref 28)")
 
 
 @dataclass(frozen=True, slots=True)
 class Pathology:
-    differentiation: str | None = _enum(DIFFERENTIATIONS)
-    ki67_percent: float | None = _number(0, 100)
+    differentiation: str | None = _enum(DIFFERENTIATIONS, "differentiation")
+    ki67_percent: float | None = _number(0, 100, "Ki-67 index")
     # A rate per 2 mm², often counted over 10 mm² and divided by 5, so fractions are allowed.
-    mitoses_per_2mm2: float | None = _number(0, 500)
-    small_cell: bool | None = _bool()
+    mitoses_per_2mm2: float | None = _number(0, 500, "mitotic count")
+    small_cell: bool | None = _bool("small cell carcinoma")
 
 
 @dataclass(frozen=True, slots=True)
 class Syndrome:
-    carcinoid_syndrome: bool | None = _bool()
-    urine_5hiaa_elevated: bool | None = _bool()
+    carcinoid_syndrome: bool | None = _bool("carcinoid syndrome")
+    urine_5hiaa_elevated: bool | None = _bool("raised 24-h urine 5-HIAA")
 
 
 @dataclass(frozen=True, slots=True)
 class Heart:
-    nt_probnp_pg_ml: float | None = _number(0, 100000)
-    echo_done: bool | None = _bool()
-    carcinoid_heart_disease: str | None = _enum(HEART_DISEASE)
-    right_heart_failure: bool | None = _bool()
+    nt_probnp_pg_ml: float | None = _number(0, 100000, "NT-proBNP")
+    echo_done: bool | None = _bool("echocardiogram done")
+    carcinoid_heart_disease: str | None = _enum(HEART_DISEASE, "carcinoid heart disease")
+    right_heart_failure: bool | None = _bool("right heart failure")
 
 
 @dataclass(frozen=True, slots=True)
 class Liver:
-    lesions: int | None = _int(0, 1000)
-    max_diameter_cm: float | None = _number(0, 30, lo_exclusive=True)
-    bilobar: bool | None = _bool()
-    dominant_lesion: bool | None = _bool()
-    involvement_percent: float | None = _number(0, 100)
-    near_vital_structures: bool | None = _bool()
-    portal_vein_thrombosis: bool | None = _bool()
-    liver_failure: bool | None = _bool()
-    biliary_enteric_anastomosis: bool | None = _bool()
-    hepatopulmonary_shunt: bool | None = _bool()
-    resectable_percent: float | None = _number(0, 100)
-    stable_months: int | None = _int(0, 600)
+    lesions: int | None = _int(0, 1000, "number of liver lesions")
+    max_diameter_cm: float | None = _number(0, 30, "diameter of the largest liver lesion", lo_exclusive=True)
+    bilobar: bool | None = _bool("both liver lobes involved")
+    dominant_lesion: bool | None = _bool("one dominant liver lesion")
+    involvement_percent: float | None = _number(0, 100, "share of the liver volume replaced by tumour")
+    near_vital_structures: bool | None = _bool("liver lesion close to hepatic veins or porta hepatis")
+    portal_vein_thrombosis: bool | None = _bool("portal vein thrombosis")
+    liver_failure: bool | None = _bool("liver failure")
+    biliary_enteric_anastomosis: bool | None = _bool("biliary-enteric anastomosis (e.g. Whipple procedure)")
+    hepatopulmonary_shunt: bool | None = _bool("hepatopulmonary shunt")
+    resectable_percent: float | None = _number(0, 100, "resectable share of the liver tumour burden")
+    stable_months: int | None = _int(0, 600, "months of stable disease under treatment")
 
 
 @dataclass(frozen=True, slots=True)
 class Extrahepatic:
-    peritoneal: bool | None = _bool()
-    pci: int | None = _int(0, 39)  # 13 regions scored 0-3
-    extra_abdominal: bool | None = _bool()
-    perihilar_nodes_only: bool | None = _bool()
-    progressive: bool | None = _bool()
+    peritoneal: bool | None = _bool("peritoneal disease")
+    pci: int | None = _int(0, 39, "peritoneal carcinomatosis index (PCI)")  # 13 regions scored 0-3
+    extra_abdominal: bool | None = _bool("extra-abdominal metastases")
+    perihilar_nodes_only: bool | None = _bool("perihilar lymph node metastases")
+    progressive: bool | None = _bool("progressive extrahepatic disease")
 
 
 @dataclass(frozen=True, slots=True)
 class Workup:
-    ct_or_mri: bool | None = _bool()
-    sstr_imaging: bool | None = _bool()
-    urine_5hiaa: bool | None = _bool()
-    chromogranin_a: bool | None = _bool()
-    echocardiogram: bool | None = _bool()
-    nt_probnp: bool | None = _bool()
-    histology: bool | None = _bool()
-    fdg_pet: bool | None = _bool()
+    ct_or_mri: bool | None = _bool("CT or MRI")
+    sstr_imaging: bool | None = _bool("somatostatin receptor imaging")
+    urine_5hiaa: bool | None = _bool("24-h urine 5-HIAA measured")
+    chromogranin_a: bool | None = _bool("chromogranin A measured")
+    echocardiogram: bool | None = _bool("echocardiogram")
+    nt_probnp: bool | None = _bool("NT-proBNP measured")
+    histology: bool | None = _bool("histology")
+    fdg_pet: bool | None = _bool("FDG PET")
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +231,10 @@ GROUPS: dict[str, type] = {
     "workup": Workup,
 }
 _FIELDS = {name: {f.name: f.metadata["spec"] for f in fields(cls)} for name, cls in GROUPS.items()}
+# "liver.resectable_percent" -> "resectable share of the liver tumour burden"
+FACT_LABELS: dict[str, str] = {
+    f"{name}.{f.name}": f.metadata["label"] for name, cls in GROUPS.items() for f in fields(cls)
+}
 
 
 def facts_from_dict(data: Any, prefix: str = "") -> CaseFacts:
@@ -270,7 +278,7 @@ def facts_from_dict(data: Any, prefix: str = "") -> CaseFacts:
                 values[key] = parsed
         groups[group_name] = cls(**values)
     facts = CaseFacts(**groups)
-    errors.extend(f"{where(path)}: {message}" for path, message in cross_field_errors(facts))
+    errors.extend(f"{where(path)}: {message}" for path, message in contradictions(facts).items())
     if errors:
         raise FactsError(errors)
     return facts
@@ -281,51 +289,71 @@ def facts_to_dict(facts: CaseFacts) -> dict[str, dict[str, Any]]:
     return {name: {f.name: getattr(getattr(facts, name), f.name) for f in fields(cls)} for name, cls in GROUPS.items()}
 
 
-def cross_field_errors(facts: CaseFacts) -> list[tuple[str, str]]:
-    """Return ``(path, message)`` for facts that contradict each other (fields already individually valid)."""
-    errors: list[tuple[str, str]] = []
-    p, path, liver, x, h, w = (
-        facts.primary,
-        facts.pathology,
-        facts.liver,
-        facts.extrahepatic,
-        facts.heart,
-        facts.workup,
-    )
-    if p.margin is not None and p.resected is not True:
-        errors.append(("primary.margin", "only meaningful when primary.resected is true"))
-    if p.emergency_presentation is True and p.symptomatic is False:
-        errors.append(("primary.symptomatic", "cannot be false when primary.emergency_presentation is true"))
-    if p.resected is True and p.site == "unknown":
-        errors.append(("primary.resected", 'cannot be true when primary.site is "unknown" (primary not found)'))
-    if path.small_cell is True and path.differentiation == "well":
-        errors.append(
-            (
-                "pathology.small_cell",
-                'cannot be true when pathology.differentiation is "well" '
-                "(small cell carcinoma is a poorly differentiated NEC)",
-            )
+def contradictions(facts: CaseFacts) -> dict[str, str]:
+    """Return ``{field path: message}`` for facts that contradict each other (each field individually valid).
+
+    The one place these rules live: ``facts_from_dict`` (hence ``manage.py recommend``, exit 2) and the
+    pathway's step forms refuse the same combinations with the same field named. Two problems with one
+    field are joined with "; ".
+    """
+    found: dict[str, list[str]] = {}
+
+    def refuse(path: str, message: str) -> None:
+        found.setdefault(path, []).append(message)
+
+    primary, pathology, nodes = facts.primary, facts.pathology, facts.nodes
+    liver, extrahepatic, heart, workup = facts.liver, facts.extrahepatic, facts.heart, facts.workup
+    if primary.margin is not None and primary.resected is not True:
+        refuse("primary.margin", "only meaningful when primary.resected is true")
+    if primary.emergency_presentation is True and primary.symptomatic is False:
+        refuse("primary.symptomatic", "cannot be false when primary.emergency_presentation is true")
+    if primary.site == "unknown":
+        if primary.resected is True:
+            refuse("primary.resected", 'cannot be true when primary.site is "unknown" (primary not found)')
+        for name in ("size_cm", "invasion"):
+            if getattr(primary, name) is not None:
+                refuse(f"primary.{name}", 'must be null when primary.site is "unknown" (primary not found)')
+    if pathology.small_cell is True and pathology.differentiation == "well":
+        refuse(
+            "pathology.small_cell",
+            'cannot be true when pathology.differentiation is "well" '
+            "(small cell carcinoma is a poorly differentiated NEC)",
         )
+    if nodes.positive == 0 and nodes.mass_cm == 0:
+        # Ref 28's stages classify mesenteric nodal metastases; none are recorded.
+        if nodes.mesenteric_stage is not None:
+            refuse("nodes.mesenteric_stage", "must be null when nodes.positive is 0 and nodes.mass_cm is 0")
+        if nodes.encases_mesenteric_vessels is True:
+            refuse("nodes.encases_mesenteric_vessels", "cannot be true when nodes.positive is 0 and nodes.mass_cm is 0")
     if liver.lesions == 0:
         for name in ("bilobar", "dominant_lesion", "near_vital_structures"):
             if getattr(liver, name) is True:
-                errors.append((f"liver.{name}", "cannot be true when liver.lesions is 0"))
+                refuse(f"liver.{name}", "cannot be true when liver.lesions is 0")
         for name in ("max_diameter_cm", "resectable_percent"):
             if getattr(liver, name) is not None:
-                errors.append((f"liver.{name}", "must be null when liver.lesions is 0"))
+                refuse(f"liver.{name}", "must be null when liver.lesions is 0")
         if liver.involvement_percent:
-            errors.append(("liver.involvement_percent", "must be 0 or null when liver.lesions is 0"))
-    if x.perihilar_nodes_only is True and (x.peritoneal is True or x.extra_abdominal is True):
-        errors.append(
-            ("extrahepatic.perihilar_nodes_only", "cannot be true together with peritoneal or extra_abdominal disease")
+            refuse("liver.involvement_percent", "must be 0 or null when liver.lesions is 0")
+    if extrahepatic.perihilar_nodes_only is True and (
+        extrahepatic.peritoneal is True or extrahepatic.extra_abdominal is True
+    ):
+        refuse(
+            "extrahepatic.perihilar_nodes_only", "cannot be true together with peritoneal or extra_abdominal disease"
         )
-    if x.pci is not None:
-        if x.peritoneal is False and x.pci > 0:
-            errors.append(("extrahepatic.pci", "cannot be above 0 when extrahepatic.peritoneal is false"))
-        if x.peritoneal is True and x.pci == 0:
-            errors.append(("extrahepatic.pci", "cannot be 0 when extrahepatic.peritoneal is true"))
-    if {h.echo_done, w.echocardiogram} == {True, False}:
-        errors.append(("workup.echocardiogram", "contradicts heart.echo_done (one is true, the other false)"))
-    if w.nt_probnp is False and h.nt_probnp_pg_ml is not None:
-        errors.append(("workup.nt_probnp", "cannot be false when heart.nt_probnp_pg_ml is given"))
-    return errors
+    if extrahepatic.pci is not None:
+        if extrahepatic.peritoneal is False and extrahepatic.pci > 0:
+            refuse("extrahepatic.pci", "cannot be above 0 when extrahepatic.peritoneal is false")
+        if extrahepatic.peritoneal is True and extrahepatic.pci == 0:
+            refuse("extrahepatic.pci", "cannot be 0 when extrahepatic.peritoneal is true")
+    outside = (extrahepatic.peritoneal, extrahepatic.extra_abdominal, extrahepatic.perihilar_nodes_only)
+    if extrahepatic.progressive is True and all(site is False for site in outside):
+        refuse(
+            "extrahepatic.progressive",
+            "cannot be true when no extrahepatic disease is recorded (extrahepatic.peritoneal, "
+            "extrahepatic.extra_abdominal and extrahepatic.perihilar_nodes_only are all false)",
+        )
+    if {heart.echo_done, workup.echocardiogram} == {True, False}:
+        refuse("workup.echocardiogram", "contradicts heart.echo_done (one is true, the other false)")
+    if workup.nt_probnp is False and heart.nt_probnp_pg_ml is not None:
+        refuse("workup.nt_probnp", "cannot be false when heart.nt_probnp_pg_ml is given")
+    return {path: "; ".join(messages) for path, messages in found.items()}

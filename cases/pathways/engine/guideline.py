@@ -81,6 +81,18 @@ class Guideline:
         "Surgical Procedure (ref 14): 'tumors exceeding 1 cm'",
     )
 
+    # Fitness for major surgery
+    unfit_min_ecog: int = _param(
+        3,
+        "ECOG",
+        "From this ECOG performance status (inclusive) a patient is not fit for major elective surgery: primary "
+        "resection is at most 'consider' (individualise), liver surgery and peritoneal cytoreduction are not "
+        "recommended. The seed asks for 'fit patients' and weighs 'performance status' without a number; the "
+        "default reads ECOG 3 (capable of only limited self-care, confined to bed or chair more than half of "
+        "waking hours) as not fit.",
+        "Abstract ('in fit patients'); Liver Metastases (ref 41); Table II, Stage IV line 3c (ref 87)",
+    )
+
     # Liver surgery
     debulking_min_percent: float = _param(
         70.0,
@@ -107,6 +119,17 @@ class Guideline:
         "cm",
         "MWA accepts lesions up to this diameter (inclusive): 'lesions of around 5 cm'.",
         "Locoregional Treatment (refs 65, 66)",
+    )
+
+    # Liver-directed therapy (ablation, embolisation)
+    extensive_liver_involvement_percent: float = _param(
+        50.0,
+        "%",
+        "From this share of the liver volume replaced by tumour (inclusive) liver disease counts as extensive: "
+        "ablation and TAE/TACE are at most 'consider', as their risks may outweigh the benefits. Seed 003 gives "
+        "no number; the default is the seed's only liver-volume limit, Mazzaferro's '<50% of total liver volume'.",
+        "Seed 003 ('poor liver function or extensive disease, the risks may outweigh the benefits'); "
+        "Liver transplantation (ref 78)",
     )
 
     # Liver transplantation

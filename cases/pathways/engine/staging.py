@@ -49,23 +49,19 @@ def cm(value: float) -> str:
 
 
 def t_category(primary: Primary, g: Guideline) -> tuple[str, list[str]]:
-    """Return T per Table I: the higher of the invasion-based and the size-based category."""
+    """Return T: the higher of the invasion-based and the size-based category, by the primary's site."""
     notes: list[str] = []
-    limit = cm(g.t1_max_size_cm)
     if primary.multifocal:
         notes.append(
             "Multifocal primary: T describes the most advanced lesion; highest T for multicentric "
             "disease (Table I footnote)."
         )
-    if primary.site == "duodenum":
-        notes.append(
-            "Duodenal primary: staged with Table I (jejunum/ileum) as the seed does; AJCC 8th stages "
-            "duodenal NETs in a separate chapter (no N2; T3 = invasion of pancreas or peripancreatic "
-            "tissue), so the team must confirm T and N."
-        )
     if primary.site == "unknown":
         notes.append("T: primary tumour not found, so T cannot be assessed (TX).")
         return "TX", notes
+    if primary.site == "duodenum":
+        return _duodenal_t(primary, g, notes)
+    limit = cm(g.t1_max_size_cm)
     size = primary.size_cm
     if primary.invasion is None:
         hint = ""
@@ -94,12 +90,75 @@ def t_category(primary: Primary, g: Guideline) -> tuple[str, list[str]]:
     return "T2", notes
 
 
-def n_category(nodes: Nodes, g: Guideline) -> tuple[str, list[str]]:
-    """Return N per Table I: N2 for many positive nodes or a large mesenteric mass, else N1/N0."""
+def _duodenal_t(primary: Primary, g: Guideline, notes: list[str]) -> tuple[str, list[str]]:
+    """Return T by AJCC 8th's duodenum and ampulla chapter, not the seed's jejunum/ileum Table I.
+
+    Duodenal T1 = mucosa or submucosa and ≤1 cm; T2 = muscularis propria or >1 cm; T3 = pancreas or
+    peripancreatic adipose tissue; T4 = visceral peritoneum (serosa) or other organs. Where the recorded
+    invasion cannot tell these apart (subserosal tissue, "adjacent structures") T is TX with the reason.
+    """
+    limit = cm(g.t1_max_size_cm)
+    notes.append(
+        "Duodenal primary: staged by AJCC 8th's duodenum and ampulla chapter, not the jejunum/ileum Table I "
+        "(N0/N1 only, no N2; T3 = invasion of the pancreas or peripancreatic tissue)."
+    )
+    invasion, size = primary.invasion, primary.size_cm
+    if invasion == "muscularis_propria":
+        notes.append("T2: invasion of the muscularis propria (AJCC 8th, duodenum).")
+        return "T2", notes
+    if invasion == "serosa":
+        notes.append("T4: invasion of the visceral peritoneum (serosa) (AJCC 8th, duodenum).")
+        return "T4", notes
+    if invasion == "subserosa":
+        notes.append(
+            "T: invasion beyond the muscularis propria is at least T2, but the duodenal chapter has no "
+            "subserosal category: T3 if the pancreas or peripancreatic tissue is invaded, T4 if the serosa or "
+            "another organ is (TX until the pathologist says which)."
+        )
+        return "TX", notes
+    if invasion == "adjacent_structures":
+        notes.append(
+            "T: invasion of adjacent structures is T3 if they are the pancreas or peripancreatic tissue and T4 "
+            "if they are other organs (AJCC 8th, duodenum): TX until the pathologist says which."
+        )
+        return "TX", notes
+    if size is not None and size > g.t1_max_size_cm:
+        notes.append(f"T2: size {cm(size)} cm >{limit} cm (AJCC 8th, duodenum: T2 = muscularis propria or >1 cm).")
+        return "T2", notes
+    if invasion is None or size is None:
+        notes.append(
+            f"T: depth of invasion or size not recorded: T1 needs invasion of the mucosa or submucosa only and "
+            f"≤{limit} cm (TX until both are known)."
+        )
+        return "TX", notes
+    notes.append(
+        f"T1: invasion of the {_INVASION_TEXT[invasion]} only and size {cm(size)} cm ≤{limit} cm (AJCC 8th, "
+        "duodenum). An ampullary tumour is T1 only when confined within the sphincter of Oddi (invasion of the "
+        "duodenal submucosa makes it T2)."
+    )
+    return "T1", notes
+
+
+def n_category(nodes: Nodes, g: Guideline, site: str | None = None) -> tuple[str, list[str]]:
+    """Return N per Table I (N2 for many positive nodes or a large mesenteric mass), or N0/N1 for the duodenum."""
     notes: list[str] = []
     big_mass = nodes.mass_cm is not None and nodes.mass_cm > g.n2_mass_cm
     many = nodes.positive is not None and nodes.positive >= g.n2_min_positive_nodes
     mass_limit = cm(g.n2_mass_cm)
+    if site == "duodenum":
+        if nodes.positive:
+            notes.append(f"N1: {nodes.positive} positive regional nodes; the duodenal chapter of AJCC 8th has no N2.")
+            return "N1", notes
+        if big_mass:
+            notes.append(
+                f"N1: a nodal mass of {cm(nodes.mass_cm)} cm; the duodenal chapter of AJCC 8th has no N2."  # type: ignore[arg-type]
+            )
+            return "N1", notes
+        if nodes.positive == 0:
+            notes.append("N0: no positive regional nodes (AJCC 8th, duodenum).")
+            return "N0", notes
+        notes.append("N: number of positive nodes not recorded, so N cannot be assessed (NX).")
+        return "NX", notes
     if nodes.encases_mesenteric_vessels:
         notes.append(
             "Encasement of the mesenteric vessels is noted; Table I mentions it ('especially those "
@@ -136,12 +195,19 @@ def n_category(nodes: Nodes, g: Guideline) -> tuple[str, list[str]]:
     return "N1", notes
 
 
+def peritoneal_disease(extra: Extrahepatic) -> bool | None:
+    """Return whether there is peritoneal disease; a PCI above 0 means there is even if not ticked."""
+    if extra.peritoneal is None and extra.pci:
+        return True
+    return extra.peritoneal
+
+
 def m_category(liver: Liver, extra: Extrahepatic) -> tuple[str | None, str | None, list[str]]:
     """Return (M, M1 subcategory, notes): M1a liver only, M1b extrahepatic only, M1c both (AJCC 8th)."""
     notes: list[str] = []
     in_liver = None if liver.lesions is None else liver.lesions > 0
     sites = {
-        "peritoneal": extra.peritoneal,
+        "peritoneal": peritoneal_disease(extra),
         "extra-abdominal": extra.extra_abdominal,
         "non-regional (perihilar) nodal": extra.perihilar_nodes_only,
     }
@@ -173,23 +239,29 @@ def m_category(liver: Liver, extra: Extrahepatic) -> tuple[str | None, str | Non
     return None, None, notes
 
 
-def stage_group(t: str, n: str, m: str | None) -> tuple[str | None, list[str]]:
-    """Return the stage group of Table I, or ``None`` when the categories do not determine it."""
+def stage_group(t: str, n: str, m: str | None, table: str = "Table I") -> tuple[str | None, list[str]]:
+    """Return the stage group of Table I, or ``None`` when the categories do not determine it.
+
+    AJCC 8th's duodenum and ampulla chapter groups its T and N (N0/N1) the same way, so ``table`` only
+    changes the name cited in the notes.
+    """
     if m == "M1":
-        return "IV", ["Stage IV: any T, any N, M1 (Table I)."]
+        return "IV", [f"Stage IV: any T, any N, M1 ({table})."]
     if m is None:
         return None, ["Stage not determined: M unknown (stage IV if M1)."]
     if n in ("N1", "N2"):
-        return "III", [f"Stage III: any T, {n}, M0 (Table I)."]
+        return "III", [f"Stage III: any T, {n}, M0 ({table})."]
     if t == "T4":
-        note = "Stage III: T4 M0 is stage III whatever N (Table I)." if n == "NX" else "Stage III: T4 N0 M0 (Table I)."
+        note = (
+            f"Stage III: T4 M0 is stage III whatever N ({table})." if n == "NX" else f"Stage III: T4 N0 M0 ({table})."
+        )
         return "III", [note]
     if n == "NX":
         return None, [f"Stage not determined: {t} NX M0 could be stage I-III depending on N."]
     if t == "TX":
         return None, ["Stage not determined: TX N0 M0 could be stage I, II or III depending on T."]
     stage = "I" if t == "T1" else "II"
-    return stage, [f"Stage {stage}: {t} N0 M0 (Table I)."]
+    return stage, [f"Stage {stage}: {t} N0 M0 ({table})."]
 
 
 def _index_grade(value: float, g2_min: float, g3_above: float) -> str:
@@ -278,9 +350,10 @@ def liver_pattern(liver: Liver) -> tuple[str | None, list[str]]:
 def stage_case(facts: CaseFacts, g: Guideline) -> Staging:
     """Derive T, N, M, stage, grade and liver pattern, with the notes explaining each."""
     t, t_notes = t_category(facts.primary, g)
-    n, n_notes = n_category(facts.nodes, g)
+    n, n_notes = n_category(facts.nodes, g, facts.primary.site)
     m, sub, m_notes = m_category(facts.liver, facts.extrahepatic)
-    stage, stage_notes = stage_group(t, n, m)
+    table = "AJCC 8th, duodenum" if facts.primary.site == "duodenum" else "Table I"
+    stage, stage_notes = stage_group(t, n, m, table)
     grade_value, grade_notes = grade(facts.pathology, g)
     pattern, pattern_notes = liver_pattern(facts.liver)
     notes = (*t_notes, *n_notes, *m_notes, *stage_notes, *grade_notes, *pattern_notes)

@@ -1,10 +1,25 @@
 """``manage.py recommend FILE``: case facts as JSON in, the engine's assessment as JSON out.
 
-The contract other tools rely on: FILE (``-`` = stdin) holds one case object or a list of them; the output is
-one assessment object or a list in the same order, on stdout, exit 0. Invalid input exits 2 with nothing on
-stdout and every problem on stderr, one per line. Input larger than MAX_INPUT_BYTES is invalid too: it is
-refused before it is parsed (a 50 MB list once took 3.9 GB of memory). A list's assessments are written one
-by one as they are made, so the output is never held whole in memory.
+The contract other tools rely on (docs/clinical-rules.md, "manage.py recommend: the contract"):
+
+- Input: FILE (``-`` = stdin) holds one case object or a list of them, grouped as the engine's facts
+  (``patient``, ``primary``, ``nodes``, ``pathology``, ``syndrome``, ``heart``, ``liver``, ``extrahepatic``,
+  ``workup``); a missing key or ``null`` means unknown.
+- Output: one assessment object or a list in the same order, on stdout, exit 0. An assessment has ``t``,
+  ``n``, ``m``, ``m_category``, ``stage``, ``grade``, ``liver_pattern``, ``recommendations``,
+  ``missing_workup``, ``guideline_version`` and ``notes``. Each recommendation has ``code``, ``verdict``
+  (``recommended``, ``consider``, ``not_recommended``), ``title``, ``reasons`` (the deciding reason first,
+  then for, against, unknown facts, context), ``citations``, and, added in round 2, ``why`` (the deciding
+  reason, one sentence) and ``to_confirm`` (``[{"field": "liver.resectable_percent", "label": ...}]``: the
+  unknown facts whose value could change the verdict). Consumers key options by ``code``; the contract only
+  grows (new keys, new codes), it never renames or removes.
+- Invalid input exits 2 with nothing on stdout and every problem on stderr, one per line, each naming the
+  field (``[1].liver.lesions: ...`` for the second case of a list): a bad value, an unknown key, or facts that
+  contradict each other (``extrahepatic.progressive: cannot be true when no extrahepatic disease is
+  recorded ...``), checked by the engine's one ``contradictions()`` that the pathway's forms share.
+- Input larger than MAX_INPUT_BYTES is invalid too: it is refused before it is parsed (a 50 MB list once took
+  3.9 GB of memory). A list's assessments are written one by one as they are made, so the output is never
+  held whole in memory.
 """
 
 import json
