@@ -76,6 +76,7 @@ def test_the_new_options_are_in_the_panel_and_the_decision_form_with_their_conte
     assert page.count("SSA (long term)") == 2  # the panel and the form both show the editable title
 
 
+@pytest.mark.real_pdf
 def test_the_case_summary_prints_why_and_what_to_confirm_and_the_new_options(case):
     html = case_summary_html(case, None)
     block = html[html.index("Resection of liver metastases with curative intent") :]
