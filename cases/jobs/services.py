@@ -128,12 +128,16 @@ def run_job(public_id: str, work: Work) -> None:
 
 
 def failure_place(exc: BaseException) -> str:
-    """Return "ExceptionClass at file.py:line in function" for EXC's innermost frame: no message, no values."""
+    """Return "ExceptionClass at path.py:line in function": the innermost frame of the app's own code (a
+    library's frame otherwise). No message and no values: they may quote patient data."""
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return type(exc).__qualname__
-    frame = frames[-1]
-    return f"{type(exc).__qualname__} at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name}"
+    root = str(settings.BASE_DIR) + "/"
+    ours = [f for f in frames if f.filename.startswith(root) and "site-packages" not in f.filename]
+    frame = (ours or frames)[-1]
+    where = frame.filename.removeprefix(root) if ours else frame.filename.rsplit("/", 1)[-1]
+    return f"{type(exc).__qualname__} at {where}:{frame.lineno} in {frame.name}"
 
 
 def delete_expired_jobs(now=None) -> int:
