@@ -50,7 +50,10 @@ def job_detail(request: HtmxHttpRequest, public_id):
 
 @require_GET
 def job_download(request, public_id):
-    """The job's result, recorded in the access log as a download of the job's subject."""
+    """The job's result, recorded in the access log as a download of the job's subject.
+
+    Every kind's result is a PDF so far; a kind with another result brings its own access action.
+    """
     job = get_job(request.user, public_id, with_result=True)
     if not job.is_done:
         return redirect(job.get_absolute_url())
