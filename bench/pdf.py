@@ -63,6 +63,7 @@ from cases.reports.summary import (  # noqa: E402
     render_meeting_pack,
 )
 from tests.patients.factories import STAGE_IV  # noqa: E402
+from tests.security.servers import free_port, stop  # noqa: E402
 
 # The tests' stage IV case (two liver metastases in one lobe), with the work-up done.
 FINDINGS = {
@@ -181,12 +182,6 @@ class Session:
         assert status == 302, f"login answered {status}"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def running(command: list[str]):
     """Run COMMAND (from the project's folder, on the bench database) while the block runs."""
@@ -194,12 +189,7 @@ def running(command: list[str]):
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=30)
 
 
 def pack_over_http(meeting: Meeting, runs: int) -> tuple[float, float]:

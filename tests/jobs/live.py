@@ -12,7 +12,7 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 
 from django.db import connection
 
-from tests.security.servers import ROOT, clean_env
+from tests.security.servers import ROOT, clean_env, stop
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ON_POSTGRESQL_ONLY = (
@@ -66,12 +66,7 @@ def working(database_url: str, worker_id: str):
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=15)  # a worker finishes the task it is running first
 
 
 class _KeepRedirects(HTTPRedirectHandler):

@@ -83,12 +83,17 @@ def serving(kind: str, database_url: str, **env: str):
                 time.sleep(0.2)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """End PROCESS with SIGTERM, or with SIGKILL if it has not ended within TIMEOUT seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def exchange(port: int, head: bytes, body_chunks=(), timeout: float = 20) -> bytes:
