@@ -1,5 +1,6 @@
 # sinen-mdt: the two commands of the README, and what they are made of.
 #   make run   set up (venv, pinned requirements, migrations, demo data) and serve http://127.0.0.1:8000
+#              with a task worker beside the server (draft PDFs); Ctrl+C stops both
 #   make test  set up (also Debian's chromium when missing) and run lint, migration check and the whole suite
 # Both are idempotent; a second run only re-installs when a requirements file changed.
 
@@ -16,8 +17,8 @@ PYTEST_ARGS ?=
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Serving sinen-mdt at http://127.0.0.1:8000 (Ctrl+C stops it)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving sinen-mdt at http://127.0.0.1:8000 with a task worker (Ctrl+C stops both)"
+	$(PY) manage.py devserver 127.0.0.1:8000
 
 test: setup-dev chromium lint check-migrations
 	$(PY) -m pytest $(PYTEST_ARGS)

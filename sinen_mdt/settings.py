@@ -146,6 +146,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The queue of django.tasks in the database (table django_tasks_database_dbtaskresult) and its worker,
+    # `manage.py db_worker`: every app server enqueues into it, any worker on any machine runs it.
+    "django_tasks_db",
+    "cases.jobs",
     "cases.patients",
     "cases.pathways",
     "cases.meetings",
@@ -358,13 +362,20 @@ if PRODUCTION:
         # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- background work ------------------------------------------------------------------------------
+
+# Slow work a user waits for (draft PDFs) is a django.tasks task, queued in the database and run by
+# `manage.py db_worker` (README, Production); its result is kept in the database (cases.jobs), so any app
+# server shows its progress and serves it. Tests run tasks at once in the request (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Hours a background job and its result (a draft PDF: a copy of patient data) are kept; then
+# `manage.py delete_expired_jobs` (and every new job) deletes them.
+JOB_RESULT_HOURS = env_int("JOB_RESULT_HOURS", 24)
+if JOB_RESULT_HOURS < 1:
+    raise ImproperlyConfigured(f"JOB_RESULT_HOURS must be 1 or more, got {JOB_RESULT_HOURS}")
+
 # --- PDF reports -------------------------------------------------------------------------------
 
-# Processes that render the documents of one outcome pack side by side, the requesting one included
-# (cases/reports/parallel.py). 1 renders everything in the request's own process.
-PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", min(os.cpu_count() or 1, 4))
-if PDF_RENDER_PROCESSES < 1:
-    raise ImproperlyConfigured(f"PDF_RENDER_PROCESSES must be 1 or more, got {PDF_RENDER_PROCESSES}")
 # What the meetings app's sign_decision calls, inside its transaction, to keep the signed decision's record
 # (its PDF). Named here rather than imported there: reports builds on meetings, not the other way round.
 SIGNED_RECORD_WRITER = "cases.reports.summary.store_signed_summary"

@@ -1,5 +1,5 @@
 """Shared fixtures: one named user per role, plus one with no role at all; PDFs rendered by a stub unless a
-test is marked real_pdf."""
+test is marked real_pdf; background tasks run at once."""
 
 import hashlib
 import io
@@ -55,13 +55,23 @@ class StubHTML:
 
 
 @pytest.fixture(autouse=True)
-def _pdf_renderer(request, monkeypatch, settings):
-    """Render PDFs with StubHTML, in this process, unless the test is marked real_pdf."""
+def _pdf_renderer(request, monkeypatch):
+    """Render PDFs with StubHTML unless the test is marked real_pdf."""
     if request.node.get_closest_marker("real_pdf"):
         return
     monkeypatch.setattr("cases.reports.pdf.HTML", StubHTML)
-    # Worker processes would render with the real WeasyPrint: none are started.
-    settings.PDF_RENDER_PROCESSES = 1
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Run every django.tasks task at once, in the request that enqueues it (and with the PDF stub).
+
+    tests/jobs/test_db_worker.py and tests/test_app_servers.py run the real database queue and worker.
+    """
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture

@@ -135,10 +135,15 @@ def test_argon2_is_the_first_password_hasher():
     assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
-def test_pdf_render_processes_must_be_one_or_more():
-    result = manage("check", PDF_RENDER_PROCESSES="0")
+def test_job_results_must_be_kept_an_hour_or_more():
+    result = manage("check", JOB_RESULT_HOURS="0")
     assert result.returncode != 0
-    assert "PDF_RENDER_PROCESSES must be 1 or more, got 0" in result.stderr
+    assert "JOB_RESULT_HOURS must be 1 or more, got 0" in result.stderr
+
+
+def test_background_work_goes_to_the_database_queue_outside_the_tests():
+    assert project_settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert "django_tasks_db" in project_settings.INSTALLED_APPS
 
 
 def setting(name: str, **env: str) -> str:

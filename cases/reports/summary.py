@@ -2,13 +2,14 @@
 
 A signed decision's summary is rendered once, at sign-off, from what was signed: the decision's stored
 engine snapshot and guideline parameters (not a fresh evaluation), the findings and texts of that
-moment. Drafts, and cases not yet discussed, are rendered on demand and marked DRAFT on every page.
+moment. Drafts, and cases not yet discussed, are rendered on demand (by the task worker, cases/reports/tasks.py)
+and marked DRAFT on every page.
 """
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
 
 from django.db import transaction
 from django.db.models import prefetch_related_objects
@@ -26,7 +27,6 @@ from cases.pathways.services import assess
 from cases.pathways.steps import recorded_findings_by_step
 from cases.patients.models import Case
 from cases.reports.models import StoredSummary
-from cases.reports.parallel import render_pdfs
 from cases.reports.pdf import render_pdf
 
 REFERENCE_NUMBERS = re.compile(r"\brefs? (\d+(?:(?:, | and )\d+)*)")
@@ -216,12 +216,8 @@ def meeting_pack_cover_html(meeting: Meeting, items: list[AgendaItem], heads: di
     )
 
 
-def render_meeting_pack(meeting: Meeting) -> bytes:
-    """Return MEETING's outcome pack: the cover, then every case's summary in agenda order.
-
-    A signed decision's summary is its stored PDF, page for page as signed; a draft (or a case without a
-    decision) is rendered now and marked DRAFT. Each summary keeps its own page numbering.
-    """
+def pack_contents(meeting: Meeting) -> tuple[list[AgendaItem], dict[int, Decision]]:
+    """Return MEETING's agenda items in order, and each item's newest decision by the item's pk."""
     items = list(
         AgendaItem.objects.filter(meeting=meeting).select_related("case__patient", "presenter").order_by("position")
     )
@@ -232,24 +228,39 @@ def render_meeting_pack(meeting: Meeting) -> bytes:
         .order_by("agenda_item_id", "version")
     ):
         heads[decision.agenda_item_id] = decision  # the last one per item is the newest version
-    # The cover and every draft are rendered now, side by side where there are cores for it (each draft's
-    # HTML is built while the first ones are already rendering); a signed decision's summary is the PDF
-    # stored when it was signed.
+    return items, heads
+
+
+def pack_has_drafts(meeting: Meeting) -> bool:
+    """Return whether MEETING's pack holds a summary to render (a case without a signed decision)."""
+    items, heads = pack_contents(meeting)
+    return any(item.pk not in heads or not heads[item.pk].is_signed for item in items)
+
+
+def render_meeting_pack(meeting: Meeting, progress: Callable[[int, int], None] | None = None) -> bytes:
+    """Return MEETING's outcome pack: the cover, then every case's summary in agenda order.
+
+    A signed decision's summary is its stored PDF, page for page as signed; a draft (or a case without a
+    decision) is rendered now and marked DRAFT. Each summary keeps its own page numbering. PROGRESS, when
+    given, is told (documents rendered, documents to render) after each one: the cover and each draft.
+    """
+    items, heads = pack_contents(meeting)
     signed_heads = [d for d in heads.values() if d.status == DecisionStatus.SIGNED]
     prefetch_related_objects(signed_heads, "stored_summary")  # one query for every stored PDF
     signed = {d.agenda_item_id: summary_for_decision(d) for d in signed_heads}
     drafts = [item for item in items if item.pk not in signed]
+    report = progress or (lambda done, total: None)
+    total = 1 + len(drafts)
+    report(0, total)
+    cover = render_pdf(meeting_pack_cover_html(meeting, items, heads))
+    report(1, total)
     content = load_page_content()
-    rendered = render_pdfs(
-        chain(
-            [meeting_pack_cover_html(meeting, items, heads)],
-            (case_summary_html(item.case, heads.get(item.pk), content) for item in drafts),
-        )
-    )
-    draft_pdfs = dict(zip((item.pk for item in drafts), rendered[1:], strict=True))
-    documents = [rendered[0]] + [signed.get(item.pk) or draft_pdfs[item.pk] for item in items]
+    draft_pdfs = {}
+    for done, item in enumerate(drafts, start=2):
+        draft_pdfs[item.pk] = render_pdf(case_summary_html(item.case, heads.get(item.pk), content))
+        report(done, total)
     writer = PdfWriter()
-    for pdf in documents:
+    for pdf in [cover] + [signed.get(item.pk) or draft_pdfs[item.pk] for item in items]:
         writer.append(io.BytesIO(pdf))
     out = io.BytesIO()
     writer.write(out)

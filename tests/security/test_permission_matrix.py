@@ -14,25 +14,32 @@ form's "invalid" answer (422), a refused role 403, and a method the view does no
 import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import models, transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from cases.access import Role
 from cases.audit.middleware import PATIENT_PAGES
 from cases.audit.models import AccessAction, AccessLog, RoleRequest
+from cases.jobs.models import JobKind
+from cases.jobs.services import start_job
 from cases.meetings.models import Attendance
 from cases.pathways.models import GuidelineVersion
+from cases.reports.tasks import render_case_summary_draft
 from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case
 from tests.security.conftest import ROLE_FIXTURES
 from tests.security.hostile import stored_rows
 from tests.security.otp import pass_second_factor
 from tests.test_anonymous_access import named_patterns
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +54,7 @@ SIGNERS = frozenset({"chair"})  # SIGN_DECISIONS
 ADMINISTRATORS = frozenset({"administrator"})  # VIEW_ACCESS_LOG, MANAGE_ACCOUNTS
 STAFF = frozenset({"content_editor", "administrator"})
 CONTENT_EDITORS = frozenset({"content_editor"})
+REQUESTER = frozenset({"viewer"})  # who asked for the world's background job
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,10 @@ def account(w):
     return {"pk": w["target"].pk}
 
 
+def job(w):
+    return {"public_id": w["job"].public_id}
+
+
 VIEW, PDF = AccessAction.VIEW, AccessAction.PDF_DOWNLOAD
 
 # The permission matrix of the app's own URLs (docs/security.md).
@@ -160,9 +172,14 @@ ROWS: dict[str, Row] = {
     "meetings:decision": Row(signed_decision, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "meetings:decision_sign": Row(draft, NOT_ALLOWED, allow(SIGNERS, 422)),
     "meetings:decision_amend": Row(signed_decision, NOT_ALLOWED, allow(RECORDERS, 422)),
-    "reports:case_summary": Row(case, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
-    "reports:decision_summary": Row(signed_decision, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
-    "reports:meeting_pack": Row(meeting, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
+    # A signed summary: GET downloads it, POST leads there (303).
+    "reports:case_summary": Row(case, allow(READERS, 200), allow(READERS, 303), logged=PDF),
+    "reports:decision_summary": Row(signed_decision, allow(READERS, 200), allow(READERS, 303), logged=PDF),
+    # The world's pack has a draft: GET shows the page that asks for it, POST starts its job (303 to the job).
+    "reports:meeting_pack": Row(meeting, allow(READERS, 200), allow(READERS, 303)),
+    # A job and its result: only for the one who asked (the viewer, in the world), while their role allows it.
+    "jobs:detail": Row(job, allow(REQUESTER, 200), NOT_ALLOWED),
+    "jobs:download": Row(job, allow(REQUESTER, 200), NOT_ALLOWED, logged=PDF),
     "audit:access_log": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
     "audit:access_log_export": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
     "audit:users": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
@@ -206,6 +223,8 @@ ADMIN_ROWS: dict[str, tuple[frozenset, frozenset]] = {
     "admin:pathways_guidelineversion_add": (NOBODY, NOBODY),
     "admin:pathways_guidelineversion_change": (CONTENT_EDITORS, NOBODY),
     "admin:pathways_guidelineversion_simple_history": (CONTENT_EDITORS, NOBODY),  # no revert of the active one
+    # The task queue (django-tasks-db's read-only admin): superusers only, for IT.
+    "admin:django_tasks_database_*": (NOBODY, NOBODY),
     # Nobody deletes accounts, roles or content, not even a superuser for content.
     "admin:*_delete": (NOBODY, NOBODY),
 }
@@ -243,7 +262,12 @@ def world(coordinator, clinician, chair, viewer, content_editor, administrator, 
     decided = add_item(the_meeting)
     drafted = add_item(the_meeting)
     open_item = add_item(the_meeting, case=make_case(**STAGE_IV))
+    job_of = partial(start_job, kind=JobKind.CASE_SUMMARY, subject=open_item.case, title="Draft", back_url="/")
+    done_job = job_of(render_case_summary_draft, user=viewer, filename="draft.pdf")
+    with override_settings(TASKS=DATABASE_QUEUE):  # one in the queue, never run: the queue's admin has a row
+        job_of(render_case_summary_draft, user=chair, filename="queued.pdf")
     return {
+        "job": done_job,
         "meeting": the_meeting,
         "case": decided.case,
         "open_item": open_item,
@@ -264,7 +288,7 @@ def world(coordinator, clinician, chair, viewer, content_editor, administrator, 
     }
 
 
-SNAPSHOT_APPS = {"patients", "meetings", "pathways", "reports", "auth", "audit"}
+SNAPSHOT_APPS = {"patients", "meetings", "pathways", "reports", "auth", "audit", "jobs", "django_tasks_database"}
 
 
 def snapshot_columns() -> dict:
