@@ -33,6 +33,8 @@ class Action(StrEnum):
     SIGN_DECISIONS = "sign board decisions"
     VIEW_ACCESS_LOG = "view and export the access log"
     MANAGE_ACCOUNTS = "end users' sessions, unlock logins and reset second factors"
+    PREVIEW_GUIDELINE_IMPACT = "preview what a guideline draft would change"
+    LIST_IMPACTED_CASES = "list the cases a guideline draft would change"
 
 
 # The permission matrix (docs/security.md explains it). Content editors maintain clinical content
@@ -49,6 +51,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SIGN_DECISIONS: frozenset({Role.CHAIR}),
     Action.VIEW_ACCESS_LOG: frozenset({Role.ADMINISTRATOR}),
     Action.MANAGE_ACCOUNTS: frozenset({Role.ADMINISTRATOR}),
+    # The impact preview of a guideline draft: counts for whoever weighs the draft (the content editor who
+    # wrote it and the clinicians and chairs who will work with it); which cases change, with their names,
+    # only for the clinicians and chairs who look after them (docs/content-admin.md).
+    Action.PREVIEW_GUIDELINE_IMPACT: frozenset({Role.CONTENT_EDITOR, Role.CLINICIAN, Role.CHAIR}),
+    Action.LIST_IMPACTED_CASES: frozenset({Role.CLINICIAN, Role.CHAIR}),
 }
 
 

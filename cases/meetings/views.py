@@ -73,7 +73,8 @@ DASHBOARD_READY_CASES = 20
 
 @require_GET
 def dashboard(request):
-    """Show upcoming meetings, ready cases not yet on an agenda and, for chairs, drafts to sign."""
+    """Show upcoming meetings, ready cases not yet on an agenda and, for chairs, drafts to sign; guideline
+    drafts with their impact for content editors, and the previewed ones for clinicians and chairs."""
     context = {}
     if can(request.user, Action.VIEW_PATIENT_DATA):
         guideline = guideline_versions.active_guideline()
@@ -99,6 +100,11 @@ def dashboard(request):
                 else None
             ),
         }
+    if has_role(request.user, Role.CONTENT_EDITOR):
+        # The content editor's landing page: their drafts, what each changes and would change (counts only).
+        context["guideline_drafts"], context["guideline_drafts_total"] = guideline_versions.drafts_overview()
+    elif can(request.user, Action.LIST_IMPACTED_CASES):
+        context["previewed_drafts"] = guideline_versions.previewed_drafts()
     return render(request, "meetings/dashboard.html", context)
 
 
