@@ -43,19 +43,19 @@ def impact(request: HtmxHttpRequest, pk):
             guideline_versions.start_impact_preview(version, request.user, compute_guideline_impact)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return render(request, "pathways/impact.html", _context(request, version), status=409)
+            context = _context(request, version, guideline_versions.preview_state(version))
+            return render(request, "pathways/impact.html", context, status=409)
         return HttpResponseRedirect(impact_url(version), status=303)
-    context = _context(request, version)
+    state = guideline_versions.preview_state(version)
     if request.htmx:
         # The running preview's poll: its progress, or the whole page once the result is there.
-        if not context["state"].is_running:
+        if not state.is_running:
             return HttpResponseClientRefresh()
-        return render(request, "pathways/impact.html#status", context)
-    return render(request, "pathways/impact.html", context)
+        return render(request, "pathways/impact.html#status", _context(request, version, state))
+    return render(request, "pathways/impact.html", _context(request, version, state))
 
 
-def _context(request, version: GuidelineVersion) -> dict:
-    state = guideline_versions.preview_state(version)
+def _context(request, version: GuidelineVersion, state: guideline_versions.PreviewState) -> dict:
     preview = state.preview
     titles = option_titles(request)
     return {

@@ -30,6 +30,7 @@ from cases.audit.models import AccessAction, AccessLog, RoleRequest
 from cases.jobs.models import JobKind
 from cases.jobs.services import start_job
 from cases.meetings.models import Attendance
+from cases.pathways.guideline_versions import clone_version
 from cases.pathways.models import GuidelineVersion
 from cases.reports.tasks import render_case_summary_draft
 from tests.meetings.factories import add_item, make_meeting, record, signed
@@ -54,6 +55,7 @@ SIGNERS = frozenset({"chair"})  # SIGN_DECISIONS
 ADMINISTRATORS = frozenset({"administrator"})  # VIEW_ACCESS_LOG, MANAGE_ACCOUNTS
 STAFF = frozenset({"content_editor", "administrator"})
 CONTENT_EDITORS = frozenset({"content_editor"})
+IMPACT_READERS = frozenset({"content_editor", "clinician", "chair"})  # PREVIEW_GUIDELINE_IMPACT
 REQUESTER = frozenset({"viewer"})  # who asked for the world's background job
 
 
@@ -127,6 +129,10 @@ def job(w):
     return {"public_id": w["job"].public_id}
 
 
+def guideline_draft(w):
+    return {"pk": w["guideline_draft"].pk}
+
+
 VIEW, PDF = AccessAction.VIEW, AccessAction.PDF_DOWNLOAD
 
 # The permission matrix of the app's own URLs (docs/security.md).
@@ -155,6 +161,11 @@ ROWS: dict[str, Row] = {
     "pathways:step": Row(step, allow(READERS, 200), allow(EDITORS, 422), logged=VIEW),
     # What-if: evaluates typed values without saving; answers the panel (invalid values are said there).
     "pathways:preview": Row(step, NOT_ALLOWED, allow(READERS, 200)),
+    # A guideline draft's impact: counts for editors, clinicians and chairs (POST computes it: 303 back to the
+    # page); the cases that change, by name, for clinicians and chairs only.
+    "pathways:impact": Row(guideline_draft, allow(IMPACT_READERS, 200), allow(IMPACT_READERS, 303)),
+    "pathways:impact_json": Row(guideline_draft, allow(IMPACT_READERS, 200), NOT_ALLOWED),
+    "pathways:impact_cases": Row(guideline_draft, allow(RECORDERS, 200), NOT_ALLOWED, logged=VIEW),
     "meetings:list": Row(none, allow(READERS, 200), NOT_ALLOWED),
     "meetings:create": Row(none, allow(MANAGERS, 200), allow(MANAGERS, 422)),
     "meetings:detail": Row(meeting, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
@@ -268,6 +279,7 @@ def world(coordinator, clinician, chair, viewer, content_editor, administrator, 
         job_of(render_case_summary_draft, user=chair, filename="queued.pdf")
     return {
         "job": done_job,
+        "guideline_draft": clone_version(GuidelineVersion.objects.get(status="active"), content_editor),
         "meeting": the_meeting,
         "case": decided.case,
         "open_item": open_item,
