@@ -13,6 +13,7 @@ forked worker processes (``concurrent.futures``), each with its own database con
 and changed cases come back: the engine is pure Python, so one process uses one core.
 """
 
+import logging
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -26,6 +27,8 @@ from django.utils.module_loading import import_string
 
 from cases.pathways.engine import RECOMMENDATION_CODES, FactsError, Guideline, Verdict, evaluate, facts_from_dict
 from cases.patients.models import Case, CaseStatus
+
+logger = logging.getLogger(__name__)
 
 RANGE_SIZE = 1000
 VERDICTS = tuple(Verdict)
@@ -258,7 +261,10 @@ def compute(
         done += result.cases_read
         progress(min(done, total), max(done, total))
 
-    if processes > 1 and len(ranges) > 1 and can_fork():
+    shared = processes > 1 and len(ranges) > 1 and can_fork()
+    where = f"{processes} worker processes" if shared else "one process"
+    logger.info("guideline impact: %d open cases in %d ranges, in %s", total, len(ranges), where)
+    if shared:
         # The children must open their own connections: a socket shared across fork() mixes answers.
         connections.close_all()
         context = multiprocessing.get_context("fork")

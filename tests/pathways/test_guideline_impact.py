@@ -3,6 +3,7 @@ it is computed as a background job and kept with the draft, it goes stale when t
 the draft produces exactly the verdicts it previewed."""
 
 import pytest
+from django.db import transaction
 
 from cases.jobs.models import Job, JobKind, JobStatus
 from cases.pathways import guideline_versions, impact
@@ -248,3 +249,17 @@ def test_the_counts_do_not_depend_on_how_the_cases_are_cut_into_ranges(content_e
     whole = impact.compute(baseline, draft, today=Case.objects.first().referral_date, range_size=100).to_json()
     cut = impact.compute(baseline, draft, today=Case.objects.first().referral_date, range_size=size).to_json()
     assert cut == whole
+
+
+def test_inside_a_transaction_the_preview_stays_in_one_process(content_editor):
+    hand_counted_cases()
+    with transaction.atomic():
+        assert not impact.can_fork()
+        counted = impact.compute(
+            seed_version().to_guideline(),
+            make_draft(content_editor).to_guideline(),
+            today=Case.objects.first().referral_date,
+            processes=2,
+        )
+    assert counted.to_json()["cases"]["open"] == 7
+    assert not GuidelineImpactCase.objects.exists()
