@@ -9,8 +9,9 @@ its own, as in production, and prints:
 
   - the job's time in the worker (started → finished) and cases per second; the worker process's wall time
     including its start;
-  - the peak resident memory of the worker and of its forked processes (each its own ru_maxrss, from wait4),
-    which must not grow with the number of cases (the cases are streamed in ranges, never all loaded);
+  - the peak resident memory (VmHWM) of the worker and of the largest process it forked, which must not grow
+    with the number of cases (the cases are streamed in ranges, never all loaded), and the machine's load
+    average (the highest one-minute figure seen): other work on the same cores slows the figures down;
   - the counts, as a check that every open case was assessed.
 
     .venv/bin/python bench/impact.py                          # SQLite, 10,000 then 100,000 open cases
@@ -212,22 +213,49 @@ def add_signed_decisions(cases: list[Case], chair: User) -> int:
     return signed
 
 
-def run_worker(processes: int) -> tuple[float, int]:
-    """Run `db_worker --batch` until the queue is empty; return its wall time and peak memory (KiB)."""
+def high_water_kib(pid: int) -> int:
+    """Return the process's peak resident memory so far (VmHWM), 0 once it has gone.
+
+    Not ru_maxrss: Linux carries that over from the process's parent across exec, and the parent here holds
+    the seeded cases; VmHWM belongs to the process's own address space.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def run_worker(processes: int) -> tuple[float, int, int]:
+    """Run `db_worker --batch` until the queue is empty; return its wall time and the peak memory (KiB) of the
+    worker and of the largest process it forked, sampled every 0.1 s."""
     env = {**os.environ, "GUIDELINE_IMPACT_PROCESSES": str(processes)}
     command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--batch", "--no-startup-delay", "-v", "0"]
     started = time.perf_counter()
     worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # noqa: S603 (our own command)
-    _, status, usage = os.wait4(worker.pid, 0)
-    worker.returncode = os.waitstatus_to_exitcode(status)
+    own, forked = 0, 0
+    while worker.poll() is None:
+        own = max(own, high_water_kib(worker.pid))
+        forked = max([forked, *(high_water_kib(child) for child in children_of(worker.pid))])
+        time.sleep(0.1)
     if worker.returncode != 0:
         sys.exit(f"db_worker exited with {worker.returncode}")
-    return time.perf_counter() - started, usage.ru_maxrss
+    return time.perf_counter() - started, own, forked
 
 
 def measure(draft: GuidelineVersion, editor: User, processes: int, open_cases: int) -> None:
     job = start_impact_preview(draft, editor, compute_guideline_impact)
-    wall, peak_kib = run_worker(processes)
+    load = os.getloadavg()[0]
+    wall, own_kib, forked_kib = run_worker(processes)
+    load = max(load, os.getloadavg()[0])
     job = Job.objects.get(pk=job.pk)
     preview = GuidelineImpact.objects.get(job=job)
     seconds = (job.finished_at - job.started_at).total_seconds()
@@ -238,7 +266,8 @@ def measure(draft: GuidelineVersion, editor: User, processes: int, open_cases: i
     print(
         f"{open_cases:>7,} open cases  {processes} process{'es' if processes > 1 else '  '}  "
         f"worker {seconds:6.1f} s ({open_cases / seconds:7,.0f} cases/s; process {wall:5.1f} s with its start)  "
-        f"peak RSS {peak_kib / 1024:5.0f} MiB  changed {counts['changed']:,}, not assessable "
+        f"peak memory: worker {own_kib / 1024:4.0f} MiB, forked {forked_kib / 1024:4.0f} MiB  "
+        f"load {load:3.1f}  changed {counts['changed']:,}, not assessable "
         f"{counts['not_assessable']:,}, signed decisions {decisions['signed']:,} "
         f"(newly departing {decisions['newly_departing']:,})"
         + (f"  budget {BUDGET_SECONDS} s: {verdict}" if open_cases >= 100_000 else ""),

@@ -278,7 +278,7 @@ class GuidelineVersionAdmin(ContentAdmin):
 
 def _preview_context(request, draft: GuidelineVersion) -> dict:
     """The draft's impact preview for the activation page: its state and, once computed, its counts."""
-    state = preview_state(draft)
+    state = preview_state(draft, count_changed_cases=True)
     preview = state.preview
     finished = preview is not None and preview.is_finished
     return {

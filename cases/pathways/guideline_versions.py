@@ -210,9 +210,12 @@ class PreviewState:
         return self.state == "failed"
 
 
-def preview_state(version: GuidelineVersion) -> PreviewState:
+def preview_state(version: GuidelineVersion, *, count_changed_cases: bool = False) -> PreviewState:
     """Return VERSION's preview to show: for a draft its newest one, judged against the version in force now;
-    for an active or retired version the one it was activated with (else its newest finished one)."""
+    for an active or retired version the one it was activated with (else its newest finished one).
+
+    COUNT_CHANGED_CASES also counts the cases added or changed since a current preview was asked for (a count
+    over the cases table: for the pages that offer to compute it again, not for lists of drafts)."""
     if not version.is_editable:
         preview = version.impacts.filter(result__isnull=False).order_by("-activated_with", "-finished_at").first()
         return PreviewState(preview, "none" if preview is None else "current")
@@ -233,7 +236,7 @@ def preview_state(version: GuidelineVersion) -> PreviewState:
         why.append(f"The version in force is now {now}, not {preview.baseline_name}.")
     if why:
         return PreviewState(preview, "stale", tuple(why))
-    since = cases_changed_since(preview.created_at)
+    since = cases_changed_since(preview.created_at) if count_changed_cases else 0
     return PreviewState(preview, "current", cases_changed_since=since)
 
 

@@ -17,9 +17,10 @@ import logging
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from django.conf import settings
 from django.db import connection, connections
@@ -268,10 +269,19 @@ def compute(
         # The children must open their own connections: a socket shared across fork() mixes answers.
         connections.close_all()
         context = multiprocessing.get_context("fork")
+        waiting = iter(ranges)
         with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-            futures = [pool.submit(assess_range, low, high, baseline, draft, today) for low, high in ranges]
-            for future in as_completed(futures):
-                take(future.result())
+            # A few ranges ahead of the workers, no more: each result is taken and let go, so memory stays flat.
+            running = {
+                pool.submit(assess_range, *bounds, baseline, draft, today) for bounds in islice(waiting, 2 * processes)
+            }
+            while running:
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    take(future.result())
+                    bounds = next(waiting, None)
+                    if bounds is not None:
+                        running.add(pool.submit(assess_range, *bounds, baseline, draft, today))
     else:
         for low, high in ranges:
             take(assess_range(low, high, baseline, draft, today))

@@ -43,10 +43,10 @@ def impact(request: HtmxHttpRequest, pk):
             guideline_versions.start_impact_preview(version, request.user, compute_guideline_impact)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            context = _context(request, version, guideline_versions.preview_state(version))
+            context = _context(request, version, guideline_versions.preview_state(version, count_changed_cases=True))
             return render(request, "pathways/impact.html", context, status=409)
         return HttpResponseRedirect(impact_url(version), status=303)
-    state = guideline_versions.preview_state(version)
+    state = guideline_versions.preview_state(version, count_changed_cases=True)
     if request.htmx:
         # The running preview's poll: its progress, or the whole page once the result is there.
         if not state.is_running:
