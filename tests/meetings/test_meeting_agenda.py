@@ -141,8 +141,12 @@ def test_each_item_shows_whether_the_work_up_is_complete(client, coordinator, me
     readiness = [result.assessment.missing_workup for _, result in response.context["items"]]
     assert readiness[0] == ()
     assert "echocardiogram" in readiness[1]
+    states = [item.readiness.state for item, _ in response.context["items"]]
+    # Both cases are drafts: the complete one waits for the coordinator's confirmation, never "✓ Ready".
+    assert states == ["complete", "missing"]
     page = response.content.decode()
-    assert "✓</span> Ready" in page
+    assert "Work-up complete: not yet confirmed ready" in page
+    assert "✓</span> Ready" not in page
     assert "Echocardiogram" in page
 
 
