@@ -172,7 +172,11 @@ class NumberField(forms.Field):
         except ValidationError as exc:
             raise ValidationError(
                 [
-                    ValidationError(_named(self.label, error.message % (error.params or {})), code=error.code)
+                    # Format the params first: a message may hold a "%" of its own ("0 to 100 %").
+                    ValidationError(
+                        _named(self.label, error.message % error.params if error.params else error.message),
+                        code=error.code,
+                    )
                     for error in exc.error_list
                 ]
             ) from None

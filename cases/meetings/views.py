@@ -43,7 +43,7 @@ from cases.pathways.readiness import readiness
 from cases.pathways.services import assess
 from cases.pathways.steps import findings_by_step
 from cases.patients.access import get_case
-from cases.patients.display import age_text
+from cases.patients.display import age_text, years_text
 from cases.patients.models import Case, CaseStatus
 from cases.people import display_name
 
@@ -199,7 +199,7 @@ def assessed_items(meeting: Meeting, guideline) -> list[tuple]:
     assessed = []
     for item in agenda_items(meeting):
         result = assess(item.case, guideline, on=day)
-        item.age = age_text(item.case.patient, day, meeting_day=True)
+        item.age = years_text(item.case.patient, day)  # the meeting's day heads the page
         item.readiness = readiness(item.case, result)
         assessed.append((item, result))
     return assessed
@@ -214,6 +214,7 @@ def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_f
         "meeting": meeting,
         "items": items,
         "planned_minutes": sum(item.planned_minutes for item, _ in items),
+        "not_ready": sum(1 for item, _ in items if item.readiness.is_flagged),
         "may_manage": may_manage and meeting.is_open,
         "may_change_status": may_manage,
         "agenda_form": agenda_form or AgendaAddForm(meeting=meeting, members=members),

@@ -59,8 +59,12 @@ def label_of(field_name: str) -> str:
     return verbose[:1].upper() + verbose[1:]
 
 
+def years_text(patient: Patient, day: date) -> str:
+    """Return the patient's age on DAY: "65 years"."""
+    years = patient.age_on(day)
+    return f"{years} year{'' if years == 1 else 's'}"
+
+
 def age_text(patient: Patient, day: date, meeting_day: bool) -> str:
     """Return the patient's age on DAY in words: "65 years at the meeting of 03 Jun 2026", or "65 years today"."""
-    years = patient.age_on(day)
-    unit = "year" if years == 1 else "years"
-    return f"{years} {unit} at the meeting of {day:%d %b %Y}" if meeting_day else f"{years} {unit} today"
+    return f"{years_text(patient, day)} {f'at the meeting of {day:%d %b %Y}' if meeting_day else 'today'}"
