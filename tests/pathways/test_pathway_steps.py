@@ -124,6 +124,9 @@ def test_the_liver_step_follows_the_cardiac_step_when_there_are_liver_metastases
     assert response["Location"] == step_url(stage_iv_case, "liver")
 
 
+SIZE = "Primary tumour size (cm)"
+
+
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
@@ -132,8 +135,8 @@ def test_the_liver_step_follows_the_cardiac_step_when_there_are_liver_metastases
             "many",
             "Number of liver metastases: “many” is not a number (allowed: 0 to 1000, or empty if unknown).",
         ),
-        ("primary_size_cm", "-2", "Primary tumour size (cm): enter a value from more than 0 up to 30 (you entered -2)."),
-        ("primary_size_cm", "80", "Primary tumour size (cm): enter a value from more than 0 up to 30 (you entered 80)."),
+        ("primary_size_cm", "-2", f"{SIZE}: enter a value from more than 0 up to 30 (you entered -2)."),
+        ("primary_size_cm", "80", f"{SIZE}: enter a value from more than 0 up to 30 (you entered 80)."),
         ("pci", "45", "Peritoneal cancer index (0-39): enter a value from 0 to 39 (you entered 45)."),
         ("primary_site", "colon", "Select a valid choice. colon is not one of the available choices."),
         ("liver_bilobar", "true", None),  # with 0 lesions: a contradiction, checked below
