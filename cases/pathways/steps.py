@@ -219,12 +219,31 @@ def previous_step(case, step: Step) -> Step | None:
     return None
 
 
+# The laboratory's values behind "raised": recorded when at hand, never a gap (the finding is whether it is
+# raised, which may be known without them).
+DETAIL_FIELDS = frozenset(
+    {
+        "chromogranin_a_value",
+        "chromogranin_a_unit",
+        "chromogranin_a_uln",
+        "urine_5hiaa_value",
+        "urine_5hiaa_unit",
+        "urine_5hiaa_uln",
+    }
+)
+
+
 def unknown_fields(case, step: Step) -> list[str]:
     """Return the step's fields that are still unknown although they are asked for CASE.
 
-    A question that is not asked (the PCI without peritoneal disease) is rightly unknown, not a gap.
+    A question that is not asked (the PCI without peritoneal disease) is rightly unknown, not a gap; nor is a
+    laboratory value whose "raised" answer is what the step needs.
     """
-    return [name for name in step.fields if getattr(case, name) is None and is_asked_of(case, name)]
+    return [
+        name
+        for name in step.fields
+        if getattr(case, name) is None and name not in DETAIL_FIELDS and is_asked_of(case, name)
+    ]
 
 
 @dataclass(frozen=True)

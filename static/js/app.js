@@ -36,8 +36,15 @@ const TESTS = {
   given: (value) => value.trim() !== "",
 };
 
+// Whether a question holds an answer: typed text, a chosen option, or Yes / No (not "Unknown").
+const hasAnswer = (wrapper) =>
+  [...wrapper.querySelectorAll("input, select, textarea")].some((control) =>
+    control.type === "radio" ? control.checked && control.value !== "unknown" : control.value.trim() !== "",
+  );
+
 // Show a question only while every condition holds; a hidden question is disabled, so it is not sent
-// and stays unknown. A question with an error stays visible, so the error can be read and fixed.
+// and stays unknown. A question holding an answer or an error stays visible: what was typed is never
+// dropped unseen (the server refuses it with a message if a known answer rules it out).
 const applyConditions = (root) => {
   for (const wrapper of root.querySelectorAll("[data-asked-when]")) {
     const form = wrapper.closest("form");
@@ -50,7 +57,7 @@ const applyConditions = (root) => {
         const value = answer(form, name);
         return value === undefined || (TESTS[test] ? TESTS[test](value) : true);
       });
-    const show = asked || wrapper.querySelector(".is-invalid, [aria-invalid='true']") !== null;
+    const show = asked || hasAnswer(wrapper) || wrapper.querySelector(".is-invalid, [aria-invalid='true']") !== null;
     wrapper.hidden = !show;
     for (const control of wrapper.querySelectorAll("input, select, textarea")) control.disabled = !show;
   }
@@ -66,10 +73,15 @@ const applyDerived = (root) => {
     const value = typedNumber(answer(form, valueName));
     const uln = typedNumber(answer(form, ulnName));
     const settled = Number.isFinite(value) && Number.isFinite(uln) && uln > 0;
+    const wasSettled = wrapper.dataset.settled === "true";
     for (const radio of wrapper.querySelectorAll("input[type='radio']")) {
       radio.disabled = settled || wrapper.hidden;
-      radio.checked = settled ? radio.value === String(value > uln) : radio.defaultChecked;
+      // Settled: show the derived answer. No longer settled: back to the answer as loaded. Otherwise the
+      // radios are the person's own answer and stay as clicked.
+      if (settled) radio.checked = radio.value === String(value > uln);
+      else if (wasSettled) radio.checked = radio.defaultChecked;
     }
+    wrapper.dataset.settled = String(settled);
     const note = wrapper.querySelector("[data-derived-note]");
     if (note) {
       note.hidden = !settled;

@@ -10,7 +10,8 @@ Three places read it, so they cannot disagree:
   peritoneal disease), for ``manage.py recommend`` and the step forms alike.
 
 A question that is not asked is unknown (``None``), never "no". Values in ``neutral`` state nothing (a PCI of
-0, "no" to bilobar disease) and are accepted whatever the conditions.
+0, "no" to bilobar disease) and are accepted whatever the conditions. The forms never hide a question that
+holds a value: what was typed is refused with a message (when a known answer rules it out), never dropped.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ LIVER_METASTASES = Condition("liver.lesions", "above_zero", "liver metastases ar
 BILOBAR = Condition("liver.bilobar", "yes", "they are in both lobes")
 RESECTED = Condition("primary.resected", "yes", "the primary has been resected")
 KI67_RECORDED = Condition("pathology.ki67_percent", "given", "a Ki-67 index is recorded")
+CGA_MEASURED = Condition("workup.chromogranin_a", "yes", "chromogranin A was measured")
+HIAA_MEASURED = Condition("workup.urine_5hiaa", "yes", "24-h urine 5-HIAA was measured")
 
 _LIVER_ZERO = "when liver.lesions is 0"
 
@@ -105,6 +108,17 @@ QUESTIONS: dict[str, Question] = {
     "nodes.positive": Question((RESECTED,)),
     "nodes.examined": Question((RESECTED,)),
     "pathology.ki67_specimen": Question((KI67_RECORDED,)),
+    # A laboratory's result once it is measured (Figure 1; Preoperative Care, ref 10): the value with its unit
+    # and upper limit of normal, or only whether it is raised. Not refused otherwise: a value proves the
+    # measurement (engine/facts.py, DONE_BY_VALUE), and the old contract's raised 5-HIAA stands alone.
+    "biochemistry.chromogranin_a": Question((CGA_MEASURED,)),
+    "biochemistry.chromogranin_a_unit": Question((CGA_MEASURED,)),
+    "biochemistry.chromogranin_a_uln": Question((CGA_MEASURED,)),
+    "biochemistry.chromogranin_a_elevated": Question((CGA_MEASURED,)),
+    "biochemistry.urine_5hiaa": Question((HIAA_MEASURED,)),
+    "biochemistry.urine_5hiaa_unit": Question((HIAA_MEASURED,)),
+    "biochemistry.urine_5hiaa_uln": Question((HIAA_MEASURED,)),
+    "syndrome.urine_5hiaa_elevated": Question((HIAA_MEASURED,)),
 }
 
 
