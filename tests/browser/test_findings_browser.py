@@ -14,20 +14,11 @@ from cases.patients.models import Case, CaseStatus
 from tests.browser.conftest import assert_no_script_or_csp_errors, screenshot
 from tests.conftest import PASSWORD
 from tests.meetings.factories import add_item, make_meeting, present_url
-from tests.patients.factories import STAGE_IV, make_case
+from tests.patients.factories import STAGE_IV, STAGE_IV_COMPLETE, make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YES, NO = 0, 1
-COMPLETE = {
-    **STAGE_IV,
-    "sstr_imaging_done": True,
-    "urine_5hiaa_measured": True,
-    "chromogranin_a_measured": True,
-    "histology_available": True,
-    "echo_done": True,
-    "nt_probnp_pg_ml": "120",
-}
 
 
 def log_in(page, username: str) -> None:
@@ -180,7 +171,7 @@ def test_an_unusual_size_is_saved_only_once_confirmed(page, live_server, coordin
 
 
 def test_readiness_follows_the_findings(page, live_server, coordinator):
-    case = make_case(**COMPLETE)
+    case = make_case(**STAGE_IV_COMPLETE)
     log_in(page, "coordinator")
     page.goto(case.get_absolute_url())
     expect(page.get_by_test_id("readiness")).to_have_text("! Work-up complete: not yet confirmed ready")

@@ -7,20 +7,9 @@ from cases.pathways.readiness import readiness
 from cases.pathways.services import assess
 from cases.patients.models import Case, CaseStatus
 from tests.pathways.test_pathway_steps import step_url
-from tests.patients.factories import STAGE_IV, make_case
+from tests.patients.factories import STAGE_IV, STAGE_IV_COMPLETE, make_case
 
 pytestmark = pytest.mark.django_db
-
-# STAGE_IV with every work-up item the engine asks for (carcinoid syndrome: echocardiogram and NT-proBNP).
-COMPLETE = {
-    **STAGE_IV,
-    "sstr_imaging_done": True,
-    "urine_5hiaa_measured": True,
-    "chromogranin_a_measured": True,
-    "histology_available": True,
-    "echo_done": True,
-    "nt_probnp_pg_ml": "120",
-}
 
 
 def ready_url(case) -> str:
@@ -37,12 +26,12 @@ def state_of(case) -> str:
     [
         ({}, CaseStatus.DRAFT, "no_findings"),
         (STAGE_IV, CaseStatus.DRAFT, "missing"),
-        (COMPLETE, CaseStatus.DRAFT, "complete"),
-        (COMPLETE, CaseStatus.READY, "ready"),
+        (STAGE_IV_COMPLETE, CaseStatus.DRAFT, "complete"),
+        (STAGE_IV_COMPLETE, CaseStatus.READY, "ready"),
         (STAGE_IV, CaseStatus.READY, "missing"),  # a status alone never makes a case ready
-        ({**COMPLETE, "liver_lesions": 0}, CaseStatus.DRAFT, "contradictory"),  # diameter with no lesions
-        (COMPLETE, CaseStatus.DISCUSSED, "discussed"),
-        (COMPLETE, CaseStatus.CLOSED, "closed"),
+        ({**STAGE_IV_COMPLETE, "liver_lesions": 0}, CaseStatus.DRAFT, "contradictory"),  # diameter with no lesions
+        (STAGE_IV_COMPLETE, CaseStatus.DISCUSSED, "discussed"),
+        (STAGE_IV_COMPLETE, CaseStatus.CLOSED, "closed"),
     ],
 )
 def test_readiness_follows_the_findings_and_the_confirmation(findings, status, state):
@@ -55,7 +44,7 @@ def test_the_missing_work_up_is_named():
 
 
 def test_a_coordinator_confirms_a_complete_case_ready_in_one_click(client, coordinator):
-    case = make_case(**COMPLETE)
+    case = make_case(**STAGE_IV_COMPLETE)
     client.force_login(coordinator)
     page = client.get(case.get_absolute_url()).content.decode()
     assert 'data-testid="confirm-ready"' in page
@@ -78,7 +67,7 @@ def test_an_incomplete_case_cannot_be_confirmed_ready(client, coordinator):
 
 
 def test_a_confirmation_for_findings_changed_meanwhile_is_refused(client, coordinator):
-    case = make_case(**COMPLETE)
+    case = make_case(**STAGE_IV_COMPLETE)
     client.force_login(coordinator)
     response = client.post(ready_url(case), {"version": case.version + 1})
     assert response.status_code == 409
@@ -87,14 +76,14 @@ def test_a_confirmation_for_findings_changed_meanwhile_is_refused(client, coordi
 
 
 def test_a_clinician_cannot_confirm_and_nothing_changes(client, clinician):
-    case = make_case(**COMPLETE)
+    case = make_case(**STAGE_IV_COMPLETE)
     client.force_login(clinician)
     assert client.post(ready_url(case), {"version": case.version}).status_code == 403
     assert Case.objects.get(pk=case.pk).status == CaseStatus.DRAFT
 
 
 def test_saving_findings_that_leave_the_work_up_incomplete_takes_the_case_back_to_draft(client, clinician):
-    case = make_case(status=CaseStatus.READY, **COMPLETE)
+    case = make_case(status=CaseStatus.READY, **STAGE_IV_COMPLETE)
     client.force_login(clinician)
     data = {"version": case.version, "cardiac_date": "", "echo_done": "unknown", "carcinoid_heart_disease": "none"}
     assert client.post(step_url(case, "cardiac"), {**data, "right_heart_failure": "false"}).status_code == 303
@@ -104,7 +93,7 @@ def test_saving_findings_that_leave_the_work_up_incomplete_takes_the_case_back_t
 
 
 def test_saving_findings_that_keep_the_work_up_complete_keeps_the_case_ready(client, clinician):
-    case = make_case(status=CaseStatus.READY, **COMPLETE)
+    case = make_case(status=CaseStatus.READY, **STAGE_IV_COMPLETE)
     client.force_login(clinician)
     data = {"version": case.version, "echo_done": "true", "carcinoid_heart_disease": "none"}
     assert client.post(step_url(case, "cardiac"), {**data, "right_heart_failure": "false"}).status_code == 303
@@ -112,7 +101,7 @@ def test_saving_findings_that_keep_the_work_up_complete_keeps_the_case_ready(cli
 
 
 def test_the_case_page_never_shows_ready_beside_draft(client, coordinator):
-    case = make_case(**COMPLETE)
+    case = make_case(**STAGE_IV_COMPLETE)
     client.force_login(coordinator)
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Work-up complete: not yet confirmed ready" in page
@@ -134,7 +123,7 @@ def test_the_agenda_flags_the_cases_that_are_not_ready(client, coordinator, chai
     from tests.meetings.factories import add_item, make_meeting
 
     meeting = make_meeting(chair, status="planned")
-    add_item(meeting, make_case(status=CaseStatus.READY, **COMPLETE))
+    add_item(meeting, make_case(status=CaseStatus.READY, **STAGE_IV_COMPLETE))
     add_item(meeting, make_case())
     client.force_login(coordinator)
     page = client.get(meeting.get_absolute_url()).content.decode()

@@ -51,14 +51,6 @@ def test_an_ambiguous_size_is_refused_naming_the_field_and_range_and_kept(
     assert snapshot(stage_iv_case) == before
 
 
-def test_no_number_field_is_type_number_and_each_says_how_it_is_typed(client, clinician, stage_iv_case):
-    client.force_login(clinician)
-    page = client.get(step_url(stage_iv_case, "imaging")).content.decode()
-    assert 'type="number"' not in page
-    assert '<input type="text" name="primary_size_cm" value="2.2" inputmode="decimal"' in page
-    assert '<input type="text" name="liver_lesions" value="2" inputmode="numeric"' in page
-
-
 def test_a_resectable_share_of_100_is_shown_as_100_on_the_liver_step(client, clinician, stage_iv_case):
     client.force_login(clinician)
     page = client.get(step_url(stage_iv_case, "liver")).content.decode()
