@@ -248,10 +248,13 @@ def step_form_class(step: Step) -> type[StepForm]:
     """Return the form class for STEP (cached: the class depends only on the step)."""
     if step.slug not in _FORM_CLASSES:
         field_map = forms.fields_for_model(Case, fields=step.fields, formfield_callback=finding_formfield)
+        in_rows = {name for row in step.rows for name in row}
         for name, field in field_map.items():
             question = QUESTIONS.get(FACT_OF_FIELD.get(name, ""))
             field.asked_when = _asked_when(name, step)
-            if question is not None and field.asked_when:
+            # Said once per question in words (for pages without JavaScript); a row of a value with its unit
+            # and upper limit follows the question that asks for it.
+            if question is not None and field.asked_when and name not in in_rows:
                 conditions = " and ".join(c.words for c in question.when)
                 field.help_text = f"{field.help_text} Asked only when {conditions}.".strip()
             if name in RAISED_FIELDS and all(source in step.fields for source in RAISED_FIELDS[name]):

@@ -260,15 +260,15 @@ class Case(models.Model):
         "it was measured.",
     )
     chromogranin_a_value = measured(
-        "chromogranin A", "chromogranin_a_value", "The value as the laboratory reported it.", digits=10, places=2
+        "chromogranin A", "chromogranin_a_value", "As the laboratory reported it.", digits=10, places=2
     )
     chromogranin_a_unit = chosen(
-        "chromogranin A unit", CHROMOGRANIN_A_UNITS_CHOICES, "The unit of the value and of its upper limit.", 8
+        "chromogranin A unit", CHROMOGRANIN_A_UNITS_CHOICES, "Of the value and its upper limit.", 8
     )
     chromogranin_a_uln = measured(
         "chromogranin A upper limit of normal",
         "chromogranin_a_uln",
-        "The laboratory's upper limit of normal (ULN), in the same unit.",
+        "The laboratory's ULN, in the same unit.",
         digits=10,
         places=2,
     )
@@ -283,15 +283,15 @@ class Case(models.Model):
         "A value recorded below means it was measured.",
     )
     urine_5hiaa_value = measured(
-        "24-h urine 5-HIAA", "urine_5hiaa_value", "The value as the laboratory reported it.", digits=10, places=2
+        "24-h urine 5-HIAA", "urine_5hiaa_value", "As the laboratory reported it.", digits=10, places=2
     )
     urine_5hiaa_unit = chosen(
-        "24-h urine 5-HIAA unit", URINE_5HIAA_UNITS_CHOICES, "The unit of the value and of its upper limit.", 8
+        "24-h urine 5-HIAA unit", URINE_5HIAA_UNITS_CHOICES, "Of the value and its upper limit.", 8
     )
     urine_5hiaa_uln = measured(
         "24-h urine 5-HIAA upper limit of normal",
         "urine_5hiaa_uln",
-        "The laboratory's upper limit of normal (ULN), in the same unit.",
+        "The laboratory's ULN, in the same unit.",
         digits=10,
         places=2,
     )
