@@ -21,8 +21,10 @@ this file copied in) to compare before and after. Needs Playwright and /usr/bin/
 """
 
 import argparse
+import atexit
 import os
 import runpy
+import shutil
 import socket
 import subprocess
 import sys
@@ -200,6 +202,7 @@ def main() -> None:
     args = parser.parse_args()
     demo = demo_case(args.findings_from)
     workdir = tempfile.mkdtemp(prefix="sinen-journey-")
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     port = free_port()
     env = {
         **os.environ,
