@@ -213,6 +213,12 @@ class Decision(models.Model):
     content_sha256 = models.CharField("SHA-256 of the signed content", max_length=64, blank=True)
     amends = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments")
     amendment_reason = models.TextField(max_length=2000, blank=True)
+    # Why the board decided on a case with no findings recorded (issue 17): a case without findings cannot
+    # be signed without it. Nullable so that adding the column is a plain ALTER TABLE on SQLite, which keeps
+    # migration 0002's triggers (a NOT NULL column with a default would make Django rebuild the table).
+    no_findings_reason = models.TextField(  # noqa: DJ001 (see above: NULL or empty both mean none given)
+        "reason for deciding without findings", max_length=1000, null=True, blank=True
+    )
     lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -153,6 +153,7 @@ class DecisionContent:
     plan: str
     rediscuss: bool
     actions: list[dict]  # [{"what", "owner", "due_date": date | None}]
+    no_findings_reason: str = ""  # why the board decided on a case with no findings (needed to sign it)
 
 
 def head_decision(item: AgendaItem, *, for_update: bool = False) -> Decision | None:
@@ -195,6 +196,7 @@ def record_decision(
         decision.outcomes = content.outcomes
         decision.plan = content.plan
         decision.rediscuss = content.rediscuss
+        decision.no_findings_reason = content.no_findings_reason or None
         decision.engine_snapshot = assessment_to_dict(assessment)
         decision.guideline_version = guideline.version
         decision.guideline_parameters = dataclasses.asdict(guideline)
@@ -260,6 +262,7 @@ def amend_decision(signed: Decision, user, reason: str, now: datetime | None = N
             outcomes=head.outcomes,
             plan=head.plan,
             rediscuss=head.rediscuss,
+            no_findings_reason=head.no_findings_reason,
             engine_snapshot=head.engine_snapshot,
             guideline_version=head.guideline_version,
             guideline_parameters=head.guideline_parameters,
@@ -328,6 +331,9 @@ def canonical_content(decision: Decision) -> bytes:
         "signed_by": _who(decision.signed_by),
         "signed_at": _iso(decision.signed_at),
     }
+    if decision.no_findings_reason:
+        # Only when given (issue 17), so the content, and the hash, of every earlier decision stay the same.
+        content["no_findings_reason"] = decision.no_findings_reason
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 

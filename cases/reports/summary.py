@@ -25,6 +25,7 @@ from cases.pathways.guideline_versions import active_quorum
 from cases.pathways.models import Reference
 from cases.pathways.services import assess
 from cases.pathways.steps import recorded_findings_by_step
+from cases.patients.display import age_text
 from cases.patients.models import Case
 from cases.reports.models import StoredSummary
 from cases.reports.pdf import render_pdf
@@ -86,6 +87,7 @@ class CaseSection:
     absent: list[Attendance] = field(default_factory=list)
     quorum: object = None
     reference_numbers: set[int] = field(default_factory=set)
+    age: str = ""  # the patient's age at the meeting of the decision (today without one)
 
 
 def latest_decision(case: Case) -> Decision | None:
@@ -160,6 +162,9 @@ def build_section(
         section.present = [a for a in section.attendees if a.present]
         section.absent = [a for a in section.attendees if not a.present]
         section.quorum = quorum(section.attendees, active_quorum())
+        section.age = age_text(case.patient, timezone.localdate(item.meeting.scheduled_at), meeting_day=True)
+    else:
+        section.age = age_text(case.patient, timezone.localdate(), meeting_day=False)
     return section
 
 

@@ -155,6 +155,8 @@ ROWS: dict[str, Row] = {
     "pathways:step": Row(step, allow(READERS, 200), allow(EDITORS, 422), logged=VIEW),
     # What-if: evaluates typed values without saving; answers the panel (invalid values are said there).
     "pathways:preview": Row(step, NOT_ALLOWED, allow(READERS, 200)),
+    # The coordinator's one-click "ready for the board" (issue 17); an empty POST is the invalid form.
+    "pathways:ready": Row(case, NOT_ALLOWED, allow(REGISTRARS, 422)),
     "meetings:list": Row(none, allow(READERS, 200), NOT_ALLOWED),
     "meetings:create": Row(none, allow(MANAGERS, 200), allow(MANAGERS, 422)),
     "meetings:detail": Row(meeting, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
