@@ -205,6 +205,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.access.role_context",
+                # record_alarm: signed decisions whose PDF has gone, shown to chairs and administrators.
+                "cases.reports.integrity.record_alarm",
             ],
             # Template helpers shared by every app, outside any app's templatetags.
             "libraries": {"people": "cases.people"},

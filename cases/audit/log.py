@@ -62,7 +62,8 @@ def append(entry: AccessLog) -> AccessLog:
     """
     field = AccessLog._meta.get_field("ip_address")
     entry.ip_address = field.get_prep_value(entry.ip_address) if entry.ip_address else None
-    with transaction.atomic(), integrity.chain_lock("access_log"):
+    # No savepoint inside a caller's transaction: an entry that cannot be written fails the change it records.
+    with transaction.atomic(savepoint=False), integrity.chain_lock("access_log"):
         last = AccessLog.objects.order_by("-chain_position").first()
         entry.at = timezone.now()
         link = integrity.next_link(

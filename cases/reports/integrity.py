@@ -16,7 +16,10 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils.functional import SimpleLazyObject
+
 from cases import integrity
+from cases.access import Action, can
 from cases.audit.models import AccessLog
 from cases.meetings.models import Decision, DecisionStatus
 from cases.meetings.services import canonical_content, chain_statement, signature_problems
@@ -187,4 +190,15 @@ def verify_records() -> Report:
 
 def missing_pdfs() -> int:
     """Return how many signed decisions have lost their stored PDF (one query, for the dashboard's alarm)."""
-    return Decision.objects.filter(status=DecisionStatus.SIGNED, stored_summary__isnull=True).count()
+    return StoredSummary.missing_for_signed().count()
+
+
+def record_alarm(request) -> dict:
+    """Template context: `record_alarm`, the number of signed decisions whose PDF has gone, for chairs and
+    administrators (counted only where a page shows it: the dashboard, the admin's index)."""
+    user = getattr(request, "user", None)
+
+    def count() -> int:
+        return missing_pdfs() if user is not None and can(user, Action.VIEW_RECORD_INTEGRITY) else 0
+
+    return {"record_alarm": SimpleLazyObject(count)}

@@ -91,7 +91,8 @@ def sign_record_pdf(pdf: bytes, *, record: bytes, record_name: str, description:
 def attached_record(pdf: bytes, record_name: str) -> bytes | None:
     """Return the bytes of the associated file RECORD_NAME in PDF, or None when it has none."""
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-    for spec in reader.root.get("/AF", []):
+    specs = reader.root.get("/AF")
+    for spec in specs.get_object() if specs is not None else []:
         spec = spec.get_object()
         if spec.get("/UF") == record_name or spec.get("/F") == record_name:
             return spec["/EF"]["/F"].get_object().data
@@ -115,7 +116,8 @@ def pades_problems(pdf: bytes, trusted: dict | None = None) -> list[str]:
         return [f"the PDF has {len(signatures)} digital signatures, not one"]
     signature = signatures[0]
     try:
-        status = validate_pdf_signature(signature, ValidationContext(allow_fetching=False))
+        roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trusted.values()]
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots, allow_fetching=False))
     except (SignatureValidationError, ValueError) as exc:
         return [f"its digital signature cannot be validated ({exc})"]
     problems = []

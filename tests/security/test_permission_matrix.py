@@ -29,6 +29,7 @@ from cases.meetings.models import Attendance
 from cases.pathways.models import GuidelineVersion
 from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case
+from tests.savepoints import savepoint
 from tests.security.conftest import ROLE_FIXTURES
 from tests.security.hostile import stored_rows
 from tests.security.otp import pass_second_factor
@@ -45,6 +46,7 @@ MANAGERS = frozenset({"coordinator", "chair"})  # MANAGE_MEETINGS
 RECORDERS = frozenset({"clinician", "chair"})  # RECORD_DECISIONS
 SIGNERS = frozenset({"chair"})  # SIGN_DECISIONS
 ADMINISTRATORS = frozenset({"administrator"})  # VIEW_ACCESS_LOG, MANAGE_ACCOUNTS
+GUARDIANS = frozenset({"chair", "administrator"})  # VIEW_RECORD_INTEGRITY
 STAFF = frozenset({"content_editor", "administrator"})
 CONTENT_EDITORS = frozenset({"content_editor"})
 
@@ -163,6 +165,8 @@ ROWS: dict[str, Row] = {
     "reports:case_summary": Row(case, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
     "reports:decision_summary": Row(signed_decision, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
     "reports:meeting_pack": Row(meeting, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
+    "reports:integrity": Row(none, allow(GUARDIANS, 200), NOT_ALLOWED),
+    "reports:signing_certificate": Row(none, allow(GUARDIANS, 200), NOT_ALLOWED),
     "audit:access_log": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
     "audit:access_log_export": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
     "audit:users": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
@@ -362,14 +366,14 @@ def check(name: str, method: str, role: str, response, changed: Callable[[], boo
 def test_each_role_gets_what_the_matrix_says_and_a_refusal_changes_nothing(client, world, role):
     problems = []
     # Every request starts from the same state (each is rolled back), so one snapshot serves them all.
-    with transaction.atomic():
+    with savepoint():
         login_as(client, role, world)
         before = snapshot()
         transaction.set_rollback(True)
     for name, pattern in all_urls().items():
         url = url_for(name, pattern, world)
         for method in ("get", "post"):
-            with transaction.atomic():
+            with savepoint():
                 login_as(client, role, world)
                 last_entry = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first()
                 try:
