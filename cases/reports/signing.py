@@ -90,12 +90,15 @@ def sign_record_pdf(pdf: bytes, *, record: bytes, record_name: str, description:
 
 def attached_record(pdf: bytes, record_name: str) -> bytes | None:
     """Return the bytes of the associated file RECORD_NAME in PDF, or None when it has none."""
-    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-    specs = reader.root.get("/AF")
-    for spec in specs.get_object() if specs is not None else []:
-        spec = spec.get_object()
-        if spec.get("/UF") == record_name or spec.get("/F") == record_name:
-            return spec["/EF"]["/F"].get_object().data
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        specs = reader.root.get("/AF")
+        for spec in specs.get_object() if specs is not None else []:
+            spec = spec.get_object()
+            if spec.get("/UF") == record_name or spec.get("/F") == record_name:
+                return spec["/EF"]["/F"].get_object().data
+    except Exception:  # a damaged file has no readable record; pades_problems says what is wrong with it
+        return None
     return None
 
 
