@@ -15,8 +15,7 @@ noted it earlier sees that too.
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-from django.utils.functional import SimpleLazyObject
+from functools import cache
 
 from cases import integrity
 from cases.access import Action, can
@@ -198,7 +197,9 @@ def record_alarm(request) -> dict:
     administrators (counted only where a page shows it: the dashboard, the admin's index)."""
     user = getattr(request, "user", None)
 
+    @cache
     def count() -> int:
         return missing_pdfs() if user is not None and can(user, Action.VIEW_RECORD_INTEGRITY) else 0
 
-    return {"record_alarm": SimpleLazyObject(count)}
+    # A callable: templates call it when they show it, and get an int (filters such as pluralize need one).
+    return {"record_alarm": count}
