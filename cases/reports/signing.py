@@ -34,6 +34,7 @@ from cases import integrity
 
 SIGNATURE_FIELD = "Signature"
 RECORD_MIME_TYPE = "application/json"
+PDF_A_3_VERSION = (1, 7)
 
 
 @cache
@@ -58,6 +59,7 @@ def _signer(fingerprint: str) -> signers.SimpleSigner:
 def sign_record_pdf(pdf: bytes, *, record: bytes, record_name: str, description: str, reason: str) -> bytes:
     """Return PDF with RECORD attached (associated file RECORD_NAME) and certified with the installation's key."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    declared_version = writer.root.get("/Version")
     now = datetime.now(UTC)
     embed_file(
         writer,
@@ -74,6 +76,14 @@ def sign_record_pdf(pdf: bytes, *, record: bytes, record_name: str, description:
             af_relationship=pdf_name("/Data"),
         ),
     )
+    # pyHanko marks /AF as PDF 2.0 and raises the file's version; PDF/A-3 (ISO 19005-3, 6.8) defines associated
+    # files for PDF 1.7, which the archive format requires. With an RSA key the signature needs nothing newer.
+    if declared_version is None:
+        del writer.root["/Version"]
+    else:
+        writer.root["/Version"] = declared_version
+    writer.update_root()
+    writer.output_version = PDF_A_3_VERSION
     identity = integrity.signing_identity()
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
