@@ -18,11 +18,13 @@ from functools import cache
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from pyhanko.pdf_utils.embed import EmbeddedFileObject, EmbeddedFileParams, FileSpec, embed_file
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
@@ -37,6 +39,21 @@ RECORD_MIME_TYPE = "application/json"
 PDF_A_3_VERSION = (1, 7)
 
 
+class _LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner, signing with the key already in memory.
+
+    SimpleSigner parses its key from DER for every signature, and cryptography checks an RSA key at every
+    parse (some 200 ms for RSA-3072, twice per PDF: pyHanko signs once to size the signature).
+    """
+
+    def __init__(self, private_key: rsa.RSAPrivateKey, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._private_key = private_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        return self._private_key.sign(data, padding.PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+
 @cache
 def _signer(fingerprint: str) -> signers.SimpleSigner:
     """A pyHanko signer for the installation's key (one per key: FINGERPRINT names it)."""
@@ -49,7 +66,8 @@ def _signer(fingerprint: str) -> signers.SimpleSigner:
     certificates = [
         asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in identity.certificates
     ]
-    return signers.SimpleSigner(
+    return _LoadedKeySigner(
+        identity.private_key,
         signing_cert=certificates[0],
         signing_key=key,
         cert_registry=SimpleCertificateStore.from_certs(certificates),
