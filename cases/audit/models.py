@@ -101,10 +101,13 @@ class AccessLog(models.Model):
         raise AccessLogError("access log entries cannot be deleted")
 
     def chain_payload(self) -> dict:
-        """What this entry's signed statement says: every field as stored (times in UTC)."""
+        """What this entry's signed statement says: every field as stored (times in UTC).
+
+        The account by its username as it was, not by its row id: ids change when the records move to another
+        database (docs/backup-restore.md), and the log names people as they were anyway.
+        """
         return {
             "at": self.at.astimezone(UTC).isoformat(),
-            "user": self.user_id,
             "username": self.username,
             "action": self.action,
             "object_type": self.object_type,

@@ -68,6 +68,8 @@ POSTGRESQL_BACKWARD = [
 
 FORWARD = {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRESQL_FORWARD}
 BACKWARD = {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRESQL_BACKWARD}
+# Migrating back: 0003's triggers (no REPLACE guard: it names a column that goes with this migration).
+PREVIOUS = {"sqlite": SQLITE_FORWARD[:2], "postgresql": POSTGRESQL_FORWARD}
 
 
 def _run(statements: dict[str, list[str]]):
@@ -89,7 +91,6 @@ def _statement(entry, previous: str) -> bytes:
             "position": entry.chain_position,
             "previous": previous,
             "at": entry.at.astimezone(UTC).isoformat(),
-            "user": entry.user_id,
             "username": entry.username,
             "action": entry.action,
             "object_type": entry.object_type,
@@ -122,7 +123,7 @@ class Migration(migrations.Migration):
     dependencies = [("audit", "0004_role_requests_and_password_resets")]
 
     operations = [
-        migrations.RunPython(_run(BACKWARD), _run(FORWARD)),
+        migrations.RunPython(_run(BACKWARD), _run(PREVIOUS)),
         migrations.AlterField(
             model_name="accesslog",
             name="at",

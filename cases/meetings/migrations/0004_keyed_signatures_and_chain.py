@@ -125,6 +125,9 @@ POSTGRESQL_BACKWARD = [
 
 FORWARD = {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRESQL_FORWARD}
 BACKWARD = {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRESQL_BACKWARD}
+# Migrating back: the triggers without the decisions' REPLACE guard, which names a column that goes with this
+# migration (the rest is 0002's, plus the follow-up actions' guard against a REPLACE).
+PREVIOUS = {"sqlite": [t for t in SQLITE_FORWARD if "signed_no_replace" not in t], "postgresql": POSTGRESQL_FORWARD}
 
 
 def _execute(schema_editor, statements: dict[str, list[str]]) -> None:
@@ -142,6 +145,10 @@ def drop_triggers(apps, schema_editor):
 
 def create_triggers(apps, schema_editor):
     _execute(schema_editor, FORWARD)
+
+
+def create_previous_triggers(apps, schema_editor):
+    _execute(schema_editor, PREVIOUS)
 
 
 def _canonical(value) -> bytes:
@@ -230,7 +237,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_triggers, create_triggers),
+        migrations.RunPython(drop_triggers, create_previous_triggers),
         migrations.RemoveConstraint(
             model_name="decision",
             name="decision_signature_complete",

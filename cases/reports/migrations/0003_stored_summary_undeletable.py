@@ -54,6 +54,17 @@ POSTGRESQL_BACKWARD = [
 
 FORWARD = {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRESQL_FORWARD}
 BACKWARD = {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRESQL_BACKWARD}
+# Migrating back: 0002's trigger, refusing UPDATEs only.
+PREVIOUS = {
+    "sqlite": SQLITE_FORWARD[:1],
+    "postgresql": [
+        POSTGRESQL_FORWARD[0],
+        """
+        CREATE TRIGGER reports_storedsummary_no_update BEFORE UPDATE ON reports_storedsummary
+        FOR EACH ROW EXECUTE FUNCTION reports_refuse_summary_change()
+        """,
+    ],
+}
 
 
 def _run(statements: dict[str, list[str]]):
@@ -72,6 +83,6 @@ class Migration(migrations.Migration):
 
     # Drop 0002's trigger (and function), then create the complete set.
     operations = [
-        migrations.RunPython(_run(BACKWARD), _run(FORWARD)),
+        migrations.RunPython(_run(BACKWARD), _run(PREVIOUS)),
         migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
     ]
