@@ -38,61 +38,27 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.board import seed_board  # noqa: E402
 from cases.meetings import services  # noqa: E402
 from cases.meetings.models import Decision, Meeting  # noqa: E402
-from cases.pathways.guideline_versions import active_guideline  # noqa: E402
-from cases.pathways.services import assess  # noqa: E402
-from cases.patients.models import Case, Patient  # noqa: E402
+from cases.patients.models import Patient  # noqa: E402
 from cases.reports.signing import sign_record_pdf  # noqa: E402
 from cases.reports.summary import record_name, render_case_summary, render_signed_summary  # noqa: E402
-from tests.patients.factories import STAGE_IV  # noqa: E402
 
 DECISIONS = 10
-FINDINGS = {**STAGE_IV, "sstr_imaging_done": True, "urine_5hiaa_measured": True, "histology_available": True}
 
 
-def seed() -> tuple[Meeting, User, Patient]:
-    call_command("migrate", verbosity=0)
-    chair = User.objects.create_user("chair", first_name="Helena", last_name="Marsh")
-    chair.groups.add(Group.objects.get(name="chair"))
-    meeting = Meeting.objects.create(
-        title="Bench board", scheduled_at=timezone.now(), location="Room 1", chair=chair, status="in_progress"
-    )
-    guideline = active_guideline()
-    for n in range(DECISIONS):
-        patient = Patient.objects.create(
-            hospital_number=f"S{n:05d}", family_name=f"Family{n}", given_name="Given",
-            date_of_birth=date(1960, 1, 1), sex="female",
-        )  # fmt: skip
-        case = Case.objects.create(
-            patient=patient, referral_date=date(2026, 10, 1), referring_clinician="Dr Bench",
-            question="One-stage resection?", **FINDINGS,
-        )  # fmt: skip
-        case.refresh_from_db()
-        item = services.add_to_agenda(meeting, case, None, 10)
-        assessment = assess(case, guideline).assessment
-        outcomes = [
-            {"code": r.code, "title": r.title, "engine_verdict": r.verdict.value,
-             "outcome": "reject" if r.verdict == "not_recommended" else "accept", "reason": ""}
-            for r in assessment.recommendations
-        ]  # fmt: skip
-        content = services.DecisionContent(
-            outcomes=outcomes, plan="Resect primary, nodes and liver metastases in one stage.", rediscuss=False,
-            actions=[{"what": "Book theatre", "owner": "Surgery", "due_date": None}],
-        )  # fmt: skip
-        services.record_decision(
-            item, content, assessment=assessment, guideline=guideline, loaded_lock_version=0, user=chair
-        )
-    other = Patient.objects.create(
+def seed() -> tuple[Meeting, User]:
+    meeting = seed_board(DECISIONS)
+    Patient.objects.create(
         hospital_number="OTHER", family_name="Unrelated", given_name="Write", date_of_birth=date(1970, 1, 1),
         sex="male",
     )  # fmt: skip
-    return meeting, chair, other
+    return meeting, meeting.chair
 
 
 # Another server process writing (not a thread here: it would wait for Python's GIL behind the rendering,
@@ -147,7 +113,7 @@ def describe(label: str, waits: list[float]) -> float:
 
 
 def main() -> None:
-    meeting, chair, _ = seed()
+    meeting, chair = seed()
     drafts = list(Decision.objects.filter(agenda_item__meeting=meeting).order_by("pk"))
     render_signed_summary(drafts[0], b"{}")  # warm: templates compiled, fonts read, key loaded
     print(f"SQLite file (WAL, BEGIN IMMEDIATE); {DECISIONS} sign-offs, an unrelated write every 2 ms meanwhile")

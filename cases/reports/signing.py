@@ -11,7 +11,10 @@ pdfsig or any PDF reader reports it signed and unmodified.
 the entire file with no later change, by one of the installation's certificates.
 """
 
+import asyncio
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import cache
 
@@ -112,8 +115,22 @@ def sign_record_pdf(pdf: bytes, *, record: bytes, record_name: str, description:
         reason=reason,
         location="sinen-mdt",
     )
-    output = signers.PdfSigner(metadata, _signer(identity.fingerprint)).sign_pdf(writer)
-    return output.getvalue()
+    signer = signers.PdfSigner(metadata, _signer(identity.fingerprint))
+    return outside_any_event_loop(lambda: signer.sign_pdf(writer).getvalue())
+
+
+def outside_any_event_loop[T](work: Callable[[], T]) -> T:
+    """Return WORK(), run in a thread of its own when this thread runs an asyncio event loop.
+
+    pyHanko's synchronous API calls asyncio.run(), which refuses to run inside a running loop (an ASGI
+    server's thread, or a test session driving a browser).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def attached_record(pdf: bytes, record_name: str) -> bytes | None:
@@ -148,7 +165,8 @@ def pades_problems(pdf: bytes, trusted: dict | None = None) -> list[str]:
     signature = signatures[0]
     try:
         roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trusted.values()]
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots, allow_fetching=False))
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        status = outside_any_event_loop(lambda: validate_pdf_signature(signature, context))
     except (SignatureValidationError, ValueError) as exc:
         return [f"its digital signature cannot be validated ({exc})"]
     problems = []
