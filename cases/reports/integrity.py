@@ -23,7 +23,6 @@ from cases.audit.models import AccessLog
 from cases.meetings.models import Decision, DecisionStatus
 from cases.meetings.services import canonical_content, chain_statement, signature_problems
 from cases.reports.models import StoredSummary
-from cases.reports.signing import attached_record, pades_problems
 from cases.reports.summary import record_name
 
 logger = logging.getLogger(__name__)
@@ -59,6 +58,9 @@ class Report:
 
 def pdf_problems(decision: Decision, stored: StoredSummary | None, trusted: dict) -> list[str]:
     """Return what does not hold about the signed DECISION's stored PDF."""
+    # Imported here: pyHanko takes about a second to import; pages that only show the alarm do not need it.
+    from cases.reports.signing import attached_record, pades_problems
+
     if stored is None:
         return ["its signed PDF is missing (it is never rendered again: restore it from a backup)"]
     pdf = bytes(stored.pdf)

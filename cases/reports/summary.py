@@ -28,7 +28,6 @@ from cases.patients.models import Case
 from cases.reports.models import StoredSummary
 from cases.reports.parallel import render_pdfs
 from cases.reports.pdf import render_pdf
-from cases.reports.signing import sign_record_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -280,6 +279,10 @@ def render_signed_summary(decision: Decision, content: bytes) -> bytes:
     Called by `sign_decision` before its transaction: DECISION carries the signature fields in memory
     (signer, time, names at signing), CONTENT is its canonical JSON. Returns the PAdES-signed PDF/A-3u.
     """
+    # Imported here: pyHanko takes about a second to import, which only sign-off and verification should pay
+    # (not every server process's first page).
+    from cases.reports.signing import sign_record_pdf
+
     pdf = render_case_summary(decision.agenda_item.case, decision)
     return sign_record_pdf(
         pdf,

@@ -146,3 +146,12 @@ def test_djangos_upsert_cannot_change_a_protected_row(rows, kind):
     with pytest.raises(IntegrityError), transaction.atomic():
         model._base_manager.bulk_create([instance], update_conflicts=True, unique_fields=["id"], update_fields=[column])
     assert row(table, pk) == before
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_database_refuses_to_delete_or_update_a_protected_row(rows, kind):
+    table, pk, column, value = rows[kind]
+    before = row(table, pk)
+    assert refused(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
+    assert refused(f"UPDATE {table} SET {column} = %s WHERE id = %s", [value, pk])  # noqa: S608
+    assert row(table, pk) == before
