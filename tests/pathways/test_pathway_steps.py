@@ -285,7 +285,8 @@ def test_the_step_page_makes_a_constant_number_of_queries(client, clinician):
             assert client.get(step_url(case, "imaging")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[0] <= 8  # including the access log's entry for the read and its chain link (cases/audit)
+    # Including the access log's entry for the read, its chain link and, on PostgreSQL, the chain's lock.
+    assert counts[0] <= 8 + (connection.vendor == "postgresql")
 
 
 def test_a_step_post_makes_a_bounded_number_of_queries(client, clinician, stage_iv_case):
