@@ -125,7 +125,7 @@ def generate_identity(common_name: str = "sinen-mdt development signing key", da
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sinen-mdt (development, not for clinical use)"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sinen-mdt development key - not for clinical use"),
         ]
     )
     now = datetime.now(UTC)
