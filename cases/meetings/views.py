@@ -5,6 +5,7 @@ htmx the same POST answers with the partial it changed. Pages that assess many c
 guideline once per request and pass it to `assess()`.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -12,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -617,7 +619,8 @@ def decision_detail(request, public_id):
         "actions": list(decision.actions.all()),
         # The stored engine output, rendered by the same panel as a live assessment (pathways/_assessment.html).
         "snapshot": {"assessment": decision.engine_snapshot, "errors": ()},
-        "verified": services.verify(decision) if decision.is_signed else None,
+        # The same checks as manage.py verify_records, for this decision (the reports app's, named in settings).
+        "integrity_problems": import_string(settings.SIGNED_RECORD_VERIFIER)(decision) if decision.is_signed else [],
         "present_url": present_url(item),
         "guideline_parameters": sorted(decision.guideline_parameters.items()),
     }

@@ -292,9 +292,9 @@ def test_the_step_page_makes_a_constant_number_of_queries(client, clinician):
             assert client.get(step_url(case, "imaging")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    # Including the access log's entry for the read (cases/audit) and the day of the board (the age shown and
-    # used by the engine, issue 17).
-    assert counts[0] <= 8
+    # Including the access log's entry for the read, its chain link and, on PostgreSQL, the chain's lock; and the
+    # day of the board (the age shown and used by the engine, issue 17).
+    assert counts[0] <= 9 + (connection.vendor == "postgresql")
 
 
 def test_a_step_post_makes_a_bounded_number_of_queries(client, clinician, stage_iv_case):
