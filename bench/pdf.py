@@ -30,7 +30,6 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -45,16 +44,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
+from bench.board import seed_board  # noqa: E402
 from cases.meetings import services  # noqa: E402
 from cases.meetings.models import Meeting  # noqa: E402
-from cases.pathways.guideline_versions import active_guideline  # noqa: E402
-from cases.pathways.services import assess  # noqa: E402
-from cases.patients.models import Case, Patient  # noqa: E402
 from cases.reports.pdf import BASE_URL, PDF_VARIANT, StaticOnlyFetcher  # noqa: E402
 from cases.reports.summary import (  # noqa: E402
     case_summary_html,
@@ -62,51 +57,14 @@ from cases.reports.summary import (  # noqa: E402
     render_case_summary,
     render_meeting_pack,
 )
-from tests.patients.factories import STAGE_IV  # noqa: E402
 from tests.security.servers import free_port, stop  # noqa: E402
-
-# The tests' stage IV case (two liver metastases in one lobe), with the work-up done.
-FINDINGS = {
-    **STAGE_IV,
-    "sstr_imaging_done": True,
-    "urine_5hiaa_measured": True,
-    "chromogranin_a_measured": True,
-    "histology_available": True,
-}
 
 
 def seed() -> Meeting:
-    call_command("migrate", verbosity=0)
-    chair = User.objects.create_user("chair", password=PASSWORD, first_name="Helena", last_name="Marsh")
-    chair.groups.add(Group.objects.get(name="chair"))
-    meeting = Meeting.objects.create(
-        title="Bench board", scheduled_at=timezone.now(), location="Room 1", chair=chair, status="in_progress"
-    )
-    guideline = active_guideline()
-    for n in range(20):
-        patient = Patient.objects.create(
-            hospital_number=f"B{n:05d}", family_name=f"Family{n}", given_name="Given",
-            date_of_birth=date(1960, 1, 1), sex="female",
-        )  # fmt: skip
-        case = Case.objects.create(
-            patient=patient, referral_date=date(2026, 10, 1), referring_clinician="Dr Bench",
-            question="One-stage resection of primary, nodes and liver metastases?", **FINDINGS,
-        )  # fmt: skip
-        case.refresh_from_db()
-        item = services.add_to_agenda(meeting, case, None, 10)
-        assessment = assess(case, guideline).assessment
-        outcomes = [
-            {"code": r.code, "title": r.title, "engine_verdict": r.verdict.value,
-             "outcome": "reject" if r.verdict == "not_recommended" else "accept", "reason": ""}
-            for r in assessment.recommendations
-        ]  # fmt: skip
-        content = services.DecisionContent(
-            outcomes=outcomes, plan="Resect primary, nodes and liver metastases in one stage.", rediscuss=False,
-            actions=[{"what": "Book theatre", "owner": "Surgery", "due_date": None}],
-        )  # fmt: skip
-        services.record_decision(
-            item, content, assessment=assessment, guideline=guideline, loaded_lock_version=0, user=chair
-        )
+    meeting = seed_board(20)
+    chair = User.objects.get(username="chair")
+    chair.set_password(PASSWORD)
+    chair.save(update_fields=["password"])
     return meeting
 
 

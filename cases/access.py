@@ -35,6 +35,7 @@ class Action(StrEnum):
     MANAGE_ACCOUNTS = "end users' sessions, unlock logins and reset second factors"
     PREVIEW_GUIDELINE_IMPACT = "preview what a guideline draft would change"
     LIST_IMPACTED_CASES = "list the cases a guideline draft would change"
+    VIEW_RECORD_INTEGRITY = "see the signing certificate and the record's integrity alarms"
 
 
 # The permission matrix (docs/security.md explains it). Content editors maintain clinical content
@@ -56,6 +57,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # only for the clinicians and chairs who look after them (docs/content-admin.md).
     Action.PREVIEW_GUIDELINE_IMPACT: frozenset({Role.CONTENT_EDITOR, Role.CLINICIAN, Role.CHAIR}),
     Action.LIST_IMPACTED_CASES: frozenset({Role.CLINICIAN, Role.CHAIR}),
+    # Those who answer for the signed record: the chair signs it, administrators run the installation
+    # (the page names records by UUID only).
+    Action.VIEW_RECORD_INTEGRITY: frozenset({Role.CHAIR, Role.ADMINISTRATOR}),
 }
 
 

@@ -103,7 +103,10 @@ def sqlite_database(path: Path) -> dict:
             # IMMEDIATE transactions avoid "database is locked" on concurrent writes.
             "transaction_mode": "IMMEDIATE",
             "timeout": 5,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # recursive_triggers: a REPLACE's implicit delete fires the tables' DELETE triggers too, so
+            # `INSERT OR REPLACE` cannot remove a signed decision or a log entry (migrations also refuse
+            # such an INSERT for connections without it, e.g. the sqlite3 shell).
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA recursive_triggers=ON;",
         },
     }
 
@@ -206,6 +209,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.access.role_context",
+                # record_alarm: signed decisions whose PDF has gone, shown to chairs and administrators.
+                "cases.reports.integrity.record_alarm",
             ],
             # Template helpers shared by every app, outside any app's templatetags.
             "libraries": {"people": "cases.people"},
@@ -388,9 +393,34 @@ GUIDELINE_IMPACT_DECISIONS = "cases.meetings.impact.signed_departures"
 
 # --- PDF reports -------------------------------------------------------------------------------
 
-# What the meetings app's sign_decision calls, inside its transaction, to keep the signed decision's record
-# (its PDF). Named here rather than imported there: reports builds on meetings, not the other way round.
+# What the meetings app hands a signed decision to (named here rather than imported there: reports builds on
+# meetings, not the other way round): the renderer makes the PAdES-signed PDF before sign_decision's
+# transaction, the writer stores it inside, and the verifier checks a signed record (the decision page).
+SIGNED_RECORD_RENDERER = "cases.reports.summary.render_signed_summary"
 SIGNED_RECORD_WRITER = "cases.reports.summary.store_signed_summary"
+SIGNED_RECORD_VERIFIER = "cases.reports.integrity.check_decision"
+
+# --- record integrity ----------------------------------------------------------------------------
+
+# The installation's signing key: a PEM file with an RSA-3072 private key, then its certificate (and the
+# chain up to the hospital's root). It signs decisions, their PDFs (PAdES) and the access log (cases/integrity.py).
+# Development creates a self-signed one here on first use (ignored by git); production must name one.
+SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE") or BASE_DIR / "var" / "development-signing-key.pem")
+# Certificates of earlier keys (PEM files, comma-separated), so records signed before a key change still verify.
+SIGNING_PREVIOUS_CERTIFICATES = env_list("SIGNING_PREVIOUS_CERTIFICATES", [])
+if PRODUCTION:
+    if not os.environ.get("SIGNING_KEY_FILE"):
+        raise ImproperlyConfigured(
+            "SINEN_PRODUCTION=true needs SIGNING_KEY_FILE: the path of a PEM file with the hospital's RSA-3072 "
+            "signing key followed by its certificate (and chain). It signs every decision, its PDF and the access "
+            "log; see README, Production."
+        )
+    from cases.integrity import SigningKeyError, load_identity_file
+
+    try:
+        load_identity_file(SIGNING_KEY_FILE)
+    except SigningKeyError as exc:
+        raise ImproperlyConfigured(f"SIGNING_KEY_FILE is not usable: {exc}") from None
 
 # --- logging -------------------------------------------------------------------------------------
 

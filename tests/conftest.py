@@ -1,8 +1,9 @@
 """Shared fixtures: one named user per role, plus one with no role at all; PDFs rendered by a stub unless a
-test is marked real_pdf; background tasks run at once."""
+test is marked real_pdf; background tasks run at once; a signing key of the test session's own."""
 
 import hashlib
 import io
+import os
 
 import pypdf
 import pytest
@@ -11,6 +12,20 @@ from django.contrib.auth.models import Group
 from cases.access import Role
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _signing_key(tmp_path_factory):
+    """Sign with a key made for this test session (never the developer's var/ key); subprocesses inherit it."""
+    from django.conf import settings
+
+    from cases.integrity import ensure_development_key
+
+    path = tmp_path_factory.mktemp("signing") / "test-signing-key.pem"
+    ensure_development_key(path)
+    settings.SIGNING_KEY_FILE = path
+    os.environ["SIGNING_KEY_FILE"] = str(path)
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,40 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "needs ALLOWED_HOSTS" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_signing_key():
+    env = dict(PRODUCTION_ENV, SIGNING_KEY_FILE="")
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "SINEN_PRODUCTION=true needs SIGNING_KEY_FILE" in result.stderr
+
+
+def test_production_refuses_a_signing_key_file_without_a_key(tmp_path):
+    path = tmp_path / "key.pem"
+    path.write_text("not a key")
+    result = manage("check", **dict(PRODUCTION_ENV, SIGNING_KEY_FILE=str(path)))
+    assert result.returncode != 0
+    assert f"SIGNING_KEY_FILE is not usable: {path}: no unencrypted PEM private key" in result.stderr
+
+
+def test_production_refuses_a_key_whose_certificate_is_another_keys(tmp_path):
+    from cases.integrity import generate_identity
+
+    one, other = generate_identity(), generate_identity()
+    key = one.split(b"-----BEGIN CERTIFICATE-----")[0]
+    certificate = b"-----BEGIN CERTIFICATE-----" + other.split(b"-----BEGIN CERTIFICATE-----")[1]
+    path = tmp_path / "key.pem"
+    path.write_bytes(key + certificate)
+    result = manage("check", **dict(PRODUCTION_ENV, SIGNING_KEY_FILE=str(path)))
+    assert result.returncode != 0
+    assert "the first certificate is not the private key's" in result.stderr
+
+
+def test_production_refuses_a_missing_signing_key_file(tmp_path):
+    result = manage("check", **dict(PRODUCTION_ENV, SIGNING_KEY_FILE=str(tmp_path / "nowhere.pem")))
+    assert result.returncode != 0
+    assert "cannot be read" in result.stderr
+
+
 def test_seed_demo_refuses_in_production_mode():
     result = manage("seed_demo", **PRODUCTION_ENV)
     assert result.returncode != 0

@@ -12,4 +12,5 @@ urlpatterns = [
     path("guidelines/<int:pk>/impact/", impact_views.impact, name="impact"),
     path("guidelines/<int:pk>/impact.json", impact_views.impact_json, name="impact_json"),
     path("guidelines/<int:pk>/impact/cases/", impact_views.impact_cases, name="impact_cases"),
+    path("cases/<uuid:public_id>/ready/", views.case_ready, name="ready"),
 ]

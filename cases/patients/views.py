@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.access import Action, require
 from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.patients.access import get_case, get_patient
-from cases.patients.forms import CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
+from cases.patients.forms import CaseEditForm, CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
 from cases.patients.models import Case, Patient
 
 PAGE_SIZE = 25
@@ -104,7 +104,7 @@ def case_create(request: HtmxHttpRequest, public_id):
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HtmxHttpRequest, public_id):
     case = get_case(request.user, public_id, Action.REGISTER_PATIENTS)
-    form = CaseForm(request.POST or None, instance=case)
+    form = CaseEditForm(request.POST or None, instance=case)
     context = {"form": form, "patient": case.patient, "case": case}
     if request.method == "POST":
         if form.is_valid():

@@ -10,13 +10,15 @@ patient's name or hospital number (they end up in download folders and proxy log
 from collections.abc import Callable
 
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.tasks import Task
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from cases import integrity
+from cases.access import Action, require
 from cases.audit.log import record_access
 from cases.audit.models import AccessAction
 from cases.downloads import attachment
@@ -26,13 +28,19 @@ from cases.jobs.services import start_job
 from cases.jobs.views import job_started
 from cases.meetings.access import get_decision, get_meeting
 from cases.patients.access import get_case
+from cases.reports.integrity import missing_pdfs
+from cases.reports.models import StoredSummary
 from cases.reports.summary import (
+    MissingSignedRecord,
     latest_decision,
     pack_has_drafts,
     render_meeting_pack,
     summary_for_decision,
 )
 from cases.reports.tasks import render_case_summary_draft, render_decision_summary_draft, render_meeting_pack_draft
+
+# A signed decision whose stored PDF has gone: nothing is rendered in its place (docs/reports.md).
+MISSING_RECORD_STATUS = 409
 
 
 def ready(request: HtmxHttpRequest, pdf: Callable[[], bytes], filename: str, target: models.Model):
@@ -41,8 +49,13 @@ def ready(request: HtmxHttpRequest, pdf: Callable[[], bytes], filename: str, tar
         if request.htmx:
             return HttpResponseClientRedirect(request.path)
         return HttpResponseRedirect(request.path, status=303)
-    response = attachment(pdf(), filename)
-    record_access(request, AccessAction.PDF_DOWNLOAD, target, status_code=200)
+    try:
+        response = attachment(pdf(), filename)
+    except MissingSignedRecord as exc:
+        response = render(
+            request, "reports/missing_record.html", {"decision": exc.decision}, status=MISSING_RECORD_STATUS
+        )
+    record_access(request, AccessAction.PDF_DOWNLOAD, target, status_code=response.status_code)
     return response
 
 
@@ -93,3 +106,33 @@ def meeting_pack(request, public_id):
         return ready(request, lambda: render_meeting_pack(meeting), filename, meeting)
     title = f"Outcome pack of {meeting.title}, {timezone.localtime(meeting.scheduled_at):%d %b %Y} (with drafts)"
     return draft(request, render_meeting_pack_draft, JobKind.MEETING_PACK, meeting, title, filename)
+
+
+@require_GET
+def record_integrity(request):
+    """The installation's signing certificate (to print or download) and the record's integrity alarm."""
+    require(request.user, Action.VIEW_RECORD_INTEGRITY)
+    identity = integrity.signing_identity()
+    certificate = identity.certificate
+    context = {
+        "certificate": certificate,
+        "subject": certificate.subject.rfc4514_string(),
+        "issuer": certificate.issuer.rfc4514_string(),
+        "fingerprint": identity.fingerprint,
+        "pem": integrity.certificate_pem(certificate),
+        "chain_length": len(identity.certificates),
+        "missing": missing_pdfs(),
+        "missing_decisions": StoredSummary.missing_for_signed()[:50],
+    }
+    return render(request, "reports/integrity.html", context)
+
+
+@require_GET
+def signing_certificate(request):
+    """The signing certificate (and its chain) as PEM: what an auditor needs to verify a record."""
+    require(request.user, Action.VIEW_RECORD_INTEGRITY)
+    identity = integrity.signing_identity()
+    pem = "".join(integrity.certificate_pem(c) for c in identity.certificates)
+    response = HttpResponse(pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="sinen-mdt-signing-certificate.pem"'
+    return response

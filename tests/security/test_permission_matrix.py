@@ -35,6 +35,7 @@ from cases.pathways.models import GuidelineVersion
 from cases.reports.tasks import render_case_summary_draft
 from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case
+from tests.savepoints import savepoint
 from tests.security.conftest import ROLE_FIXTURES
 from tests.security.hostile import stored_rows
 from tests.security.otp import pass_second_factor
@@ -53,6 +54,7 @@ MANAGERS = frozenset({"coordinator", "chair"})  # MANAGE_MEETINGS
 RECORDERS = frozenset({"clinician", "chair"})  # RECORD_DECISIONS
 SIGNERS = frozenset({"chair"})  # SIGN_DECISIONS
 ADMINISTRATORS = frozenset({"administrator"})  # VIEW_ACCESS_LOG, MANAGE_ACCOUNTS
+GUARDIANS = frozenset({"chair", "administrator"})  # VIEW_RECORD_INTEGRITY
 STAFF = frozenset({"content_editor", "administrator"})
 CONTENT_EDITORS = frozenset({"content_editor"})
 IMPACT_READERS = frozenset({"content_editor", "clinician", "chair"})  # PREVIEW_GUIDELINE_IMPACT
@@ -166,6 +168,8 @@ ROWS: dict[str, Row] = {
     "pathways:impact": Row(guideline_draft, allow(IMPACT_READERS, 200), allow(IMPACT_READERS, 303)),
     "pathways:impact_json": Row(guideline_draft, allow(IMPACT_READERS, 200), NOT_ALLOWED),
     "pathways:impact_cases": Row(guideline_draft, allow(RECORDERS, 200), NOT_ALLOWED, logged=VIEW),
+    # The coordinator's one-click "ready for the board" (issue 17); an empty POST is the invalid form.
+    "pathways:ready": Row(case, NOT_ALLOWED, allow(REGISTRARS, 422)),
     "meetings:list": Row(none, allow(READERS, 200), NOT_ALLOWED),
     "meetings:create": Row(none, allow(MANAGERS, 200), allow(MANAGERS, 422)),
     "meetings:detail": Row(meeting, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
@@ -191,6 +195,8 @@ ROWS: dict[str, Row] = {
     # A job and its result: only for the one who asked (the viewer, in the world), while their role allows it.
     "jobs:detail": Row(job, allow(REQUESTER, 200), NOT_ALLOWED),
     "jobs:download": Row(job, allow(REQUESTER, 200), NOT_ALLOWED, logged=PDF),
+    "reports:integrity": Row(none, allow(GUARDIANS, 200), NOT_ALLOWED),
+    "reports:signing_certificate": Row(none, allow(GUARDIANS, 200), NOT_ALLOWED),
     "audit:access_log": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
     "audit:access_log_export": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
     "audit:users": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
@@ -398,14 +404,14 @@ def check(name: str, method: str, role: str, response, changed: Callable[[], boo
 def test_each_role_gets_what_the_matrix_says_and_a_refusal_changes_nothing(client, world, role):
     problems = []
     # Every request starts from the same state (each is rolled back), so one snapshot serves them all.
-    with transaction.atomic():
+    with savepoint():
         login_as(client, role, world)
         before = snapshot()
         transaction.set_rollback(True)
     for name, pattern in all_urls().items():
         url = url_for(name, pattern, world)
         for method in ("get", "post"):
-            with transaction.atomic():
+            with savepoint():
                 login_as(client, role, world)
                 last_entry = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first()
                 try:

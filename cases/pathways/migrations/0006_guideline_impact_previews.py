@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('jobs', '0002_guideline_impact_job_kind'),
-        ('pathways', '0004_round_two_texts_and_references'),
-        ('patients', '0005_patient_and_case_history'),
+        ('pathways', '0005_plausibility_limits'),
+        ('patients', '0006_findings_values_dates_and_board_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
