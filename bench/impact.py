@@ -25,6 +25,7 @@ The PostgreSQL database's name must start with sinen_impact_bench (it is dropped
 """
 
 import argparse
+import itertools
 import os
 import random
 import subprocess
@@ -166,6 +167,9 @@ def add_cases(count: int, status_of, start: int) -> list[Case]:
     return made
 
 
+CHAIN_POSITIONS = itertools.count(1)
+
+
 def add_signed_decisions(cases: list[Case], chair: User) -> int:
     """Give each of CASES a signed decision agreeing with the engine, now and then departing from it."""
     guideline = active_guideline()
@@ -206,7 +210,13 @@ def add_signed_decisions(cases: list[Case], chair: User) -> int:
                     recorded_at=now,
                     signed_by=chair,
                     signed_at=now,
+                    # Signed as before keyed signatures (schema 1: the hash alone): the preview reads the
+                    # outcomes and facts, never the signature, and signing 20,000 PDFs would time the signer.
                     content_sha256="0" * 64,
+                    signed_schema=1,
+                    people_at_signing={},
+                    chain_position=next(CHAIN_POSITIONS),
+                    chain_previous="0" * 64,
                 )
             )
         signed += len(Decision.objects.bulk_create(decisions))

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from itertools import islice
 
@@ -26,7 +27,15 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils.module_loading import import_string
 
-from cases.pathways.engine import RECOMMENDATION_CODES, FactsError, Guideline, Verdict, evaluate, facts_from_dict
+from cases.pathways.engine import (
+    RECOMMENDATION_CODES,
+    Assessment,
+    FactsError,
+    Guideline,
+    Verdict,
+    evaluate,
+    facts_from_dict,
+)
 from cases.patients.models import Case, CaseStatus
 
 logger = logging.getLogger(__name__)
@@ -35,6 +44,8 @@ RANGE_SIZE = 1000
 VERDICTS = tuple(Verdict)
 # The staging items compared, in the order they are shown; None (undetermined) is shown as "—".
 STAGING = ("t", "n", "stage", "grade")
+# The thresholds a draft can change; "version" only names the parameter set.
+THRESHOLD_NAMES = frozenset(f.name for f in dataclass_fields(Guideline)) - {"version"}
 STAGING_LABELS = {"t": "T category", "n": "N category", "stage": "Stage", "grade": "Grade"}
 
 # verdicts(case pk, facts as dict) -> ({code: verdict} with the baseline, {code: verdict} with the draft), or
@@ -148,6 +159,7 @@ def assess_range(
     if up_to_pk is not None:
         cases = cases.filter(pk__lte=up_to_pk)
     chunk = list(cases)
+    both = Both(baseline, draft)
     tally = Tally()
     # Each case's facts and verdicts, for its signed decisions: most were recorded with the facts it has now.
     assessed: dict[int, tuple[dict, tuple[dict, dict] | None]] = {}
@@ -161,7 +173,7 @@ def assess_range(
             assessed[case.pk] = (facts, None)
             tally.not_assessable += 1
             continue
-        before, after, staged = _evaluated(parsed, baseline, draft, staging=True)
+        before, after, staged = _evaluated(parsed, both, staging=True)
         assessed[case.pk] = (facts, (before, after))
         tally.assessed += 1
         option_changes = []
@@ -187,7 +199,7 @@ def assess_range(
             parsed = facts_from_dict(facts)
         except FactsError:
             return None
-        return _evaluated(parsed, baseline, draft)
+        return _evaluated(parsed, both)
 
     for case_pk, departs_before, departs_after in decision_departures()(chunk, verdicts):
         departure = tally.count_departure(departs_before, departs_after)
@@ -196,9 +208,49 @@ def assess_range(
     return RangeResult(tally, len(chunk), sorted(changed.items()))
 
 
-def _evaluated(facts, baseline: Guideline, draft: Guideline, staging: bool = False):
+class _ReadingGuideline(Guideline):
+    """A guideline that notes which thresholds the engine reads (in ``read``, cleared by its user)."""
+
+    __slots__ = ("read",)
+
+    def __getattribute__(self, name: str):
+        if name in THRESHOLD_NAMES:
+            object.__getattribute__(self, "read").add(name)
+        return object.__getattribute__(self, name)
+
+
+class Both:
+    """Evaluate facts under the baseline and the draft, the draft only where it can make a difference.
+
+    The engine is a pure function of the facts and of the thresholds it reads. The baseline is evaluated
+    through a guideline that notes the thresholds read for these facts; when the draft has the same value for
+    each of them, the engine takes the same path with the draft and gives the same verdicts and staging, so
+    that evaluation is skipped (most cases do not reach the threshold an editor changed). The version's name
+    is not compared: it only labels the assessment.
+    """
+
+    def __init__(self, baseline: Guideline, draft: Guideline) -> None:
+        values = {f.name: getattr(baseline, f.name) for f in dataclass_fields(Guideline)}
+        self.baseline = _ReadingGuideline(**values)
+        object.__setattr__(self.baseline, "read", set())
+        self.draft = draft
+        self.differing = frozenset(name for name in THRESHOLD_NAMES if values[name] != getattr(draft, name))
+        self.draft_evaluations = 0
+
+    def __call__(self, facts) -> tuple[Assessment, Assessment]:
+        """Return FACTS' assessments (with the baseline, with the draft)."""
+        read = object.__getattribute__(self.baseline, "read")
+        read.clear()
+        first = evaluate(facts, self.baseline)
+        if read.isdisjoint(self.differing):
+            return first, first
+        self.draft_evaluations += 1
+        return first, evaluate(facts, self.draft)
+
+
+def _evaluated(facts, both: Both, staging: bool = False):
     """Evaluate FACTS under both guidelines: ({code: verdict}, {code: verdict}[, {item: (before, after)}])."""
-    first, second = evaluate(facts, baseline), evaluate(facts, draft)
+    first, second = both(facts)
     before = {rec.code: rec.verdict.value for rec in first.recommendations}
     after = {rec.code: rec.verdict.value for rec in second.recommendations}
     if not staging:

@@ -2,12 +2,14 @@
 it is computed as a background job and kept with the draft, it goes stale when the draft changes, and activating
 the draft produces exactly the verdicts it previewed."""
 
+import dataclasses
+
 import pytest
 from django.db import transaction
 
 from cases.jobs.models import Job, JobKind, JobStatus
 from cases.pathways import guideline_versions, impact
-from cases.pathways.engine import RECOMMENDATION_CODES, Guideline
+from cases.pathways.engine import RECOMMENDATION_CODES, FactsError, Guideline, evaluate, facts_from_dict
 from cases.pathways.guideline_versions import (
     GuidelineLocked,
     activate_version,
@@ -18,6 +20,7 @@ from cases.pathways.guideline_versions import (
 from cases.pathways.models import GuidelineImpact, GuidelineImpactCase, GuidelineVersion
 from cases.pathways.services import assess
 from cases.pathways.tasks import compute_guideline_impact, preview_guidelines
+from cases.patients.demo import DEMO_CASES
 from cases.patients.models import Case, CaseStatus
 from tests.pathways.impact_cases import BILOBAR_80, hand_counted_cases, make_draft, seed_version
 from tests.patients.factories import make_case
@@ -263,3 +266,45 @@ def test_inside_a_transaction_the_preview_stays_in_one_process(content_editor):
         )
     assert counted.to_json()["cases"]["open"] == 7
     assert not GuidelineImpactCase.objects.exists()
+
+
+def assessable_facts() -> list:
+    """The facts of the hand-counted cases and of the demo cases: every liver pattern, unknown facts too."""
+    hand_counted_cases()
+    for demo in DEMO_CASES:
+        make_case(**demo["findings"])
+    facts = []
+    for case in impact.open_cases().select_related("patient"):
+        try:
+            facts.append(facts_from_dict(case.to_facts(case.referral_date)))
+        except FactsError:
+            continue
+    return facts
+
+
+def changed(value: float, factor: float) -> float:
+    return type(value)(value * factor) if value else type(value)(factor)
+
+
+@pytest.mark.parametrize("factor", [0.5, 2])
+@pytest.mark.parametrize("name", sorted(impact.THRESHOLD_NAMES))
+def test_skipping_the_draft_where_it_reads_no_changed_threshold_gives_what_evaluating_it_gives(name, factor):
+    baseline = Guideline()
+    draft = dataclasses.replace(baseline, version="draft", **{name: changed(getattr(baseline, name), factor)})
+    both = impact.Both(baseline, draft)
+    for facts in assessable_facts():
+        with_baseline, with_draft = both(facts)
+        assert with_baseline == evaluate(facts, baseline)
+        assert dataclasses.replace(with_draft, guideline_version="draft") == evaluate(facts, draft), name
+
+
+def test_the_draft_is_evaluated_only_for_the_cases_that_read_a_threshold_it_changes():
+    facts = assessable_facts()
+    both = impact.Both(Guideline(), Guideline(version="draft", debulking_min_percent=95))
+    for one in facts:
+        both(one)
+    nothing_read = impact.Both(Guideline(), Guideline(version="same thresholds, another name"))
+    for one in facts:
+        nothing_read(one)
+    assert 0 < both.draft_evaluations < len(facts)
+    assert nothing_read.draft_evaluations == 0
