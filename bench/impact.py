@@ -9,6 +9,8 @@ its own, as in production, and prints:
 
   - the job's time in the worker (started → finished) and cases per second; the worker process's wall time
     including its start;
+  - the CPU seconds the worker and the processes it forked used (with the worker's start): on cores other work
+    shares, cases per CPU second say what the wall time would be on free ones;
   - the peak resident memory (VmHWM) of the worker and of the largest process it forked, which must not grow
     with the number of cases (the cases are streamed in ranges, never all loaded), and the machine's load
     average (the highest one-minute figure seen): other work on the same cores slows the figures down;
@@ -244,27 +246,32 @@ def children_of(pid: int) -> list[int]:
         return []
 
 
-def run_worker(processes: int) -> tuple[float, int, int]:
-    """Run `db_worker --batch` until the queue is empty; return its wall time and the peak memory (KiB) of the
-    worker and of the largest process it forked, sampled every 0.1 s."""
+def run_worker(processes: int) -> tuple[float, int, int, float]:
+    """Run `db_worker --batch` until the queue is empty; return its wall time, the peak memory (KiB) of the
+    worker and of the largest process it forked (sampled every 0.1 s), and the CPU seconds of both."""
     env = {**os.environ, "GUIDELINE_IMPACT_PROCESSES": str(processes)}
     command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--batch", "--no-startup-delay", "-v", "0"]
     started = time.perf_counter()
     worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # noqa: S603 (our own command)
     own, forked = 0, 0
-    while worker.poll() is None:
+    while True:
+        # wait4 reaps the worker with its resource use, which includes the processes it forked and waited for.
+        pid, status, usage = os.wait4(worker.pid, os.WNOHANG)
+        if pid:
+            break
         own = max(own, high_water_kib(worker.pid))
         forked = max([forked, *(high_water_kib(child) for child in children_of(worker.pid))])
         time.sleep(0.1)
+    worker.returncode = os.waitstatus_to_exitcode(status)
     if worker.returncode != 0:
         sys.exit(f"db_worker exited with {worker.returncode}")
-    return time.perf_counter() - started, own, forked
+    return time.perf_counter() - started, own, forked, usage.ru_utime + usage.ru_stime
 
 
 def measure(draft: GuidelineVersion, editor: User, processes: int, open_cases: int) -> None:
     job = start_impact_preview(draft, editor, compute_guideline_impact)
     load = os.getloadavg()[0]
-    wall, own_kib, forked_kib = run_worker(processes)
+    wall, own_kib, forked_kib, cpu = run_worker(processes)
     load = max(load, os.getloadavg()[0])
     job = Job.objects.get(pk=job.pk)
     preview = GuidelineImpact.objects.get(job=job)
@@ -276,6 +283,7 @@ def measure(draft: GuidelineVersion, editor: User, processes: int, open_cases: i
     print(
         f"{open_cases:>7,} open cases  {processes} process{'es' if processes > 1 else '  '}  "
         f"worker {seconds:6.1f} s ({open_cases / seconds:7,.0f} cases/s; process {wall:5.1f} s with its start)  "
+        f"CPU {cpu:6.1f} s ({open_cases / cpu:5,.0f} cases per CPU second, with the start)  "
         f"peak memory: worker {own_kib / 1024:4.0f} MiB, forked {forked_kib / 1024:4.0f} MiB  "
         f"load {load:3.1f}  changed {counts['changed']:,}, not assessable "
         f"{counts['not_assessable']:,}, signed decisions {decisions['signed']:,} "
