@@ -79,6 +79,8 @@ def clone_version(source: GuidelineVersion, user, name: str | None = None) -> Gu
         draft._history_user = user
         draft._change_reason = f"Cloned from {source.name}"
         draft.save()
+    # The reason belongs to this save only: simple-history would give it to the next save of the same object.
+    del draft._change_reason
     return draft
 
 

@@ -267,6 +267,7 @@ def test_the_editors_dashboard_shows_each_draft_its_changes_impact_and_last_chan
     assert "<td>Debulking: share of liver tumour burden resected, at least (%)</td><td>70</td><td>95</td>" in page
     assert "3 of 8 open cases would be assessed differently; 1 signed decision would newly depart" in page
     assert "Last changed" in page and "Debulking: share of liver tumour burden resected, at least (%) 70 → 95" in page
+    assert "(Cloned from" not in page  # the clone's reason is not given to the change that followed it
 
 
 def test_a_chairs_dashboard_leads_to_the_cases_a_previewed_draft_would_change(client, chair, content_editor, world):
