@@ -1,21 +1,43 @@
 """A guideline draft's impact preview in the real Chromium: the content editor computes it and goes on to
 activation, the page follows a running preview by itself, and a chair opens the cases that would change."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.jobs.models import Job
-from cases.pathways.guideline_versions import start_impact_preview
+from cases.pathways.guideline_versions import builtin_thresholds, start_impact_preview
 from cases.pathways.impact import Tally
-from cases.pathways.models import GuidelineImpact
+from cases.pathways.models import GuidelineImpact, GuidelineStatus, GuidelineVersion
 from cases.pathways.tasks import compute_guideline_impact
 from tests.browser.conftest import assert_no_script_or_csp_errors, screenshot
 from tests.conftest import PASSWORD
 from tests.pathways.impact_cases import hand_counted_cases, make_draft
 
-# serialized_rollback: the seed guideline version (a data migration) is back after other tests' flushes.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+seed_content = importlib.import_module("cases.pathways.migrations.0002_seed_content")
+
+
+@pytest.fixture(autouse=True)
+def seed_guideline(transactional_db) -> None:
+    """Make the seed guideline version (the engine's defaults) and the content editors' permissions again (a
+    data migration) when an earlier transactional test's flush removed them: the draft is cloned from it."""
+    if GuidelineVersion.objects.exists():
+        return
+    now = timezone.now()
+    GuidelineVersion.objects.create(
+        name=seed_content.SEED_VERSION,
+        status=GuidelineStatus.ACTIVE,
+        effective_date=now.date(),
+        activated_at=now,
+        quorum_specialties=seed_content.QUORUM,
+        **builtin_thresholds(),
+    )
+    seed_content.grant_editor_permissions(apps)
 
 SIZES = {"1366": {"width": 1366, "height": 768}, "1920": {"width": 1920, "height": 1080}}
 
