@@ -1,17 +1,18 @@
-"""Load test (issue 8): coordinators and clinicians against gunicorn on PostgreSQL, loopback only, bounded in time.
+"""Load test (issues 8, 14): coordinators and clinicians against gunicorn on PostgreSQL, loopback only, bounded in time.
 
-Creates (drops first) the database sinen_load, migrates it, seeds the demo data plus one case per simulated
-user, starts gunicorn on 127.0.0.1 and runs locust headless in this process: 20 users for 60 s, each logging
-in, then walking pathway steps (and saving one now and then, as htmx does), opening the meeting page and
-meeting mode, a decision record, and downloading a PDF about once a minute each (a case summary, a signed
-decision's stored summary; clinicians also the meeting's outcome pack). Users arrive 5 per second (a board
-does not log in within one second, and 20 Argon2 hashes at once would only measure the login). Prints
-requests per second, p50/p95/p99 for pages, logins and PDFs apart, and the error count. Stops gunicorn and
-exits by itself. Not run by CI.
+Creates (drops first) the database sinen_load, migrates it, seeds the demo data with 100,000 scale cases
+(`seed_demo --scale`, issue 14) plus one case per simulated user, starts gunicorn on 127.0.0.1 and runs
+locust headless in this process: 40 users for 60 s, each logging in, then walking pathway steps (and saving
+one now and then, as htmx does), opening the meeting page and meeting mode, a decision record, and
+downloading a PDF about once a minute each (a case summary, a signed decision's stored summary; clinicians
+also the meeting's outcome pack); coordinators also open the case list and the dashboard and search for
+patients. Users arrive 5 per second (a board does not log in within one second). Prints requests per
+second, p50/p95/p99 for pages, logins and PDFs apart, and the error count. Stops gunicorn and exits by
+itself. Not run by CI.
 
     .venv/bin/pip install -r requirements-bench.txt   # once: locust and its dependencies
     .venv/bin/python bench/load.py                  # needs PostgreSQL on 127.0.0.1:5432 and the sinen_ci role
-    .venv/bin/python bench/load.py --users 20 --seconds 60 --workers 3
+    .venv/bin/python bench/load.py --users 40 --seconds 60 --workers 3 --scale 100000
     LOAD_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/sinen_load_x .venv/bin/python bench/load.py
 
 The database's name must start with sinen_load (it is dropped and created again). The role needs CREATEDB
@@ -24,6 +25,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
@@ -53,13 +55,14 @@ import json
 from django.urls import NoReverseMatch, reverse
 from cases.meetings.models import Decision, DecisionStatus, Meeting
 from cases.patients.models import Case, Patient
+from cases.patients.services import save_patient
 
 cases = []
 for n in range({cases}):
-    patient, _ = Patient.objects.get_or_create(
-        hospital_number=f"LOAD{{n:05d}}",
-        defaults={{"family_name": f"Load{{n}}", "given_name": "Test", "date_of_birth": "1960-01-01", "sex": "female"}},
-    )
+    patient = Patient.objects.filter(hospital_number=f"LOAD{{n:05d}}").first() or save_patient(Patient(
+        hospital_number=f"LOAD{{n:05d}}", family_name=f"Load{{n}}", given_name="Test", date_of_birth="1960-01-01",
+        sex="female",
+    ))
     case, _ = Case.objects.get_or_create(
         patient=patient,
         defaults={{
@@ -129,10 +132,11 @@ def manage(env: dict, *args: str) -> str:
     return done.stdout
 
 
-def prepare(env: dict, users: int) -> dict:
-    print("preparing the database (migrate, seed_demo, one case per user)…", flush=True)
+def prepare(env: dict, users: int, scale: int) -> dict:
+    print(f"preparing the database (migrate, seed_demo --scale {scale}, one case per user)…", flush=True)
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "seed_demo")
+    seeded = manage(env, "seed_demo", *(["--scale", str(scale)] if scale else []))
+    print("\n".join(line for line in seeded.splitlines() if line.startswith("Scale data")), flush=True)
     return json.loads(manage(env, "shell", "-c", SEED.format(cases=users)).strip().splitlines()[-1])
 
 
@@ -240,8 +244,16 @@ class BoardMember(HttpUser):
         self.client.get(url, name=f"PDF {name.split(':')[1]}")
 
 
+# Names, a number's beginning and a miss, taken in turn (the users are greenlets of one thread).
+SEARCHES = itertools.cycle(["müller", "VAN DER BERG, Hendrik", "SC00012", "o'brien sean", "Zzyzx"])
+
+
 class Coordinator(BoardMember):
     username, password = "coordinator", "demo-coordinator-2026"
+
+    @task(1)
+    def patient_search(self) -> None:
+        self.client.post("/patients/", {"q": next(SEARCHES)}, headers=self.htmx(), name="patient search (htmx POST)")
 
     @task(2)
     def case_list(self) -> None:
@@ -279,9 +291,10 @@ def line(entry: StatsEntry, seconds: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--scale", type=int, default=100_000, help="scale cases seeded (seed_demo --scale; 0: none)")
     parser.add_argument("--pdf-every", type=float, default=60.0, help="seconds between two PDFs of one user")
     parser.add_argument("--no-pdfs", action="store_true", help="pages only (to see what the PDFs cost the pages)")
     args = parser.parse_args()
@@ -291,7 +304,7 @@ def main() -> int:
     recreate_database(url)
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
     env |= {"DATABASE_URL": url, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR"}
-    BoardMember.world = prepare(env, args.users)
+    BoardMember.world = prepare(env, args.users, args.scale)
     BoardMember.pdf_every = args.pdf_every
     if args.no_pdfs:
         BoardMember.world["pdfs"] = []

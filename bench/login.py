@@ -45,7 +45,8 @@ for _ in range({runs}):
     start = time.perf_counter()
     assert check_password("correct-horse-battery-staple", encoded, preferred=hasher)
     times.append((time.perf_counter() - start) * 1e3)
-threads = [threading.Thread(target=check_password, args=("x", encoded), kwargs={{"preferred": hasher}}) for _ in range(8)]
+check = {{"target": check_password, "args": ("x", encoded), "kwargs": {{"preferred": hasher}}}}
+threads = [threading.Thread(**check) for _ in range(8)]
 start = time.perf_counter()
 for t in threads: t.start()
 for t in threads: t.join()
