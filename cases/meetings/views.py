@@ -1,8 +1,8 @@
 """Meeting views: the dashboard, the case page, meetings with their agenda and attendance, meeting mode, decisions.
 
 Every change is a POST with a plain form that works without JavaScript (303 back to the page); with
-htmx the same POST answers with the partial it changed. Pages that assess many cases fetch the active
-guideline once per request and pass it to `assess()`.
+htmx the same POST answers with the partial it changed. Pages that list many cases fetch the active
+guideline once per request and pass it to `readiness()` (their missing work-up, without the options).
 """
 
 from django.contrib import messages
@@ -44,7 +44,7 @@ from cases.meetings.quorum import quorum
 from cases.pagination import PageForm, keyset_page
 from cases.pathways import guideline_versions
 from cases.pathways.engine import assessment_to_dict
-from cases.pathways.services import assess
+from cases.pathways.services import assess, readiness
 from cases.pathways.steps import findings_by_step
 from cases.patients.access import get_case
 from cases.patients.models import Case, CaseStatus
@@ -101,7 +101,7 @@ def dashboard(request):
             .select_related("patient")
             .order_by("referral_date", "pk")
         )
-        # The oldest referrals first: the engine runs once per case shown.
+        # The oldest referrals first; each case shown is staged for its missing work-up.
         shown = list(ready[:DASHBOARD_READY_CASES])
         context = {
             "upcoming": list(
@@ -109,15 +109,23 @@ def dashboard(request):
                     :DASHBOARD_MEETINGS
                 ]
             ),
-            "ready_cases": [(case, assess(case, guideline)) for case in shown],
+            "ready_cases": [(case, readiness(case, guideline)) for case in shown],
             "ready_total": capped_count(ready, len(shown), DASHBOARD_READY_CASES),
             "count_limit": COUNT_LIMIT,
         }
         if can(request.user, Action.SIGN_DECISIONS):
             drafts = Decision.objects.filter(status=DecisionStatus.DRAFT).order_by("recorded_at", "pk")
-            context["drafts"] = list(
-                drafts.select_related("agenda_item__meeting", "agenda_item__case__patient", "author")[:DASHBOARD_DRAFTS]
+            # Only what the list shows: a draft's stored engine output and outcomes are large.
+            shown_drafts = drafts.select_related("agenda_item__meeting", "agenda_item__case__patient").only(
+                "version",
+                "agenda_item__public_id",
+                "agenda_item__meeting__public_id",
+                "agenda_item__meeting__title",
+                "agenda_item__meeting__scheduled_at",
+                "agenda_item__case__patient__family_name",
+                "agenda_item__case__patient__given_name",
             )
+            context["drafts"] = list(shown_drafts[:DASHBOARD_DRAFTS])
             context["drafts_total"] = capped_count(drafts, len(context["drafts"]), DASHBOARD_DRAFTS)
     return render(request, "meetings/dashboard.html", context)
 
@@ -207,7 +215,7 @@ def _attendance_context(meeting: Meeting, members: list, form=None) -> dict:
 def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_form=None, query=None) -> dict:
     guideline = guideline_versions.active_guideline()
     members = list(board_members())
-    items = [(item, assess(item.case, guideline)) for item in agenda_items(meeting)]
+    items = [(item, readiness(item.case, guideline)) for item in agenda_items(meeting)]
     may_manage = can(request.user, Action.MANAGE_MEETINGS)
     context = {
         "meeting": meeting,

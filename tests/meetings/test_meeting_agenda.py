@@ -142,7 +142,7 @@ def test_each_item_shows_whether_the_work_up_is_complete(client, coordinator, me
     add_item(meeting, make_case(**STAGE_IV))
     client.force_login(coordinator)
     response = client.get(meeting.get_absolute_url())
-    readiness = [result.assessment.missing_workup for _, result in response.context["items"]]
+    readiness = [result.missing_workup for _, result in response.context["items"]]
     assert readiness[0] == ()
     assert "echocardiogram" in readiness[1]
     page = response.content.decode()
