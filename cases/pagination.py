@@ -15,7 +15,7 @@ from operator import and_, or_
 from uuid import UUID
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, F, Q, QuerySet
 
 
 class PageForm(forms.Form):
@@ -70,8 +70,25 @@ def _reversed(order: list[str]) -> list[str]:
     return [name[1:] if name.startswith("-") else f"-{name}" for name in order]
 
 
-def keyset_page(queryset: QuerySet, order: list[str], form: PageForm, size: int) -> Page:
-    """Return the page FORM asks for of QUERYSET in ORDER (unique: it must end with the primary key)."""
+def _order_by(order: list[str], sort: dict[str, Expression]) -> list:
+    """ORDER in ORDER BY terms: a field's SORT expression (same values) in its place, when given."""
+    terms = []
+    for name in order:
+        field = name.lstrip("-")
+        expression = sort.get(field, F(field))
+        terms.append(expression.desc() if name.startswith("-") else expression.asc())
+    return terms
+
+
+def keyset_page(
+    queryset: QuerySet, order: list[str], form: PageForm, size: int, sort: dict[str, Expression] | None = None
+) -> Page:
+    """Return the page FORM asks for of QUERYSET in ORDER (unique: it must end with the primary key).
+
+    SORT may give, for a field of ORDER, an expression with the field's own values to order by instead,
+    so that the database cannot walk the field's index (cases/patients/search.py says when that helps).
+    """
+    sort = sort or {}
     wanted = form.cleaned_data if form.is_valid() else {}
     cursor, forward = (wanted.get("after"), True) if wanted.get("after") else (wanted.get("before"), False)
     values = None
@@ -81,12 +98,12 @@ def keyset_page(queryset: QuerySet, order: list[str], form: PageForm, size: int)
     if values is not None:
         rows = queryset.filter(_beyond(order, values, forward))
         if forward:
-            found = list(rows.order_by(*order)[: size + 1])
+            found = list(rows.order_by(*_order_by(order, sort))[: size + 1])
             return Page(found[:size], has_previous=True, has_next=len(found) > size)
-        found = list(rows.order_by(*_reversed(order))[: size + 1])
+        found = list(rows.order_by(*_order_by(_reversed(order), sort))[: size + 1])
         return Page(found[:size][::-1], has_previous=len(found) > size, has_next=True)
     if wanted.get("last"):
-        found = list(queryset.order_by(*_reversed(order))[: size + 1])
+        found = list(queryset.order_by(*_order_by(_reversed(order), sort))[: size + 1])
         return Page(found[:size][::-1], has_previous=len(found) > size, has_next=False)
-    found = list(queryset.order_by(*order)[: size + 1])
+    found = list(queryset.order_by(*_order_by(order, sort))[: size + 1])
     return Page(found[:size], has_previous=False, has_next=len(found) > size)

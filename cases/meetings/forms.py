@@ -144,12 +144,12 @@ def ready_shortlist(meeting: Meeting, limit: int = AGENDA_CHOICES) -> list[Case]
     )
 
 
-def search_candidates(meeting: Meeting, query: str, limit: int = AGENDA_CHOICES) -> tuple[list[Case], bool]:
+def search_candidates(meeting: Meeting, query: str, limit: int = AGENDA_CHOICES) -> tuple[list[Case] | None, bool]:
     """Return up to LIMIT cases for MEETING's agenda whose patient matches QUERY, ready ones first, and
-    whether there were more."""
+    whether there were more; None when QUERY is too short to search (cases/patients/search.py)."""
     condition = patient_matches(query, "patient__")
     if condition is None:
-        return [], False
+        return None, False
     found = list(
         agenda_candidates(meeting)
         .filter(condition)

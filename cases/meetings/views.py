@@ -234,8 +234,10 @@ def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_f
 
 def _candidates_context(meeting: Meeting, members: list, query: str, form=None) -> dict:
     """The cases the add form offers: a search's results, or the shortlist of ready cases; never all cases."""
+    too_short = False
     if query:
         shown, more = search_candidates(meeting, query)
+        too_short, shown = shown is None, shown or []
     else:
         shown, more = ready_shortlist(meeting), False
     if form is None:
@@ -252,6 +254,7 @@ def _candidates_context(meeting: Meeting, members: list, query: str, form=None) 
         "candidates_query": query,
         "candidates": shown,
         "more_candidates": more,
+        "too_short": too_short,
     }
 
 

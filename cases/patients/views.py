@@ -15,7 +15,7 @@ from cases.pagination import keyset_page
 from cases.patients.access import get_case, get_patient
 from cases.patients.forms import CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
 from cases.patients.models import Case, CaseStatus, Patient
-from cases.patients.search import patient_matches
+from cases.patients.search import SORT_NAME, patient_matches
 from cases.patients.services import save_patient
 
 PAGE_SIZE = 25
@@ -33,14 +33,15 @@ def patient_list(request: HtmxHttpRequest):
     """
     require(request.user, Action.VIEW_PATIENT_DATA)
     form = PatientSearchForm(request.POST if request.method == "POST" else request.GET)
-    patients = Patient.objects.all()
-    query = ""
+    patients, sort, query, too_short = Patient.objects.all(), None, "", False
     if request.method == "POST" and form.is_valid():
         query = form.cleaned_data["q"]
+    if query:
         condition = patient_matches(query)
-        if condition is not None:
-            patients = patients.filter(condition)
-    page = keyset_page(patients, PATIENT_ORDER, form, PAGE_SIZE)
+        too_short = condition is None
+        patients = patients.none() if too_short else patients.filter(condition)
+        sort = {"search_name": SORT_NAME}
+    page = keyset_page(patients, PATIENT_ORDER, form, PAGE_SIZE, sort)
     counts = dict(
         Case.objects.filter(patient__in=[p.pk for p in page.object_list])
         .values_list("patient")
@@ -49,7 +50,7 @@ def patient_list(request: HtmxHttpRequest):
     )
     for patient in page.object_list:
         patient.case_count = counts.get(patient.pk, 0)
-    context = {"form": form, "page": page, "query": query}
+    context = {"form": form, "page": page, "query": query, "too_short": too_short}
     if request.htmx and request.method == "POST":
         return render(request, "patients/patient_list.html#results", context)
     return render(request, "patients/patient_list.html", context)

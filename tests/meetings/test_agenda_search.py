@@ -171,3 +171,11 @@ def test_the_page_and_the_search_cost_the_same_queries_with_ten_times_the_cases(
     assert page.content.decode().count("DRAFT, Anna") == 0
     assert page.content.decode().count('name="case"') == AGENDA_CHOICES
     assert search.content.decode().count('name="case"') == AGENDA_CHOICES
+
+
+def test_a_search_of_one_letter_asks_for_more(client, coordinator, meeting):
+    case_of("Okafor", "Maya", "O-1")
+    client.force_login(coordinator)
+    response = client.post(search_url(meeting), {"q": "o"}, headers=HX)
+    assert "Type at least two letters of a name" in response.content.decode()
+    assert offered(response) == []

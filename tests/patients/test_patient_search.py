@@ -79,6 +79,9 @@ def found(query: str) -> set[str]:
         # Nothing matches.
         ("Zzyzx", set()),
         ("2002-17", set()),
+        # A single letter next to a word is dropped; alone it is too short to search.
+        ("K Lindqvist", {"MRN1007"}),
+        ("z", set()),
     ],
 )
 def test_a_search_finds_the_patients_a_person_means(people, query, expected):
@@ -88,6 +91,21 @@ def test_a_search_finds_the_patients_a_person_means(people, query, expected):
 def test_nothing_typed_is_no_search():
     assert patient_matches("  ") is None
     assert typed_words(" , ; ") == []
+
+
+def test_a_letter_or_the_start_of_a_number_alone_is_too_short_but_a_short_number_still_matches_exactly(people):
+    assert patient_matches("m") is None
+    assert patient_matches("H-") is None
+    make_patient(hospital_number="Z9", family_name="Short", given_name="Number")
+    assert found("z9") == {"Z9"}
+
+
+def test_the_page_says_when_a_search_is_too_short(client, clinician, people):
+    client.force_login(clinician)
+    response = client.post(reverse("patients:patient_list"), {"q": "m"})
+    page = response.content.decode()
+    assert "Type at least two letters of a name, or three characters of a hospital number." in page
+    assert "MÜLLER" not in page
 
 
 def test_the_search_name_is_folded_family_name_first():
