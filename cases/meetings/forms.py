@@ -127,6 +127,10 @@ class AgendaSearchForm(forms.Form):
     )
 
 
+# What a candidate's label shows (case_label): not a case's sixty findings.
+CANDIDATE_FIELDS = ["public_id", "status", "patient__family_name", "patient__given_name", "patient__hospital_number"]
+
+
 def agenda_candidates(meeting: Meeting):
     """Cases that may go on MEETING's agenda: not closed, not already on it."""
     return Case.objects.exclude(status=CaseStatus.CLOSED).exclude(agenda_items__meeting=meeting)
@@ -140,6 +144,7 @@ def ready_shortlist(meeting: Meeting, limit: int = AGENDA_CHOICES) -> list[Case]
         .filter(status=CaseStatus.READY)
         .exclude(agenda_items__meeting__status__in=open_statuses)
         .select_related("patient")
+        .only(*CANDIDATE_FIELDS)
         .order_by("referral_date", "pk")[:limit]
     )
 
@@ -154,6 +159,7 @@ def search_candidates(meeting: Meeting, query: str, limit: int = AGENDA_CHOICES)
         agenda_candidates(meeting)
         .filter(condition)
         .select_related("patient")
+        .only(*CANDIDATE_FIELDS)
         .order_by("-status", "patient__search_name", "pk")[: limit + 1]
     )
     return found[:limit], len(found) > limit
