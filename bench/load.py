@@ -29,23 +29,16 @@ import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from urllib.parse import urlsplit  # noqa: E402
 
 import gevent  # noqa: E402
-import psycopg  # noqa: E402
 from locust import HttpUser, between, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 from locust.stats import StatsEntry  # noqa: E402
+from servers import free_port, manage, recreate_database, start_gunicorn  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 DEFAULT_URL = "postgres://sinen_ci:sinen_ci@127.0.0.1:5432/sinen_load"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 PAGE_BUDGET_P95_MS = 150
 
 # Seeds one stage IV case per simulated user (each walks and saves its own, so saves do not conflict),
@@ -103,65 +96,12 @@ PRESENTATION = {
 STEPS = ["presentation", "biochemistry", "imaging", "functional-imaging", "histology", "cardiac", "liver", "summary"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def recreate_database(url: str) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("sinen_load"):
-        raise SystemExit(f"refusing to drop {name!r}: the load test's database name must start with sinen_load")
-    if parts.hostname not in LOOPBACK:
-        raise SystemExit("the load test runs against a database on this machine only")
-    admin = {"dbname": "postgres", "user": parts.username, "password": parts.password or ""}
-    admin |= {"host": parts.hostname, "port": parts.port or 5432}
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(env: dict, *args: str) -> str:
-    done = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr}")
-    return done.stdout
-
-
 def prepare(env: dict, users: int, scale: int) -> dict:
     print(f"preparing the database (migrate, seed_demo --scale {scale}, one case per user)…", flush=True)
     manage(env, "migrate", "--noinput", "-v0")
     seeded = manage(env, "seed_demo", *(["--scale", str(scale)] if scale else []))
     print("\n".join(line for line in seeded.splitlines() if line.startswith("Scale data")), flush=True)
     return json.loads(manage(env, "shell", "-c", SEED.format(cases=users)).strip().splitlines()[-1])
-
-
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603 (our own interpreter and gunicorn)
-        [
-            PYTHON, "-m", "gunicorn", "sinen_mdt.wsgi",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", "4",
-            "--log-level", "warning", "--timeout", "60",
-            # Longer than a user's pause, so a kept-alive connection is not closed as the next request goes out.
-            "--keep-alive", "30",
-        ],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start within 30 s")
 
 
 class BoardMember(HttpUser):
@@ -301,7 +241,7 @@ def main() -> int:
     if not 1 <= args.users <= 200 or not 1 <= args.seconds <= 600:
         raise SystemExit("--users must be 1-200 and --seconds 1-600")
     url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL)
-    recreate_database(url)
+    recreate_database(url, "sinen_load")
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
     env |= {"DATABASE_URL": url, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR"}
     BoardMember.world = prepare(env, args.users, args.scale)
@@ -311,7 +251,7 @@ def main() -> int:
     elif not BoardMember.world["pdfs"]:
         print("no PDF URLs resolve yet: PDF downloads are skipped")
     port = free_port()
-    server = start_gunicorn(env, port, args.workers)
+    server = start_gunicorn(env, port, args.workers, threads=4)
     try:
         host = f"http://127.0.0.1:{port}"
         environment = Environment(user_classes=[Coordinator, Clinician], host=host)

@@ -25,20 +25,15 @@ import atexit
 import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from servers import ROOT, free_port, manage, recreate_database, start_gunicorn
+
 sys.path.insert(0, str(ROOT))
-PYTHON = sys.executable
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 RATIO_BUDGET = 20.0
 GROWTH_BUDGET = 1.5
 MEETING_BUDGET_MS = 50.0
@@ -59,53 +54,8 @@ def database_url(tmp: str) -> str:
     url = os.environ.get("SCALE_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp}/scale.sqlite3"
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("sinen_scale"):
-        raise SystemExit(f"refusing to drop {name!r}: the database's name must start with sinen_scale")
-    if parts.hostname not in LOOPBACK:
-        raise SystemExit("bench/scale.py runs against a database on this machine only")
-    import psycopg
-
-    admin = {"dbname": "postgres", "user": parts.username, "password": parts.password or ""}
-    with psycopg.connect(**admin, host=parts.hostname, port=parts.port or 5432, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    recreate_database(url, "sinen_scale")
     return url
-
-
-def manage(*args: str) -> str:
-    done = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
-        [PYTHON, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr}")
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603 (our own interpreter and gunicorn)
-        [
-            PYTHON, "-m", "gunicorn", "sinen_mdt.wsgi", "--bind", f"127.0.0.1:{port}",
-            "--workers", "2", "--threads", "2", "--log-level", "warning", "--keep-alive", "30",
-        ],
-        cwd=ROOT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start within 30 s")
 
 
 def bench_world() -> dict:
@@ -283,11 +233,11 @@ def main() -> int:
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinen_mdt.settings")
     vendor = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-    manage("migrate", "--noinput", "-v0")
+    manage(None, "migrate", "--noinput", "-v0")
     results = {}
     world = None
     for size in sizes:
-        seeded = manage("seed_demo", "--scale", str(size))
+        seeded = manage(None, "seed_demo", "--scale", str(size))
         print(next(line for line in seeded.splitlines() if line.startswith("Scale data")), flush=True)
         if world is None:
             import django
@@ -296,7 +246,7 @@ def main() -> int:
             world = bench_world()
         page_list = pages(world)
         port = free_port()
-        server = start_gunicorn(port)
+        server = start_gunicorn(None, port, workers=2, threads=2)
         try:
             base = f"http://127.0.0.1:{port}"
             timings = measure(base, page_list, runs)
