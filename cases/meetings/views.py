@@ -2,7 +2,7 @@
 
 Every change is a POST with a plain form that works without JavaScript (303 back to the page); with
 htmx the same POST answers with the partial it changed. Pages that list many cases fetch the active
-guideline once per request and pass it to `readiness()` (their missing work-up, without the options).
+guideline once per request and pass it to `assess_workup()` (their missing work-up, without the options).
 """
 
 from django.contrib import messages
@@ -44,7 +44,7 @@ from cases.meetings.quorum import quorum
 from cases.pagination import PageForm, keyset_page
 from cases.pathways import guideline_versions
 from cases.pathways.engine import assessment_to_dict
-from cases.pathways.services import assess, readiness
+from cases.pathways.services import assess, assess_workup
 from cases.pathways.steps import findings_by_step
 from cases.patients.access import get_case
 from cases.patients.models import Case, CaseStatus
@@ -109,7 +109,7 @@ def dashboard(request):
                     :DASHBOARD_MEETINGS
                 ]
             ),
-            "ready_cases": [(case, readiness(case, guideline)) for case in shown],
+            "ready_cases": [(case, assess_workup(case, guideline)) for case in shown],
             "ready_total": capped_count(ready, len(shown), DASHBOARD_READY_CASES),
             "count_limit": COUNT_LIMIT,
         }
@@ -215,7 +215,7 @@ def _attendance_context(meeting: Meeting, members: list, form=None) -> dict:
 def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_form=None, query=None) -> dict:
     guideline = guideline_versions.active_guideline()
     members = list(board_members())
-    items = [(item, readiness(item.case, guideline)) for item in agenda_items(meeting)]
+    items = [(item, assess_workup(item.case, guideline)) for item in agenda_items(meeting)]
     may_manage = can(request.user, Action.MANAGE_MEETINGS)
     context = {
         "meeting": meeting,
