@@ -162,3 +162,18 @@ def test_a_closed_meetings_agenda_does_not_change(client, coordinator, chair):
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "The meeting is closed" in page
     assert "Add to agenda" not in page
+
+
+def test_the_rows_forms_carry_a_csrf_token_a_plain_post_is_accepted_with(coordinator, meeting):
+    from django.test import Client
+
+    first, second = add_item(meeting), add_item(meeting)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    move = reverse("meetings:agenda_move", kwargs={"public_id": meeting.public_id, "item_id": first.public_id})
+    form = page[page.index(f'action="{move}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = client.post(move, {"direction": "down", "csrfmiddlewaretoken": token})
+    assert response.status_code == 303
+    assert list(meeting.agenda_items.order_by("position")) == [second, first]
