@@ -179,4 +179,3 @@ def test_a_search_of_one_letter_asks_for_more(client, coordinator, meeting):
     response = client.post(search_url(meeting), {"q": "o"}, headers=HX)
     assert "Type at least two letters of a name" in response.content.decode()
     assert offered(response) == []
-
