@@ -1,6 +1,8 @@
 # sinen-mdt: the two commands of the README, and what they are made of.
 #   make run   set up (venv, pinned requirements, migrations, demo data) and serve http://127.0.0.1:8000
-#   make test  set up (also Debian's chromium when missing) and run lint, migration check and the whole suite
+#              with a task worker beside the server (draft PDFs); Ctrl+C stops both
+#   make test  set up (also Debian's chromium and poppler-utils when missing) and run lint, migration check and
+#              the whole suite
 # Both are idempotent; a second run only re-installs when a requirements file changed.
 
 SHELL := /bin/bash
@@ -11,15 +13,15 @@ PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-dev chromium lint check-migrations clean
+.PHONY: run test setup setup-dev chromium poppler lint check-migrations clean
 
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Serving sinen-mdt at http://127.0.0.1:8000 (Ctrl+C stops it)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving sinen-mdt at http://127.0.0.1:8000 with a task worker (Ctrl+C stops both)"
+	$(PY) manage.py devserver 127.0.0.1:8000
 
-test: setup-dev chromium lint check-migrations
+test: setup-dev chromium poppler lint check-migrations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.runtime-installed
@@ -45,6 +47,14 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
+
+# The record-integrity tests check the signed PDFs with poppler's pdfsig, as an auditor would.
+poppler:
+	@if ! command -v pdfsig >/dev/null 2>&1; then \
+		echo "Installing Debian's poppler-utils (pdfsig) for the signed-PDF tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q poppler-utils; \
 	fi
 
 lint: setup-dev

@@ -1,54 +1,55 @@
-"""Benchmark of the PDF reports (issue 6).
+"""Benchmark of the PDF reports (issues 6 and 14).
 
 Builds a meeting with 20 stage IV cases and a decision each in a throwaway SQLite database, then prints
-the median time (warm) of
-  - one case summary,
-  - the 20-case outcome pack while the decisions are drafts (every summary rendered), and
-  - the same pack once every decision is signed (the stored summaries joined after the cover),
-each next to bare WeasyPrint rendering the very same HTML documents in the same run (same fetcher, fonts
-and PDF/A-3u variant), so the ratio is our overhead: queries, context, templates and joining.
+  - the median time (warm) of one case summary and of the 20-case pack while the decisions are drafts (every
+    summary rendered, one after the other in one process, as the task worker does), each next to bare
+    WeasyPrint rendering the very same HTML documents in the same run (same fetcher, fonts and PDF/A-3u
+    variant), so the ratio is our overhead: queries, context, templates and joining;
+  - the draft pack as a user gets it, over real HTTP: gunicorn and `manage.py db_worker` on loopback, the
+    chair logged in; the time to first byte of the POST that starts the pack (what the meeting page's button
+    sends, htmx and plain) and of the job page's polls while the worker renders, and the time until the job
+    page says the pack is ready (the worker polls its queue every second, as in production);
+  - signing the 20 decisions (each renders and stores its summary), then the signed pack (the cover
+    rendered, the stored summaries joined, in the request).
 
-Bare WeasyPrint renders one document after the other in this process, with Python's cycle collector on.
-Ours pauses the collector during a render (cases/reports/pdf.py) and renders a pack's drafts in
-PDF_RENDER_PROCESSES processes side by side (cases/reports/parallel.py; the default is the number of
-cores, at most 4), so its pack ratio is below 1; the pack is also timed with one process, and its
-first call (worker processes starting) is printed.
+Ours pauses Python's cycle collector during a render (cases/reports/pdf.py); bare WeasyPrint does not.
 
     .venv/bin/python bench/pdf.py
 
-Budget: case summary ≤ 400 ms warm, 20-case pack ≤ 5 s, overhead ≤ 1.2 times bare WeasyPrint.
+Budget: case summary <= 400 ms warm, 20-case pack <= 5 s, overhead <= 1.2 times bare WeasyPrint; the
+request that starts a draft pack answers within 100 ms (time to first byte) and no request waits for it.
 """
 
+import http.client
 import os
+import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinen_mdt.settings")
 os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='sinen-pdf-bench-')}/bench.sqlite3"
 os.environ.setdefault("DEBUG", "false")
+PASSWORD = "bench-chair-password-2026"  # noqa: S105 (a throwaway database)
 
 import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import override_settings  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
+from bench.board import seed_board  # noqa: E402
 from cases.meetings import services  # noqa: E402
 from cases.meetings.models import Meeting  # noqa: E402
-from cases.pathways.guideline_versions import active_guideline  # noqa: E402
-from cases.pathways.services import assess  # noqa: E402
-from cases.patients.models import Case, Patient  # noqa: E402
 from cases.reports.pdf import BASE_URL, PDF_VARIANT, StaticOnlyFetcher  # noqa: E402
 from cases.reports.summary import (  # noqa: E402
     case_summary_html,
@@ -56,50 +57,14 @@ from cases.reports.summary import (  # noqa: E402
     render_case_summary,
     render_meeting_pack,
 )
-from tests.patients.factories import STAGE_IV  # noqa: E402
-
-# The tests' stage IV case (two liver metastases in one lobe), with the work-up done.
-FINDINGS = {
-    **STAGE_IV,
-    "sstr_imaging_done": True,
-    "urine_5hiaa_measured": True,
-    "chromogranin_a_measured": True,
-    "histology_available": True,
-}
+from tests.security.servers import free_port, stop  # noqa: E402
 
 
 def seed() -> Meeting:
-    call_command("migrate", verbosity=0)
-    chair = User.objects.create_user("chair", first_name="Helena", last_name="Marsh")
-    chair.groups.add(Group.objects.get(name="chair"))
-    meeting = Meeting.objects.create(
-        title="Bench board", scheduled_at=timezone.now(), location="Room 1", chair=chair, status="in_progress"
-    )
-    guideline = active_guideline()
-    for n in range(20):
-        patient = Patient.objects.create(
-            hospital_number=f"B{n:05d}", family_name=f"Family{n}", given_name="Given",
-            date_of_birth=date(1960, 1, 1), sex="female",
-        )  # fmt: skip
-        case = Case.objects.create(
-            patient=patient, referral_date=date(2026, 10, 1), referring_clinician="Dr Bench",
-            question="One-stage resection of primary, nodes and liver metastases?", **FINDINGS,
-        )  # fmt: skip
-        case.refresh_from_db()
-        item = services.add_to_agenda(meeting, case, None, 10)
-        assessment = assess(case, guideline).assessment
-        outcomes = [
-            {"code": r.code, "title": r.title, "engine_verdict": r.verdict.value,
-             "outcome": "reject" if r.verdict == "not_recommended" else "accept", "reason": ""}
-            for r in assessment.recommendations
-        ]  # fmt: skip
-        content = services.DecisionContent(
-            outcomes=outcomes, plan="Resect primary, nodes and liver metastases in one stage.", rediscuss=False,
-            actions=[{"what": "Book theatre", "owner": "Surgery", "due_date": None}],
-        )  # fmt: skip
-        services.record_decision(
-            item, content, assessment=assessment, guideline=guideline, loaded_lock_version=0, user=chair
-        )
+    meeting = seed_board(20)
+    chair = User.objects.get(username="chair")
+    chair.set_password(PASSWORD)
+    chair.save(update_fields=["password"])
     return meeting
 
 
@@ -139,6 +104,103 @@ def pack_documents(meeting: Meeting) -> list[str]:
     ]
 
 
+class Session:
+    """One user's cookies against a server on loopback; every request timed to its first byte."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, data: dict | None = None, htmx: bool = False):
+        """Return (status, headers, body, milliseconds to the first byte of the answer)."""
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        body = None
+        if data is not None:
+            body = urlencode(data)
+            headers |= {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": self.cookies["csrftoken"]}
+        if htmx:
+            headers["HX-Request"] = "true"
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        start = time.perf_counter()
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()  # returns once the status line and headers are in
+        first_byte_ms = (time.perf_counter() - start) * 1000
+        content = response.read()
+        connection.close()
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[name] = value
+        return response.status, response.headers, content, first_byte_ms
+
+    def log_in(self, username: str, password: str) -> None:
+        page = self.request("GET", "/accounts/login/")[2]
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        status = self.request("POST", "/accounts/login/", {"csrfmiddlewaretoken": token, "username": username,
+                                                            "password": password})[0]  # fmt: skip
+        assert status == 302, f"login answered {status}"
+
+
+@contextmanager
+def running(command: list[str]):
+    """Run COMMAND (from the project's folder, on the bench database) while the block runs."""
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    try:
+        yield process
+    finally:
+        stop(process, timeout=30)
+
+
+def pack_over_http(meeting: Meeting, runs: int) -> tuple[float, float]:
+    """Ask for the draft pack RUNS times as the chair over HTTP; print the figures; return (worst time to
+    first byte of a request made meanwhile, median seconds until ready)."""
+    port = free_port()
+    server = [sys.executable, "-m", "gunicorn", "sinen_mdt.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    worker = [sys.executable, "manage.py", "db_worker", "--no-reload"]
+    with running(server), running(worker):
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        session = Session(port)
+        session.log_in("chair", PASSWORD)
+        pack, meeting_page = f"/meetings/{meeting.public_id}/outcome-pack.pdf", meeting.get_absolute_url()
+        for _ in range(3):  # warm both gunicorn workers
+            session.request("GET", meeting_page)
+        starts, polls, pages, ready_s = [], [], [], []
+        for run in range(runs):
+            htmx = run % 2 == 0  # the meeting page's button with htmx, and without JavaScript
+            clicked = time.perf_counter()
+            status, headers, body, first_byte = session.request("POST", pack, {}, htmx=htmx)
+            starts.append((first_byte, "htmx" if htmx else "plain"))
+            if htmx:  # the progress partial, swapped in under the button
+                job_page = f"/jobs/{re.search(rb'job-([0-9a-f-]{36})', body).group(1).decode()}/"
+            else:  # 303 to the job's page
+                job_page = headers["Location"]
+            while True:
+                status, _, body, first_byte = session.request("GET", job_page, htmx=True)
+                polls.append(first_byte)
+                if b'data-status="done"' in body:
+                    ready_s.append(time.perf_counter() - clicked)
+                    break
+                assert b'data-status="failed"' not in body, "the pack failed in the worker"
+                pages.append(session.request("GET", meeting_page)[3])  # another user's page, meanwhile
+                time.sleep(1)  # as the job page's htmx polls
+            status, _, pdf, _ = session.request("GET", job_page + "download")
+            assert status == 200 and pdf.startswith(b"%PDF")
+    print(f"20-case pack, drafts, over HTTP (gunicorn 2 workers, 1 task worker, SQLite; {runs} runs; {len(pdf):,} B):")
+    print("  POST that starts it, time to first byte: " + ", ".join(f"{ms:.0f} ms ({how})" for ms, how in starts))
+    print(f"  job page polls while it renders: median {statistics.median(polls):.0f} ms, max {max(polls):.0f} ms "
+          f"({len(polls)} polls)")  # fmt: skip
+    print(f"  meeting page meanwhile: median {statistics.median(pages):.0f} ms, max {max(pages):.0f} ms")
+    print(f"  ready (click to the job page saying so, the worker's 1 s queue poll included): median "
+          f"{statistics.median(ready_s):.1f} s, runs {', '.join(f'{s:.1f}' for s in ready_s)} s")  # fmt: skip
+    return max(ms for ms, _ in starts), statistics.median(ready_s)
+
+
 def main() -> None:
     meeting = seed()
     item = meeting.agenda_items.select_related("case").first()
@@ -148,18 +210,10 @@ def main() -> None:
     case_ms, case_ratio = compare(
         "case summary", lambda: render_case_summary(case, decision), lambda: [case_summary_html(case, decision)], 9
     )
-    processes = settings.PDF_RENDER_PROCESSES
-    started = time.perf_counter()
-    render_meeting_pack(meeting)
-    print(
-        f"20-case pack, drafts, first call (worker processes starting): {time.perf_counter() - started:.1f} s; "
-        f"PDF_RENDER_PROCESSES={processes} on {os.cpu_count()} cores"
-    )
-    draft_ms, draft_ratio = compare(
+    _, draft_ratio = compare(
         "20-case pack, drafts", lambda: render_meeting_pack(meeting), lambda: pack_documents(meeting), 3
     )
-    with override_settings(PDF_RENDER_PROCESSES=1):
-        compare("  same, one process", lambda: render_meeting_pack(meeting), lambda: pack_documents(meeting), 3)
+    start_ms, ready_s = pack_over_http(meeting, 3)
     chair = meeting.chair
     started = time.perf_counter()
     for agenda_item in meeting.agenda_items.all():
@@ -170,9 +224,11 @@ def main() -> None:
         "20-case pack, signed", lambda: render_meeting_pack(meeting), lambda: pack_documents(meeting), 3
     )
     print(
-        "budget: case summary ≤ 400 ms: {}; pack ≤ 5 s: {} (drafts), {} (signed); overhead ≤ 1.2x: {}".format(
+        "budget: case summary <= 400 ms: {}; draft pack starts <= 100 ms to first byte: {}; pack <= 5 s: {} (drafts, "
+        "in the worker), {} (signed, in the request); overhead <= 1.2x: {}".format(
             "met" if case_ms <= 400 else "MISSED",
-            "met" if draft_ms <= 5000 else "MISSED",
+            "met" if start_ms <= 100 else "MISSED",
+            "met" if ready_s <= 5 else "MISSED",
             "met" if signed_ms <= 5000 else "MISSED",
             "met" if max(case_ratio, draft_ratio) <= 1.2 else "MISSED",
         )

@@ -33,6 +33,7 @@ class Action(StrEnum):
     SIGN_DECISIONS = "sign board decisions"
     VIEW_ACCESS_LOG = "view and export the access log"
     MANAGE_ACCOUNTS = "end users' sessions, unlock logins and reset second factors"
+    VIEW_RECORD_INTEGRITY = "see the signing certificate and the record's integrity alarms"
 
 
 # The permission matrix (docs/security.md explains it). Content editors maintain clinical content
@@ -49,6 +50,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SIGN_DECISIONS: frozenset({Role.CHAIR}),
     Action.VIEW_ACCESS_LOG: frozenset({Role.ADMINISTRATOR}),
     Action.MANAGE_ACCOUNTS: frozenset({Role.ADMINISTRATOR}),
+    # Those who answer for the signed record: the chair signs it, administrators run the installation
+    # (the page names records by UUID only).
+    Action.VIEW_RECORD_INTEGRITY: frozenset({Role.CHAIR, Role.ADMINISTRATOR}),
 }
 
 

@@ -9,9 +9,17 @@ pathway step 1.3-1.8 times and meeting mode's decision form 2.8 times slower tha
 decision panel is re-rendered on the shared screen at every save.
 """
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+
+from cases.numbers import NumberError, parse_number, plain_number
+
+# Free text from this many characters up gets a live counter under its field (and every textarea does).
+COUNTED_FROM = 300
 
 
 def bootstrap_class(widget: forms.Widget) -> str:
@@ -26,11 +34,46 @@ def bootstrap_class(widget: forms.Widget) -> str:
 
 
 class BootstrapBoundField(BoundField):
-    """A bound field whose widget carries Bootstrap's class, and `is-invalid` when the field has errors."""
+    """A bound field whose widget carries Bootstrap's class, and `is-invalid` when the field has errors.
+
+    It also drops the `maxlength` Django puts on text inputs: a browser silently cuts a longer paste at the
+    limit (a signed plan ended mid-word), so the limit is the server's, with a clear message and the text
+    kept, and a counter (`char_limit`, static/js/app.js) shows it while typing.
+    """
+
+    @property
+    def char_limit(self) -> int | None:
+        """Return the length limit a counter shows under this field, or None for short or limitless fields."""
+        limit = getattr(self.field, "max_length", None)
+        widget = self.field.widget
+        if (
+            not limit
+            or not isinstance(widget, forms.Textarea | forms.TextInput)
+            or isinstance(widget, forms.HiddenInput)
+        ):
+            return None
+        return limit if isinstance(widget, forms.Textarea) or limit >= COUNTED_FROM else None
+
+    @property
+    def typed_length(self) -> int:
+        """Return the length of the field's current text as the server counts it (line breaks as one)."""
+        value = self.value()
+        return len(normalise_newlines(str(value))) if value else 0
+
+    @property
+    def chars_over(self) -> int:
+        """Return how many characters the current text has beyond the limit (0 when it fits)."""
+        return max(0, self.typed_length - (self.char_limit or self.typed_length))
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
+        if "maxlength" in widget.attrs or "maxlength" in attrs:
+            attrs["maxlength"] = False  # Django's attrs template leaves out an attribute whose value is False
+        if self.char_limit:
+            attrs["aria-describedby"] = " ".join(
+                filter(None, [attrs.get("aria-describedby", ""), f"{self.auto_id}_count"])
+            )
         classes = (attrs.get("class") or widget.attrs.get("class", "")).split()
         base = bootstrap_class(widget)
         if base and base not in classes:
@@ -66,3 +109,110 @@ class NumberTextInput(forms.TextInput):
 
     def __init__(self, attrs=None, *, decimal: bool = False):
         super().__init__({"inputmode": "decimal" if decimal else "numeric", **(attrs or {})})
+
+    def format_value(self, value):
+        # A stored 100.0 shows as "100", never "1E+2"; what was typed (a string) is shown as typed.
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return plain_number(value)
+        return super().format_value(value)
+
+
+def _named(label, message: str) -> str:
+    """Return MESSAGE as a sentence prefixed with the field's LABEL, so a list of errors says which field
+    each is about."""
+    sentence = message if message.endswith(".") else f"{message}."
+    return f"{label}: {sentence[:1].lower()}{sentence[1:]}" if label else sentence
+
+
+class NumberField(forms.Field):
+    """A number typed as people type it (cases.numbers): comma or point, nothing ambiguous.
+
+    Returns an int (`whole`) or a Decimal with at most `decimal_places` decimals; every message names the
+    field and, for what cannot be read as a number, what is allowed (`allowed`, e.g. "more than 0 up to 30").
+    """
+
+    def __init__(self, *, whole: bool = False, decimal_places: int | None = None, allowed: str = "", **kwargs):
+        self.whole = whole
+        self.decimal_places = decimal_places
+        self.allowed = allowed
+        kwargs.setdefault("widget", NumberTextInput(decimal=not whole))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            number = Decimal(value)
+        else:
+            try:
+                number = parse_number(str(value))
+            except NumberError as exc:
+                raise ValidationError(self._with_allowed(exc.message), code=exc.code) from None
+        if self.whole:
+            if number != number.to_integral_value():
+                raise ValidationError(
+                    self._with_allowed(f"{plain_number(number)} is not a whole number"), code="not_whole"
+                )
+            return int(number)
+        places = max(0, -number.normalize().as_tuple().exponent)
+        if self.decimal_places is not None and places > self.decimal_places:
+            most = "no decimals" if self.decimal_places == 0 else f"at most {self.decimal_places} decimal"
+            plural = "s" if self.decimal_places > 1 else ""
+            raise ValidationError(
+                f"{plain_number(number)} has {places} decimals: type {most}{plural}", code="decimal_places"
+            )
+        return number
+
+    def _with_allowed(self, message: str) -> str:
+        return f"{message} ({self.allowed})" if self.allowed else message
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError as exc:
+            raise ValidationError(
+                [
+                    # Format the params first: a message may hold a "%" of its own ("0 to 100 %").
+                    ValidationError(
+                        _named(self.label, error.message % error.params if error.params else error.message),
+                        code=error.code,
+                    )
+                    for error in exc.error_list
+                ]
+            ) from None
+
+
+def normalise_newlines(text: str) -> str:
+    """Return TEXT with every line break as one character, as the browser counts it while typing."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class FreeTextField(forms.CharField):
+    """Free text with a limit the server enforces: a longer text is refused with a message saying by how
+    much, and stays in the field (never cut by the browser; BootstrapBoundField drops `maxlength`)."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return normalise_newlines(text) if text else text
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as exc:
+            messages = []
+            for error in exc.error_list:
+                if error.code == "max_length" and self.max_length is not None:
+                    over = len(value) - self.max_length
+                    messages.append(
+                        ValidationError(
+                            _named(
+                                self.label,
+                                f"{len(value):,} characters, {over:,} more than the {self.max_length:,} allowed. "
+                                "Shorten it: nothing was saved, and your text is still in the field",
+                            ),
+                            code="max_length",
+                        )
+                    )
+                else:
+                    messages.append(error)
+            raise ValidationError(messages) from None

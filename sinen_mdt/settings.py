@@ -103,7 +103,10 @@ def sqlite_database(path: Path) -> dict:
             # IMMEDIATE transactions avoid "database is locked" on concurrent writes.
             "transaction_mode": "IMMEDIATE",
             "timeout": 5,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # recursive_triggers: a REPLACE's implicit delete fires the tables' DELETE triggers too, so
+            # `INSERT OR REPLACE` cannot remove a signed decision or a log entry (migrations also refuse
+            # such an INSERT for connections without it, e.g. the sqlite3 shell).
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA recursive_triggers=ON;",
         },
     }
 
@@ -146,6 +149,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The queue of django.tasks in the database (table django_tasks_database_dbtaskresult) and its worker,
+    # `manage.py db_worker`: every app server enqueues into it, any worker on any machine runs it.
+    "django_tasks_db",
+    "cases.jobs",
     "cases.patients",
     "cases.pathways",
     "cases.meetings",
@@ -202,6 +209,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.access.role_context",
+                # record_alarm: signed decisions whose PDF has gone, shown to chairs and administrators.
+                "cases.reports.integrity.record_alarm",
             ],
             # Template helpers shared by every app, outside any app's templatetags.
             "libraries": {"people": "cases.people"},
@@ -360,16 +369,48 @@ if PRODUCTION:
         # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- background work ------------------------------------------------------------------------------
+
+# Slow work a user waits for (draft PDFs) is a django.tasks task, queued in the database and run by
+# `manage.py db_worker` (README, Production); its result is kept in the database (cases.jobs), so any app
+# server shows its progress and serves it. Tests run tasks at once in the request (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Hours a background job and its result (a draft PDF: a copy of patient data) are kept; then
+# `manage.py delete_expired_jobs` (and every new job) deletes them.
+JOB_RESULT_HOURS = env_int("JOB_RESULT_HOURS", 24)
+if JOB_RESULT_HOURS < 1:
+    raise ImproperlyConfigured(f"JOB_RESULT_HOURS must be 1 or more, got {JOB_RESULT_HOURS}")
+
 # --- PDF reports -------------------------------------------------------------------------------
 
-# Processes that render the documents of one outcome pack side by side, the requesting one included
-# (cases/reports/parallel.py). 1 renders everything in the request's own process.
-PDF_RENDER_PROCESSES = env_int("PDF_RENDER_PROCESSES", min(os.cpu_count() or 1, 4))
-if PDF_RENDER_PROCESSES < 1:
-    raise ImproperlyConfigured(f"PDF_RENDER_PROCESSES must be 1 or more, got {PDF_RENDER_PROCESSES}")
-# What the meetings app's sign_decision calls, inside its transaction, to keep the signed decision's record
-# (its PDF). Named here rather than imported there: reports builds on meetings, not the other way round.
+# What the meetings app hands a signed decision to (named here rather than imported there: reports builds on
+# meetings, not the other way round): the renderer makes the PAdES-signed PDF before sign_decision's
+# transaction, the writer stores it inside, and the verifier checks a signed record (the decision page).
+SIGNED_RECORD_RENDERER = "cases.reports.summary.render_signed_summary"
 SIGNED_RECORD_WRITER = "cases.reports.summary.store_signed_summary"
+SIGNED_RECORD_VERIFIER = "cases.reports.integrity.check_decision"
+
+# --- record integrity ----------------------------------------------------------------------------
+
+# The installation's signing key: a PEM file with an RSA-3072 private key, then its certificate (and the
+# chain up to the hospital's root). It signs decisions, their PDFs (PAdES) and the access log (cases/integrity.py).
+# Development creates a self-signed one here on first use (ignored by git); production must name one.
+SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE") or BASE_DIR / "var" / "development-signing-key.pem")
+# Certificates of earlier keys (PEM files, comma-separated), so records signed before a key change still verify.
+SIGNING_PREVIOUS_CERTIFICATES = env_list("SIGNING_PREVIOUS_CERTIFICATES", [])
+if PRODUCTION:
+    if not os.environ.get("SIGNING_KEY_FILE"):
+        raise ImproperlyConfigured(
+            "SINEN_PRODUCTION=true needs SIGNING_KEY_FILE: the path of a PEM file with the hospital's RSA-3072 "
+            "signing key followed by its certificate (and chain). It signs every decision, its PDF and the access "
+            "log; see README, Production."
+        )
+    from cases.integrity import SigningKeyError, load_identity_file
+
+    try:
+        load_identity_file(SIGNING_KEY_FILE)
+    except SigningKeyError as exc:
+        raise ImproperlyConfigured(f"SIGNING_KEY_FILE is not usable: {exc}") from None
 
 # --- logging -------------------------------------------------------------------------------------
 

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("cases.meetings.urls")),
     path("", include("cases.audit.urls")),
     path("", include("cases.reports.urls")),
+    path("", include("cases.jobs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,9 @@
 """Shared fixtures: one named user per role, plus one with no role at all; PDFs rendered by a stub unless a
-test is marked real_pdf."""
+test is marked real_pdf; background tasks run at once; a signing key of the test session's own."""
 
 import hashlib
 import io
+import os
 
 import pypdf
 import pytest
@@ -11,6 +12,20 @@ from django.contrib.auth.models import Group
 from cases.access import Role
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _signing_key(tmp_path_factory):
+    """Sign with a key made for this test session (never the developer's var/ key); subprocesses inherit it."""
+    from django.conf import settings
+
+    from cases.integrity import ensure_development_key
+
+    path = tmp_path_factory.mktemp("signing") / "test-signing-key.pem"
+    ensure_development_key(path)
+    settings.SIGNING_KEY_FILE = path
+    os.environ["SIGNING_KEY_FILE"] = str(path)
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -55,13 +70,23 @@ class StubHTML:
 
 
 @pytest.fixture(autouse=True)
-def _pdf_renderer(request, monkeypatch, settings):
-    """Render PDFs with StubHTML, in this process, unless the test is marked real_pdf."""
+def _pdf_renderer(request, monkeypatch):
+    """Render PDFs with StubHTML unless the test is marked real_pdf."""
     if request.node.get_closest_marker("real_pdf"):
         return
     monkeypatch.setattr("cases.reports.pdf.HTML", StubHTML)
-    # Worker processes would render with the real WeasyPrint: none are started.
-    settings.PDF_RENDER_PROCESSES = 1
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Run every django.tasks task at once, in the request that enqueues it (and with the PDF stub).
+
+    tests/jobs/test_db_worker.py and tests/test_app_servers.py run the real database queue and worker.
+    """
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Imports between the apps run one way (docs/architecture.md): shared modules at the bottom, then
-patients ← pathways ← meetings ← reports; audit uses only the shared modules; the engine imports nothing
-from the apps.
+patients ← pathways ← meetings ← reports; audit uses only the shared modules; jobs (background work) only
+them and audit, so that every app above may start jobs; the engine imports nothing from the apps.
 
 Every module under cases/ is parsed (not imported), so an import inside a function counts as much as one
 at the top; templates are read for the tag libraries they load and the templates they include or extend.
@@ -20,6 +20,7 @@ LAYER_OF_PREFIX = {
     "cases": "shared",
     "cases.pathways.engine": "engine",
     "cases.audit": "audit",
+    "cases.jobs": "jobs",
     "cases.patients": "patients",
     "cases.pathways": "pathways",
     "cases.meetings": "meetings",
@@ -34,11 +35,12 @@ MAY_IMPORT = {
     "engine": set(),
     "shared": set(),
     "audit": {"shared"},
-    "patients": {"shared", "audit", "engine"},
-    "pathways": {"shared", "audit", "engine", "patients"},
-    "meetings": {"shared", "audit", "engine", "patients", "pathways"},
-    "reports": {"shared", "audit", "engine", "patients", "pathways", "meetings"},
-    "wiring": {"shared", "audit", "engine", "patients", "pathways", "meetings", "reports"},
+    "jobs": {"shared", "audit"},
+    "patients": {"shared", "audit", "jobs", "engine"},
+    "pathways": {"shared", "audit", "jobs", "engine", "patients"},
+    "meetings": {"shared", "audit", "jobs", "engine", "patients", "pathways"},
+    "reports": {"shared", "audit", "jobs", "engine", "patients", "pathways", "meetings"},
+    "wiring": {"shared", "audit", "jobs", "engine", "patients", "pathways", "meetings", "reports"},
 }
 
 # Template folders and tag libraries, by the layer they belong to.
@@ -50,6 +52,7 @@ TEMPLATE_LAYERS = {
     "reports": "reports",
     "audit": "audit",
     "registration": "audit",
+    "jobs": "jobs",
 }
 TAG_LIBRARIES = {"people": "shared", "pathway_tags": "pathways", "meeting_tags": "meetings", "report_tags": "reports"}
 
@@ -172,6 +175,7 @@ def test_no_template_uses_one_of_an_app_above_it():
         ("cases.audit.views", "from cases.patients.access import get_case\n", "cases.patients.access"),
         ("cases.pathways.engine.rules", "from cases.pathways import models\n", "cases.pathways.models"),
         ("cases.specialties", "from cases.meetings.models import Meeting\n", "cases.meetings.models.Meeting"),
+        ("cases.jobs.services", "from cases.reports.summary import render_meeting_pack\n", "cases.reports.summary"),
         ("cases.pathways.views", "class V:\n    def get(self):\n        from ..meetings import views\n", None),
     ],
 )
@@ -186,6 +190,7 @@ def test_the_check_finds_an_import_that_runs_back_up_wherever_it_is(module, sour
         ("cases.reports.summary", "from cases.meetings.models import Decision\nfrom cases.pathways import engine\n"),
         ("cases.pathways.forms", "from cases.pathways.engine import evaluate\nfrom . import steps\n"),
         ("cases.audit.views", "from cases.access import require\nfrom django.db import transaction\n"),
+        ("cases.reports.tasks", "from cases.jobs.services import run_job\n"),
         ("cases.pathways.engine.rules", "from .facts import Facts\nfrom cases.pathways.engine import staging\n"),
     ],
 )

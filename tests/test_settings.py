@@ -63,6 +63,40 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "needs ALLOWED_HOSTS" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_signing_key():
+    env = dict(PRODUCTION_ENV, SIGNING_KEY_FILE="")
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "SINEN_PRODUCTION=true needs SIGNING_KEY_FILE" in result.stderr
+
+
+def test_production_refuses_a_signing_key_file_without_a_key(tmp_path):
+    path = tmp_path / "key.pem"
+    path.write_text("not a key")
+    result = manage("check", **dict(PRODUCTION_ENV, SIGNING_KEY_FILE=str(path)))
+    assert result.returncode != 0
+    assert f"SIGNING_KEY_FILE is not usable: {path}: no unencrypted PEM private key" in result.stderr
+
+
+def test_production_refuses_a_key_whose_certificate_is_another_keys(tmp_path):
+    from cases.integrity import generate_identity
+
+    one, other = generate_identity(), generate_identity()
+    key = one.split(b"-----BEGIN CERTIFICATE-----")[0]
+    certificate = b"-----BEGIN CERTIFICATE-----" + other.split(b"-----BEGIN CERTIFICATE-----")[1]
+    path = tmp_path / "key.pem"
+    path.write_bytes(key + certificate)
+    result = manage("check", **dict(PRODUCTION_ENV, SIGNING_KEY_FILE=str(path)))
+    assert result.returncode != 0
+    assert "the first certificate is not the private key's" in result.stderr
+
+
+def test_production_refuses_a_missing_signing_key_file(tmp_path):
+    result = manage("check", **dict(PRODUCTION_ENV, SIGNING_KEY_FILE=str(tmp_path / "nowhere.pem")))
+    assert result.returncode != 0
+    assert "cannot be read" in result.stderr
+
+
 def test_seed_demo_refuses_in_production_mode():
     result = manage("seed_demo", **PRODUCTION_ENV)
     assert result.returncode != 0
@@ -135,10 +169,15 @@ def test_argon2_at_owasps_minimum_is_the_first_password_hasher():
     assert project_settings.PASSWORD_HASHERS[0] == "cases.audit.hashers.OwaspArgon2PasswordHasher"
 
 
-def test_pdf_render_processes_must_be_one_or_more():
-    result = manage("check", PDF_RENDER_PROCESSES="0")
+def test_job_results_must_be_kept_an_hour_or_more():
+    result = manage("check", JOB_RESULT_HOURS="0")
     assert result.returncode != 0
-    assert "PDF_RENDER_PROCESSES must be 1 or more, got 0" in result.stderr
+    assert "JOB_RESULT_HOURS must be 1 or more, got 0" in result.stderr
+
+
+def test_background_work_goes_to_the_database_queue_outside_the_tests():
+    assert project_settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert "django_tasks_db" in project_settings.INSTALLED_APPS
 
 
 def setting(name: str, **env: str) -> str:

@@ -75,9 +75,7 @@ class TokenForm(forms.Form):
         regex=r"^\s*\d{6}\s*$",
         max_length=12,
         error_messages={"invalid": "Type the six digits your authenticator app shows."},
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
     )
 
     def clean_token(self) -> str:

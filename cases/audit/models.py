@@ -1,16 +1,22 @@
 """The access log: who read which patient page or downloaded which PDF, and every login and refusal.
 
-Append-only: rows are written by `record_access` and never changed or deleted, guarded twice: here
-(save/delete refuse existing rows) and by database triggers refusing UPDATE and DELETE (migration
-0003, SQLite and PostgreSQL). Times are stored in UTC. docs/security.md says what is recorded when.
+Append-only: rows are written by `record_access` and never changed or deleted, guarded three times: here
+(save/delete refuse existing rows), by database triggers refusing UPDATE, DELETE and SQLite's REPLACE
+(migrations 0003 and 0005, SQLite and PostgreSQL), and by a chain: every entry names its position and the
+SHA-256 of the entry before it, and is signed with the installation's key (cases/integrity.py), so that
+`manage.py verify_records` detects a changed, removed or inserted entry even when the triggers were
+dropped. Times are stored in UTC. docs/security.md says what is recorded when.
 """
 
 import uuid
+from datetime import UTC
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
+from cases import integrity
 from cases.access import Role
 
 
@@ -47,7 +53,8 @@ class AccessLogError(Exception):
 
 
 class AccessLog(models.Model):
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by record_access under the chain's lock (not auto_now_add: the signed statement must name it).
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     # PROTECT: an account that appears in the log is deactivated, never deleted (the row cannot change).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -67,6 +74,13 @@ class AccessLog(models.Model):
     # Why, for the entries that need it: the reason a session ended, the account an administrator acted
     # on. Usernames and reasons only, never patient data.
     detail = models.CharField(max_length=200, blank=True)
+    # The chain: position, the previous entry's statement SHA-256, and the key's signature over this one's.
+    # Entries written before the chain existed were chained by migration 0005 without a signature; the
+    # first signed entry's statement vouches for them.
+    chain_position = models.PositiveBigIntegerField(unique=True, editable=False)
+    chain_previous = models.CharField(max_length=64, editable=False)
+    signature = models.TextField(blank=True, editable=False)
+    signing_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -85,6 +99,29 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AccessLogError("access log entries cannot be deleted")
+
+    def chain_payload(self) -> dict:
+        """What this entry's signed statement says: every field as stored (times in UTC).
+
+        The account by its username as it was, not by its row id: ids change when the records move to another
+        database (docs/backup-restore.md), and the log names people as they were anyway.
+        """
+        return {
+            "at": self.at.astimezone(UTC).isoformat(),
+            "username": self.username,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": str(self.object_id) if self.object_id else None,
+            "path": self.path,
+            "method": self.method,
+            "status_code": self.status_code,
+            "ip_address": self.ip_address,
+            "user_agent": self.user_agent,
+            "detail": self.detail,
+        }
+
+    def chain_statement(self) -> bytes:
+        return integrity.statement("access_log", self.chain_position, self.chain_previous, self.chain_payload())
 
 
 class RoleRequestStatus(models.TextChoices):

@@ -238,9 +238,7 @@ def users(request):
     require(request.user, Action.MANAGE_ACCOUNTS)
     User = get_user_model()
     accounts = list(
-        User.objects.order_by("-is_active", "username").prefetch_related(
-            Prefetch("groups", to_attr="role_groups")
-        )
+        User.objects.order_by("-is_active", "username").prefetch_related(Prefetch("groups", to_attr="role_groups"))
     )
     live = sessions.sessions_by_user()
     with_device = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))

@@ -100,9 +100,10 @@ def seed_meetings(coordinator, chair, clinician=None, now: datetime | None = Non
     """Create the demo meetings if they do not exist yet (see the module docstring)."""
     now = now or timezone.now()
     clinician = clinician or chair
+    # Not one transaction: signing renders each PDF before its own short durable transaction, as in the app.
+    if not Meeting.objects.filter(public_id=PAST_MEETING).exists():
+        _past_meeting(coordinator, chair, clinician, now)
     with transaction.atomic():
-        if not Meeting.objects.filter(public_id=PAST_MEETING).exists():
-            _past_meeting(coordinator, chair, clinician, now)
         # seed_demo resets every demo case's status; put back what the signed decisions made of them.
         for decision in _signed_heads():
             services.update_case_status(decision)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases import dates
 from cases.access import Role
-from cases.forms import DateInput, NumberTextInput
+from cases.forms import DateInput, FreeTextField, NumberTextInput
 from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, MeetingStatus, Outcome, is_departure
 from cases.meetings.services import DecisionContent
 from cases.pathways.engine import Recommendation, Verdict
@@ -64,7 +64,7 @@ class MeetingForm(forms.ModelForm):
         model = Meeting
         fields = ["title", "scheduled_at", "location", "video_url", "chair"]
         widgets = {"scheduled_at": DateTimeLocalInput}
-        field_classes = {"scheduled_at": dates.DateTimeField}
+        field_classes = {"scheduled_at": dates.DateTimeField, "title": FreeTextField, "location": FreeTextField}
         help_texts = {"video_url": "For members joining remotely (https://…)."}
 
     def __init__(self, *args, **kwargs):
@@ -181,7 +181,7 @@ class StatusForm(forms.Form):
 class AttendanceForm(forms.Form):
     """Add a member: a user of the app, or a guest by name; with the specialty they represent."""
 
-    name = forms.CharField(label="or a guest's name", max_length=200, required=False)
+    name = FreeTextField(label="or a guest's name", max_length=200, required=False)
     specialty = forms.ChoiceField(choices=[("", "Choose…"), *Specialty.choices])
     present = forms.BooleanField(required=False, initial=True, label="Present")
 
@@ -211,8 +211,8 @@ class PresentForm(forms.Form):
 class FollowUpForm(forms.Form):
     """One row of the follow-up actions table: its column headers name the fields on screen."""
 
-    what = forms.CharField(label="What", max_length=300, required=False, template_name=IN_TABLE)
-    owner = forms.CharField(label="Who", max_length=200, required=False, template_name=IN_TABLE)
+    what = FreeTextField(label="What", max_length=300, required=False, template_name=IN_TABLE)
+    owner = FreeTextField(label="Who", max_length=200, required=False, template_name=IN_TABLE)
     due_date = dates.DateField(label="Due", required=False, widget=DateInput, template_name=IN_TABLE)
 
     def __init__(self, *args, number: int | None = None, **kwargs):
@@ -278,7 +278,7 @@ class DecisionForm(forms.Form):
     verdicts and stored with them. A departure needs a reason (models.is_departure).
     """
 
-    plan = forms.CharField(
+    plan = FreeTextField(
         label="Plan",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -288,9 +288,19 @@ class DecisionForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     case_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, recommendations: tuple[Recommendation, ...], **kwargs):
+    def __init__(self, *args, recommendations: tuple[Recommendation, ...], without_findings: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.recommendations = recommendations
+        self.without_findings = without_findings
+        if without_findings:
+            # Six options shown as "consider" for a case with nothing recorded rest on nothing: say why anyway.
+            self.fields["no_findings_reason"] = FreeTextField(
+                label="Why the board decides without findings",
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="No finding is recorded for this case, so every option rests on unknown facts. Say why "
+                "the board discussed it anyway (e.g. “referral question only: arrange work-up”). Needed to sign.",
+            )
         for rec in recommendations:
             self.fields[f"outcome_{rec.code}"] = forms.ChoiceField(
                 label=rec.title,
@@ -299,7 +309,7 @@ class DecisionForm(forms.Form):
                 template_name=IN_TABLE,
                 error_messages={"required": f"Choose whether the board accepts, modifies or rejects “{rec.title}”."},
             )
-            self.fields[f"reason_{rec.code}"] = forms.CharField(
+            self.fields[f"reason_{rec.code}"] = FreeTextField(
                 label=f"Reason for “{rec.title}”",
                 max_length=1000,
                 required=False,
@@ -372,6 +382,7 @@ def decision_initial(recommendations, decision, case: Case) -> tuple[dict, list[
     if decision:
         initial["plan"] = decision.plan
         initial["rediscuss"] = decision.rediscuss
+        initial["no_findings_reason"] = decision.no_findings_reason or ""
         actions = [{"what": a.what, "owner": a.owner, "due_date": a.due_date} for a in decision.actions.all()]
     return initial, actions
 
@@ -397,15 +408,36 @@ def decision_content(form: DecisionForm, formset) -> DecisionContent:
         plan=form.cleaned_data["plan"],
         rediscuss=form.cleaned_data["rediscuss"],
         actions=actions,
+        no_findings_reason=form.cleaned_data.get("no_findings_reason", ""),
     )
 
 
 class SignForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def __init__(self, *args, decision=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = self.decision
+        if decision is not None and not decision.no_findings_reason and not decision.agenda_item.case.has_findings():
+            raise forms.ValidationError(
+                "No finding is recorded for this case: the decision must say why the board decided without "
+                "findings before it is signed. Give the reason in the decision form, save it, then sign."
+            )
+        return cleaned
+
+    def error_text(self) -> str:
+        """Return what stopped the signature, in one sentence."""
+        if self.non_field_errors():
+            return " ".join(self.non_field_errors())
+        return "The signature form was incomplete."
+
 
 class AmendForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Reason for the amendment",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -1,9 +1,10 @@
 """Meetings of the board, their agenda and attendance, and the decisions recorded for each case.
 
 A decision is a draft until the chair signs it; a signed decision never changes. That is guarded
-three times: here (save/delete refuse signed rows), by database triggers (migration 0002, for raw
-SQL and `QuerySet.update()`), and by a SHA-256 of its canonical content stored at signing, which
-anyone can recompute (docs/meetings.md). Every model keeps its history (django-simple-history, in
+three times: here (save/delete refuse signed rows), by database triggers (migrations 0002 and 0004, for
+raw SQL, `QuerySet.update()` and SQLite's REPLACE), and by the installation key's signature over the
+SHA-256 of its canonical content and its place in the chain of signed decisions, which anyone with the
+certificate can check (docs/meetings.md, docs/security.md). Every model keeps its history (django-simple-history, in
 separate tables the triggers do not guard): who changed what, and when.
 """
 
@@ -211,8 +212,26 @@ class Decision(models.Model):
     )
     signed_at = models.DateTimeField(null=True, blank=True)
     content_sha256 = models.CharField("SHA-256 of the signed content", max_length=64, blank=True)
+    # What the signed content is made of: schema 1 (before keyed signatures: the hash alone) or 2.
+    signed_schema = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # The author's and signer's names and roles as they were at signing ({"author": {...}, "signer": {...}},
+    # each {"username", "name", "roles"}): the record says who signed even after a user is renamed.
+    people_at_signing = models.JSONField(null=True, blank=True, editable=False)
+    # The stored PDF's SHA-256, and the link in the installation's chain of signed decisions: position,
+    # the previous statement's SHA-256, and the key's signature (base64) over this one's statement.
+    pdf_sha256 = models.CharField("SHA-256 of the signed PDF", max_length=64, blank=True, editable=False)
+    chain_position = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
+    chain_previous = models.CharField(max_length=64, blank=True, editable=False)
+    signature = models.TextField(blank=True, editable=False)
+    signing_key = models.CharField("signing certificate (SHA-256)", max_length=64, blank=True, editable=False)
     amends = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments")
     amendment_reason = models.TextField(max_length=2000, blank=True)
+    # Why the board decided on a case with no findings recorded (issue 17): a case without findings cannot
+    # be signed without it. Nullable so that adding the column is a plain ALTER TABLE on SQLite, which keeps
+    # migration 0002's triggers (a NOT NULL column with a default would make Django rebuild the table).
+    no_findings_reason = models.TextField(  # noqa: DJ001 (see above: NULL or empty both mean none given)
+        "reason for deciding without findings", max_length=1000, null=True, blank=True
+    )
     lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -232,10 +251,31 @@ class Decision(models.Model):
             models.UniqueConstraint(
                 fields=["agenda_item"], condition=Q(status="draft"), name="decision_one_draft_per_item"
             ),
-            # A signature is complete or absent: signer, time and hash together.
+            # A signature is complete or absent: signer, time, hash, names and chain link together; from
+            # schema 2 on also the key's signature and the PDF's hash.
             models.CheckConstraint(
-                condition=Q(status="draft", signed_by__isnull=True, signed_at__isnull=True, content_sha256="")
-                | (Q(status="signed", signed_by__isnull=False, signed_at__isnull=False) & ~Q(content_sha256="")),
+                condition=Q(
+                    status="draft",
+                    signed_by__isnull=True,
+                    signed_at__isnull=True,
+                    content_sha256="",
+                    signed_schema__isnull=True,
+                    people_at_signing__isnull=True,
+                    chain_position__isnull=True,
+                    signature="",
+                )
+                | (
+                    Q(
+                        status="signed",
+                        signed_by__isnull=False,
+                        signed_at__isnull=False,
+                        people_at_signing__isnull=False,
+                        chain_position__isnull=False,
+                    )
+                    & ~Q(content_sha256="")
+                    & ~Q(chain_previous="")
+                    & (Q(signed_schema=1) | (Q(signed_schema=2) & ~Q(signature="") & ~Q(pdf_sha256="")))
+                ),
                 name="decision_signature_complete",
             ),
             # Version 1 amends nothing; every later version amends its predecessor and says why.
@@ -275,6 +315,26 @@ class Decision(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == DecisionStatus.SIGNED
+
+    @property
+    def author_name(self) -> str:
+        """Who recorded it: as at signing once signed (renames do not rewrite a record), else as today."""
+        return self._person_at_signing("author") or display_name(self.author)
+
+    @property
+    def signer_name(self) -> str:
+        """Who signed it, as at signing (with the roles held then); empty for a draft."""
+        if not self.is_signed:
+            return ""
+        return self._person_at_signing("signer") or display_name(self.signed_by)
+
+    def _person_at_signing(self, who: str) -> str:
+        person = (self.people_at_signing or {}).get(who)
+        if not person:
+            return ""
+        name = person.get("name") or person.get("username", "")
+        roles = person.get("roles")
+        return f"{name} ({', '.join(roles)})" if roles else name
 
     @property
     def departures(self) -> list[dict]:

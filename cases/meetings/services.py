@@ -6,8 +6,6 @@ raises DecisionConflict without changing anything.
 """
 
 import dataclasses
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -18,6 +16,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from cases import integrity
+from cases.access import user_roles
 from cases.meetings.models import (
     AgendaItem,
     Attendance,
@@ -153,6 +153,7 @@ class DecisionContent:
     plan: str
     rediscuss: bool
     actions: list[dict]  # [{"what", "owner", "due_date": date | None}]
+    no_findings_reason: str = ""  # why the board decided on a case with no findings (needed to sign it)
 
 
 def head_decision(item: AgendaItem, *, for_update: bool = False) -> Decision | None:
@@ -195,6 +196,7 @@ def record_decision(
         decision.outcomes = content.outcomes
         decision.plan = content.plan
         decision.rediscuss = content.rediscuss
+        decision.no_findings_reason = content.no_findings_reason or None
         decision.engine_snapshot = assessment_to_dict(assessment)
         decision.guideline_version = guideline.version
         decision.guideline_parameters = dataclasses.asdict(guideline)
@@ -211,26 +213,61 @@ def record_decision(
 
 
 def sign_decision(decision: Decision, user, loaded_lock_version: int, now: datetime | None = None) -> Decision:
-    """Sign the draft DECISION as USER: it becomes final, with signer, time and content hash.
+    """Sign the draft DECISION as USER: it becomes final, with signer, time, content hash, PDF and key signature.
 
-    The caller checks that USER may sign. Raises DecisionConflict when the draft changed after the
-    signer loaded it (they must see what they sign) or was signed meanwhile. The signed record is kept by
-    settings.SIGNED_RECORD_WRITER (the reports app's PDF), in the same transaction.
+    The caller checks that USER may sign. Raises DecisionConflict when the draft changed after the signer
+    loaded it (they must see what they sign) or was signed meanwhile; nothing is signed then.
+
+    The slow part runs before any transaction: the record's PDF is rendered from the decision as it will be
+    signed and signed with the installation's key (settings.SIGNED_RECORD_RENDERER, the reports app). Then
+    one short durable transaction re-checks the lock version and writes the signature, the link in the chain
+    of signed decisions and the stored PDF (settings.SIGNED_RECORD_WRITER) together: never one without the
+    others, and the database's write lock is held for milliseconds, not for a rendering.
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    draft = Decision.objects.select_related("agenda_item__meeting", "agenda_item__case", "author", "amends").get(
+        pk=decision.pk
+    )
+    if draft.is_signed or draft.lock_version != loaded_lock_version:
+        raise DecisionConflict(draft)
+    _mark_signed(draft, user, now)
+    content = canonical_content(draft)
+    draft.content_sha256 = integrity.sha256(content)
+    pdf = import_string(settings.SIGNED_RECORD_RENDERER)(draft, content)
+    draft.pdf_sha256 = integrity.sha256(pdf)
+    with transaction.atomic(durable=True):
         current = Decision.objects.select_for_update().get(pk=decision.pk)
         if current.is_signed or current.lock_version != loaded_lock_version:
             raise DecisionConflict(current)
-        current.status = DecisionStatus.SIGNED
-        current.signed_by = user
-        current.signed_at = now
-        current.content_sha256 = content_hash(current)
-        current.save()
+        with integrity.chain_lock("decisions"):
+            last = Decision.objects.filter(chain_position__isnull=False).order_by("-chain_position").first()
+            link = integrity.next_link(
+                "decisions", (last.chain_position, integrity.sha256(chain_statement(last))) if last else None,
+                chain_payload(draft),
+            )  # fmt: skip
+            for name in SIGNED_FIELDS:
+                setattr(current, name, getattr(draft, name))
+            current.chain_position, current.chain_previous = link.position, link.previous
+            current.signature, current.signing_key = link.signature, link.key
+            current.save()
+            import_string(settings.SIGNED_RECORD_WRITER)(current, pdf)
         update_case_status(current)
-        # The record's PDF is rendered once, now, from what was signed; no signature without it.
-        import_string(settings.SIGNED_RECORD_WRITER)(current)
     return current
+
+
+# What signing sets on the draft before its PDF is rendered (the chain link is added in the transaction).
+SIGNED_FIELDS = (
+    "status", "signed_by", "signed_at", "signed_schema", "people_at_signing", "content_sha256", "pdf_sha256",
+)  # fmt: skip
+
+
+def _mark_signed(decision: Decision, user, now: datetime) -> None:
+    """Set DECISION's signature fields in memory: signer, time, and the names and roles as they are now."""
+    decision.status = DecisionStatus.SIGNED
+    decision.signed_by = user
+    decision.signed_at = now
+    decision.signed_schema = CONTENT_SCHEMA
+    decision.people_at_signing = {"author": _person(decision.author), "signer": _person(user)}
 
 
 def update_case_status(decision: Decision) -> None:
@@ -260,6 +297,7 @@ def amend_decision(signed: Decision, user, reason: str, now: datetime | None = N
             outcomes=head.outcomes,
             plan=head.plan,
             rediscuss=head.rediscuss,
+            no_findings_reason=head.no_findings_reason,
             engine_snapshot=head.engine_snapshot,
             guideline_version=head.guideline_version,
             guideline_parameters=head.guideline_parameters,
@@ -286,6 +324,11 @@ def amend_decision(signed: Decision, user, reason: str, now: datetime | None = N
 
 # --- the signed content ----------------------------------------------------------------------------
 
+# Schema 1: before keyed signatures (names read live from the accounts, no roles). Schema 2: names and roles
+# as at signing, a key signature, the PDF's hash and a chain link. Old decisions keep their schema; their
+# names were kept as they were by migration 0004 (which checked them against the stored hash).
+CONTENT_SCHEMA = 2
+
 
 def _iso(value: date | datetime | None) -> str | None:
     """Dates as YYYY-MM-DD; times in UTC, so the text does not depend on the server's time zone."""
@@ -294,19 +337,23 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _who(user) -> dict | None:
-    return None if user is None else {"username": user.get_username(), "name": user.get_full_name()}
+def _person(user) -> dict:
+    """Name USER as the record keeps them: username, full name and the roles they hold now."""
+    return {"username": user.get_username(), "name": user.get_full_name(), "roles": [r.label for r in user_roles(user)]}
 
 
 def canonical_content(decision: Decision) -> bytes:
     """Return the decision's content as canonical JSON: sorted keys, no whitespace, UTF-8.
 
     Everything a reader relies on is in it: the case and meeting it belongs to, the outcomes, plan and
-    follow-up actions, the engine output and guideline parameters, who recorded and who signed, when.
+    follow-up actions, the engine output and guideline parameters, who recorded and who signed (as they were
+    named at signing), when. Built only from the decision's own row and its actions, so it reads the same
+    whatever happens to the accounts later.
     """
     item = decision.agenda_item
+    people = decision.people_at_signing or {}
     content = {
-        "schema": 1,
+        "schema": decision.signed_schema or CONTENT_SCHEMA,
         "decision": str(decision.public_id),
         "meeting": str(item.meeting.public_id),
         "case": str(item.case.public_id),
@@ -323,18 +370,57 @@ def canonical_content(decision: Decision) -> bytes:
         "engine_snapshot": decision.engine_snapshot,
         "guideline_version": decision.guideline_version,
         "guideline_parameters": decision.guideline_parameters,
-        "author": _who(decision.author),
+        "author": people.get("author") or _person(decision.author),
         "recorded_at": _iso(decision.recorded_at),
-        "signed_by": _who(decision.signed_by),
+        "signed_by": people.get("signer") or (_person(decision.signed_by) if decision.signed_by_id else None),
         "signed_at": _iso(decision.signed_at),
     }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    if decision.no_findings_reason:
+        # Only when given (issue 17), so the content, and the hash, of every earlier decision stay the same.
+        content["no_findings_reason"] = decision.no_findings_reason
+    return integrity.canonical_json(content)
 
 
 def content_hash(decision: Decision) -> str:
-    return hashlib.sha256(canonical_content(decision)).hexdigest()
+    return integrity.sha256(canonical_content(decision))
+
+
+def chain_payload(decision: Decision) -> dict:
+    """What a signed decision's chain statement says about it (schema 1 decisions had no PDF hash)."""
+    payload = {
+        "decision": str(decision.public_id),
+        "schema": decision.signed_schema,
+        "content": decision.content_sha256,
+    }
+    if decision.signed_schema != 1:
+        payload["pdf"] = decision.pdf_sha256
+    return payload
+
+
+def chain_statement(decision: Decision) -> bytes:
+    """Return the statement signed for DECISION: its chain position, the previous digest and its payload."""
+    return integrity.statement("decisions", decision.chain_position, decision.chain_previous, chain_payload(decision))
+
+
+def signature_problems(decision: Decision, trusted: dict | None = None) -> list[str]:
+    """Return what does not hold about a signed DECISION's own content and signature (empty: all holds).
+
+    The content must still hash to the stored SHA-256 and, from schema 2 on, the key's signature over the
+    chain statement must verify with a trusted certificate. The chain's continuity and the stored PDF are
+    checked by the reports app (verify_records), which sees the other decisions and the PDFs.
+    """
+    if not decision.is_signed:
+        return ["the decision is not signed"]
+    problems = []
+    if content_hash(decision) != decision.content_sha256:
+        problems.append("its content does not match the SHA-256 stored at signing")
+    if decision.signed_schema == 1:
+        return problems  # signed before keyed signatures: the hash (and the chain since) is all there is
+    if not integrity.signature_holds(chain_statement(decision), decision.signature, decision.signing_key, trusted):
+        problems.append("the key's signature does not verify (a changed hash or chain link, or an unknown key)")
+    return problems
 
 
 def verify(decision: Decision) -> bool:
-    """Return whether a signed decision's stored hash still matches its content."""
-    return decision.is_signed and content_hash(decision) == decision.content_sha256
+    """Return whether a signed decision's content and key signature still hold."""
+    return decision.is_signed and not signature_problems(decision)

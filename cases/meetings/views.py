@@ -5,6 +5,7 @@ htmx the same POST answers with the partial it changed. Pages that list many cas
 guideline once per request and pass it to `assess_workup()` (their missing work-up, without the options).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -12,6 +13,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -44,9 +47,11 @@ from cases.meetings.quorum import quorum
 from cases.pagination import PageForm, keyset_page
 from cases.pathways import guideline_versions
 from cases.pathways.engine import assessment_to_dict
+from cases.pathways.readiness import readiness
 from cases.pathways.services import assess, assess_workup
 from cases.pathways.steps import findings_by_step
 from cases.patients.access import get_case
+from cases.patients.display import age_text, years_text
 from cases.patients.models import Case, CaseStatus
 from cases.people import display_name
 
@@ -61,12 +66,19 @@ PRESENT = "meetings/present.html"
 def case_detail(request, public_id):
     """The case: its findings by step, the live assessment, and every decision recorded for it."""
     case = get_case(request.user, public_id)
+    day, at_meeting = case.board_day()
+    result = assess(case, on=day)
+    state = readiness(case, result)
+    may_register = can(request.user, Action.REGISTER_PATIENTS)
     context = {
         "case": case,
         "patient": case.patient,
-        "result": assess(case),
+        "age": age_text(case.patient, day, at_meeting),
+        "result": result,
+        "readiness": state,
+        "may_confirm_ready": state.may_confirm and may_register,
         "findings": findings_by_step(case),
-        "may_register": can(request.user, Action.REGISTER_PATIENTS),
+        "may_register": may_register,
     }
     return render(request, "meetings/case_detail.html", context)
 
@@ -109,7 +121,7 @@ def dashboard(request):
                     :DASHBOARD_MEETINGS
                 ]
             ),
-            "ready_cases": [(case, assess_workup(case, guideline)) for case in shown],
+            "ready_cases": [_with_readiness(case, assess_workup(case, guideline)) for case in shown],
             "ready_total": capped_count(ready, len(shown), DASHBOARD_READY_CASES),
             "count_limit": COUNT_LIMIT,
         }
@@ -128,6 +140,12 @@ def dashboard(request):
             context["drafts"] = list(shown_drafts[:DASHBOARD_DRAFTS])
             context["drafts_total"] = capped_count(drafts, len(context["drafts"]), DASHBOARD_DRAFTS)
     return render(request, "meetings/dashboard.html", context)
+
+
+def _with_readiness(case: Case, result) -> tuple:
+    """Return (CASE, RESULT), the case carrying its readiness (`case.readiness`) from its work-up RESULT."""
+    case.readiness = readiness(case, result)
+    return case, result
 
 
 def _with_counts(meetings):
@@ -212,15 +230,29 @@ def _attendance_context(meeting: Meeting, members: list, form=None) -> dict:
     }
 
 
+def assessed_items(meeting: Meeting, guideline) -> list[tuple]:
+    """Return [(item, work-up assessment)] of MEETING's agenda, each case staged with the patient's age on the
+    day of the meeting; every item carries that age (`item.age`) and its case's readiness (`item.readiness`)."""
+    day = timezone.localdate(meeting.scheduled_at)
+    assessed = []
+    for item in agenda_items(meeting):
+        result = assess_workup(item.case, guideline, on=day)
+        item.age = years_text(item.case.patient, day)  # the meeting's day heads the page
+        item.readiness = readiness(item.case, result)
+        assessed.append((item, result))
+    return assessed
+
+
 def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_form=None, query=None) -> dict:
     guideline = guideline_versions.active_guideline()
     members = list(board_members())
-    items = [(item, assess_workup(item.case, guideline)) for item in agenda_items(meeting)]
+    items = assessed_items(meeting, guideline)
     may_manage = can(request.user, Action.MANAGE_MEETINGS)
     context = {
         "meeting": meeting,
         "items": items,
         "planned_minutes": sum(item.planned_minutes for item, _ in items),
+        "not_ready": sum(1 for item, _ in items if item.readiness.is_flagged),
         "may_manage": may_manage and meeting.is_open,
         "may_change_status": may_manage,
         **_attendance_context(meeting, members, attendance_form),
@@ -435,7 +467,8 @@ def _present_context(request, meeting: Meeting, item_id, guideline=None, result=
     item = items[index]
     item.meeting = meeting
     attendances = list(meeting.attendances.select_related("user"))
-    result = result or assess(item.case, guideline)
+    day = timezone.localdate(meeting.scheduled_at)
+    result = result or assess(item.case, guideline, on=day)
     context = {
         "meeting": meeting,
         "items": items,
@@ -445,6 +478,9 @@ def _present_context(request, meeting: Meeting, item_id, guideline=None, result=
         "next": items[index + 1] if index + 1 < len(items) else None,
         "case": item.case,
         "patient": item.case.patient,
+        "age": age_text(item.case.patient, day, meeting_day=True),
+        "readiness": readiness(item.case, result),
+        "without_findings": not item.case.has_findings(),
         "result": result,
         "findings": findings_by_step(item.case),
         "quorum": quorum(attendances, guideline_versions.active_quorum()),
@@ -465,7 +501,9 @@ def _panel_context(request, item: AgendaItem, result, guideline, *, form=None, f
     recommendations = result.assessment.recommendations if result.assessment else ()
     if form is None and may_record and result.assessment and (head is None or not head.is_signed):
         initial, actions = decision_initial(recommendations, head, item.case)
-        form = DecisionForm(initial=initial, recommendations=recommendations)
+        form = DecisionForm(
+            initial=initial, recommendations=recommendations, without_findings=not item.case.has_findings()
+        )
         formset = follow_up_formset(actions=actions)
     return {
         "item": item,
@@ -517,7 +555,11 @@ def decision_save(request: HtmxHttpRequest, public_id, item_id):
     assessed = {"guideline": guideline, "result": result}
     if result.assessment is None:
         return _panel_response(request, item, status=422, **assessed)
-    form = DecisionForm(request.POST, recommendations=result.assessment.recommendations)
+    form = DecisionForm(
+        request.POST,
+        recommendations=result.assessment.recommendations,
+        without_findings=not item.case.has_findings(),
+    )
     formset = follow_up_formset(request.POST)
     if not (form.is_valid() & formset.is_valid()):
         return _panel_response(request, item, status=422, form=form, formset=formset, **assessed)
@@ -605,9 +647,9 @@ def decision_sign(request: HtmxHttpRequest, public_id):
     """Sign a draft decision as chair: it becomes final and immutable."""
     decision = get_decision(request.user, public_id, Action.SIGN_DECISIONS)
     item = decision.agenda_item
-    form = SignForm(request.POST)
+    form = SignForm(request.POST, decision=decision)
     if not form.is_valid():
-        return _panel_response(request, item, status=422, sign_error="The signature form was incomplete.")
+        return _panel_response(request, item, status=422, sign_error=form.error_text())
     try:
         services.sign_decision(decision, request.user, form.cleaned_data["lock_version"])
     except services.DecisionConflict as exc:
@@ -656,7 +698,8 @@ def decision_detail(request, public_id):
         "actions": list(decision.actions.all()),
         # The stored engine output, rendered by the same panel as a live assessment (pathways/_assessment.html).
         "snapshot": {"assessment": decision.engine_snapshot, "errors": ()},
-        "verified": services.verify(decision) if decision.is_signed else None,
+        # The same checks as manage.py verify_records, for this decision (the reports app's, named in settings).
+        "integrity_problems": import_string(settings.SIGNED_RECORD_VERIFIER)(decision) if decision.is_signed else [],
         "present_url": present_url(item),
         "guideline_parameters": sorted(decision.guideline_parameters.items()),
     }

@@ -1,4 +1,4 @@
-"""The content admin: guideline versions, recommendation texts, references and pathway step help.
+"""The content admin: guideline versions, recommendation texts, references, pathway step help and plausibility limits.
 
 Content editors (the ``content_editor`` group, staff) add, change and view content; nobody deletes a
 guideline version, and active or retired versions are read-only (clone, edit the draft, activate). Every
@@ -21,7 +21,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from cases import dates
 from cases.pathways.engine import RECOMMENDATION_CODES, Recommendation, Verdict
 from cases.pathways.guideline_versions import activate_version, clone_version, save_draft
-from cases.pathways.models import GuidelineStatus, GuidelineVersion, RecommendationText, Reference, StepHelp
+from cases.pathways.models import (
+    GuidelineStatus,
+    GuidelineVersion,
+    PlausibilityLimit,
+    RecommendationText,
+    Reference,
+    StepHelp,
+)
 from cases.pathways.steps import STEP_BY_SLUG, STEPS
 from cases.specialties import Specialty
 
@@ -422,3 +429,18 @@ class StepHelpAdmin(ContentAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # One help text per step; without a row the step falls back to its built-in text.
         return False
+
+
+# --- plausibility limits ------------------------------------------------------------------------------------
+
+
+@admin.register(PlausibilityLimit)
+class PlausibilityLimitAdmin(ContentAdmin):
+    """Values above which a typed finding must be confirmed before it is saved (typing errors, not thresholds)."""
+
+    list_display = ("__str__", "reason", "updated_at")
+    fields = ("field", "warn_above", "reason", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "field") if obj is not None else self.readonly_fields

@@ -18,6 +18,7 @@ from cases.pathways.engine import RECOMMENDATION_CODES, Guideline
 from cases.pathways.engine.guideline import BUILTIN_VERSION
 from cases.pathways.engine.rules import TITLES
 from cases.pathways.steps import STEPS
+from cases.patients.models import NUMERIC_FINDINGS, Case
 from cases.specialties import DEFAULT_QUORUM, Specialty
 
 _ENGINE_FIELDS = {f.name: f for f in dataclass_fields(Guideline)}
@@ -336,3 +337,53 @@ class StepHelp(models.Model):
 
     def __str__(self) -> str:
         return self.get_step_display()
+
+
+def _limited_findings() -> list[tuple[str, str]]:
+    """The numeric findings a plausibility limit may be set for, by their labels."""
+    return [(name, str(Case._meta.get_field(name).verbose_name)) for name in NUMERIC_FINDINGS]
+
+
+class PlausibilityLimit(models.Model):
+    """A value above which a typed finding is unusual enough that the typist confirms it before it is saved.
+
+    Not a clinical threshold (those are GuidelineVersion's, and decide verdicts): a check against typing errors
+    such as millimetres typed as centimetres. It changes no assessment, so it is not versioned with the
+    guideline; its history (who changed what, when) is kept.
+    """
+
+    field = models.CharField(
+        "finding",
+        max_length=40,
+        unique=True,
+        choices=_limited_findings,
+        help_text="The finding the limit applies to, on every pathway step that asks for it.",
+    )
+    warn_above = models.DecimalField(
+        "ask for confirmation above",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="A value above this (in the finding's unit) must be confirmed before it is saved.",
+    )
+    reason = models.TextField(
+        "why this limit",
+        help_text="Shown to whoever types a value above the limit: what is unusual and what to check, with the "
+        "source. Plain text.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["field"]
+        constraints = [
+            # A limit for a finding the forms do not have would never be applied.
+            models.CheckConstraint(condition=Q(field__in=NUMERIC_FINDINGS), name="plausibility_limit_field_valid"),
+            models.CheckConstraint(condition=Q(warn_above__gte=0), name="plausibility_limit_not_negative"),
+            models.CheckConstraint(condition=~Q(reason=""), name="plausibility_limit_reason_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} above {self.warn_above.normalize():f}"

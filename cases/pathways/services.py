@@ -1,6 +1,8 @@
-"""Writes of the pathway: saving one step's findings under optimistic locking."""
+"""Writes of the pathway: saving one step's findings under optimistic locking, and confirming a case ready
+for the board."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,8 +18,9 @@ from cases.pathways.engine import (
 )
 from cases.pathways.forms import cross_field_errors
 from cases.pathways.guideline_versions import active_guideline
+from cases.pathways.readiness import readiness, work_up_complete
 from cases.pathways.steps import Step
-from cases.patients.models import Case
+from cases.patients.models import Case, CaseStatus
 from cases.people import display_name
 
 
@@ -39,12 +42,23 @@ class StepInvalid(Exception):
         self.errors = errors
 
 
-def save_step(case: Case, step: Step, values: dict, loaded_version: int, user) -> Case:
+class NotReady(Exception):
+    """The case cannot be confirmed ready for the board (work-up incomplete, or findings changed); nothing changed."""
+
+    def __init__(self, message: str, current: Case) -> None:
+        super().__init__(message)
+        self.message = message
+        self.case = current
+
+
+def save_step(case: Case, step: Step, values: dict, loaded_version: int, user, note: str = "") -> Case:
     """Save STEP's VALUES on CASE in one transaction and return the updated case.
 
     Raises StepConflict when the same step was saved by someone else after `loaded_version` (their
     values are on the returned exception's case), StepInvalid when the combination with the current
-    findings is contradictory. Saves to *other* steps in between are not conflicts.
+    findings is contradictory. Saves to *other* steps in between are not conflicts. A case confirmed
+    ready whose work-up the new values leave incomplete goes back to draft, in the same transaction;
+    NOTE (confirmed unusual values) goes into the history record.
     """
     with transaction.atomic():
         current = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
@@ -65,7 +79,34 @@ def save_step(case: Case, step: Step, values: dict, loaded_version: int, user) -
                 "at": timezone.now().isoformat(timespec="seconds"),
             },
         }
-        current.save(update_fields=[*values, "version", "step_versions", "updated_at"])
+        fields = [*values, "version", "step_versions", "updated_at"]
+        if current.status == CaseStatus.READY and not work_up_complete(current, assess(current)):
+            current.status = CaseStatus.DRAFT
+            fields.append("status")
+        if note:
+            current._change_reason = f"Confirmed unusual: {note}"[:100]
+        current.save(update_fields=fields)
+    return current
+
+
+def confirm_ready(case: Case, loaded_version: int, user) -> Case:
+    """Mark CASE ready for the board: the coordinator's one-click confirmation of a complete work-up.
+
+    Raises NotReady when the findings changed since the page was loaded (look again) or the work-up is not
+    complete. The history record names who confirmed it.
+    """
+    with transaction.atomic():
+        current = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
+        if current.version != loaded_version:
+            raise NotReady("The findings changed while the page was open: look at them again, then confirm.", current)
+        state = readiness(current, assess(current))
+        if state.is_ready:
+            return current
+        if not state.may_confirm:
+            raise NotReady(f"{state.label}: it cannot be confirmed ready for the board.", current)
+        current.status = CaseStatus.READY
+        current._change_reason = f"Confirmed ready for the board by {display_name(user)}"[:100]
+        current.save(update_fields=["status", "updated_at"])
     return current
 
 
@@ -76,13 +117,18 @@ class CaseAssessment:
     assessment: Assessment | None
     errors: tuple[str, ...] = ()
 
+    @property
+    def missing_workup(self) -> tuple[str, ...]:
+        """Return the work-up the engine finds missing (none when the findings cannot be assessed)."""
+        return tuple(self.assessment.missing_workup) if self.assessment is not None else ()
 
-def assess(case: Case, guideline: Guideline | None = None) -> CaseAssessment:
-    """Evaluate CASE under GUIDELINE (default: the active one). Pages that assess many cases fetch the
-    guideline once and pass it in."""
+
+def assess(case: Case, guideline: Guideline | None = None, on: date | None = None) -> CaseAssessment:
+    """Evaluate CASE under GUIDELINE (default: the active one), the patient's age taken ON the day of the board
+    (default: today). Pages that assess many cases fetch the guideline once and pass it in."""
     guideline = guideline or active_guideline()  # fetched either way: a constant number of queries
     try:
-        facts = facts_from_dict(case.to_facts())
+        facts = facts_from_dict(case.to_facts(today=on))
     except FactsError as exc:
         # Only possible for rows changed outside the app's forms; show it instead of failing.
         return CaseAssessment(None, exc.errors)
@@ -97,7 +143,7 @@ class WorkupAssessment:
     errors: tuple[str, ...] = ()
 
 
-def assess_workup(case: Case, guideline: Guideline | None = None) -> WorkupAssessment:
+def assess_workup(case: Case, guideline: Guideline | None = None, on: date | None = None) -> WorkupAssessment:
     """Return CASE's missing work-up as `assess` would, without weighing every option.
 
     The agenda and the dashboard show only this for each case, and a meeting page lists up to a hundred
@@ -106,7 +152,7 @@ def assess_workup(case: Case, guideline: Guideline | None = None) -> WorkupAsses
     """
     guideline = guideline or active_guideline()
     try:
-        facts = facts_from_dict(case.to_facts())
+        facts = facts_from_dict(case.to_facts(today=on))
     except FactsError as exc:
         return WorkupAssessment(errors=exc.errors)
     missing, _notes = missing_workup(facts, stage_case(facts, guideline).grade)

@@ -1,7 +1,9 @@
 """The steps of the diagnostic pathway, in the order of the seed's diagnostic algorithm (Figure 1).
 
-Each step names the Case fields its form edits. A step may not apply to a case (liver detail only
-when liver metastases are recorded); the rail shows it as not applicable and navigation skips it.
+Each step names the Case fields its form edits, the first being the date its findings were obtained. A step
+may not apply to a case (liver detail only when liver metastases are recorded); the rail shows it as not
+applicable and navigation skips it. Which questions are asked when comes from the engine's one table
+(cases/pathways/engine/questions.py), which the forms and the engine's contradiction checks read too.
 """
 
 from collections.abc import Callable
@@ -9,15 +11,33 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from cases.pathways.engine.questions import LIVER_METASTASES, QUESTIONS, Condition, is_asked
 from cases.patients.display import finding_display, label_of
+from cases.patients.findings import FACT_OF_FIELD, FIELD_OF_FACT
 
 
 def always(case) -> bool:
     return True
 
 
+def case_value(case, fact: str):
+    """Return the value CASE holds for the engine fact FACT ("liver.lesions")."""
+    return getattr(case, FIELD_OF_FACT[fact])
+
+
+def holds(case, condition: Condition) -> bool:
+    """Return whether CONDITION is known to hold for CASE (unknown is not)."""
+    return condition.holds(case_value(case, condition.fact)) is True
+
+
 def has_liver_metastases(case) -> bool:
-    return case.liver_lesions is not None and case.liver_lesions > 0
+    return holds(case, LIVER_METASTASES)
+
+
+def is_asked_of(case, field_name: str) -> bool:
+    """Return whether the question FIELD_NAME is asked for CASE as it is stored (unconditional ones always)."""
+    question = QUESTIONS.get(FACT_OF_FIELD.get(field_name, ""))
+    return question is None or is_asked(question, lambda fact: case_value(case, fact))
 
 
 @dataclass(frozen=True)
@@ -29,6 +49,24 @@ class Step:
     intro: str
     applies: Callable = always
     not_applicable_reason: str = ""
+    # Fields shown side by side (a value with its unit and upper limit of normal), each group one row.
+    rows: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def date_field(self) -> str | None:
+        """Return the field for the date the step's findings were obtained (the first field)."""
+        return self.fields[0] if self.fields else None
+
+    def layout(self) -> list[tuple[str, ...]]:
+        """Return the step's fields in rows: the grouped ones together, every other field alone."""
+        grouped = {name: row for row in self.rows for name in row}
+        rows, seen = [], set()
+        for name in self.fields:
+            row = grouped.get(name, (name,))
+            if row not in seen:
+                seen.add(row)
+                rows.append(row)
+        return rows
 
 
 STEPS: tuple[Step, ...] = (
@@ -36,7 +74,15 @@ STEPS: tuple[Step, ...] = (
         "presentation",
         1,
         "Presentation",
-        ("symptomatic", "carcinoid_syndrome", "emergency_presentation", "family_history", "ecog", "major_comorbidity"),
+        (
+            "assessed_on",
+            "symptomatic",
+            "carcinoid_syndrome",
+            "emergency_presentation",
+            "family_history",
+            "ecog",
+            "major_comorbidity",
+        ),
         "Symptoms, carcinoid syndrome and fitness. Carcinoid syndrome decides the somatostatin analogue cover "
         "that prevents a carcinoid crisis during any procedure (Preoperative Care; ref 13, 14).",
     ),
@@ -44,14 +90,32 @@ STEPS: tuple[Step, ...] = (
         "biochemistry",
         2,
         "Biochemistry",
-        ("chromogranin_a_measured", "urine_5hiaa_measured", "urine_5hiaa_elevated", "nt_probnp_pg_ml"),
+        (
+            "labs_date",
+            "chromogranin_a_measured",
+            "chromogranin_a_value",
+            "chromogranin_a_unit",
+            "chromogranin_a_uln",
+            "chromogranin_a_elevated",
+            "urine_5hiaa_measured",
+            "urine_5hiaa_value",
+            "urine_5hiaa_unit",
+            "urine_5hiaa_uln",
+            "urine_5hiaa_elevated",
+            "nt_probnp_pg_ml",
+        ),
         "Chromogranin A, 24-hour urine 5-HIAA and NT-proBNP (Figure 1; Preoperative Care, ref 10).",
+        rows=(
+            ("chromogranin_a_value", "chromogranin_a_unit", "chromogranin_a_uln"),
+            ("urine_5hiaa_value", "urine_5hiaa_unit", "urine_5hiaa_uln"),
+        ),
     ),
     Step(
         "imaging",
         3,
         "Cross-sectional imaging",
         (
+            "imaging_date",
             "ct_or_mri_done",
             "primary_site",
             "primary_size_cm",
@@ -76,7 +140,7 @@ STEPS: tuple[Step, ...] = (
         "functional-imaging",
         4,
         "Functional imaging",
-        ("sstr_imaging_done", "fdg_pet_done"),
+        ("functional_imaging_date", "sstr_imaging_done", "fdg_pet_done"),
         "Somatostatin receptor imaging for every patient; FDG PET where the grade is high (Figure 1; ref 10).",
     ),
     Step(
@@ -84,24 +148,28 @@ STEPS: tuple[Step, ...] = (
         5,
         "Histology and grade",
         (
+            "histology_date",
             "histology_available",
             "differentiation",
             "ki67_percent",
+            "ki67_specimen",
             "mitoses_per_2mm2",
             "small_cell",
             "primary_invasion",
             "primary_resected",
             "resection_margin",
+            "nodes_examined",
             "positive_nodes",
         ),
         "Differentiation, Ki-67 and mitotic count give the WHO 2019 grade; invasion and nodes the TNM "
         "(Table I). Margin and nodes only if the primary has been resected.",
+        rows=(("ki67_percent", "ki67_specimen"), ("nodes_examined", "positive_nodes")),
     ),
     Step(
         "cardiac",
         6,
         "Cardiac assessment",
-        ("echo_done", "carcinoid_heart_disease", "right_heart_failure"),
+        ("cardiac_date", "echo_done", "carcinoid_heart_disease", "right_heart_failure"),
         "Echocardiogram for carcinoid heart disease, needed with carcinoid syndrome or raised 5-HIAA (ref 10).",
     ),
     Step(
@@ -109,6 +177,7 @@ STEPS: tuple[Step, ...] = (
         7,
         "Liver detail",
         (
+            "liver_assessment_date",
             "liver_near_vital_structures",
             "portal_vein_thrombosis",
             "liver_failure",
@@ -150,21 +219,31 @@ def previous_step(case, step: Step) -> Step | None:
     return None
 
 
-# Fields that only make sense in some cases; elsewhere "unknown" is the right answer, not a gap.
-RELEVANT_WHEN: dict[str, Callable] = {
-    "resection_margin": lambda case: case.primary_resected is True,
-    "positive_nodes": lambda case: case.primary_resected is True,
-    "pci": lambda case: case.peritoneal is True,
-    "liver_max_diameter_cm": has_liver_metastases,
-    "liver_bilobar": has_liver_metastases,
-    "liver_dominant_lesion": lambda case: has_liver_metastases(case) and case.liver_bilobar is True,
-    "liver_involvement_percent": has_liver_metastases,
-}
+# The laboratory's values behind "raised": recorded when at hand, never a gap (the finding is whether it is
+# raised, which may be known without them).
+DETAIL_FIELDS = frozenset(
+    {
+        "chromogranin_a_value",
+        "chromogranin_a_unit",
+        "chromogranin_a_uln",
+        "urine_5hiaa_value",
+        "urine_5hiaa_unit",
+        "urine_5hiaa_uln",
+    }
+)
 
 
 def unknown_fields(case, step: Step) -> list[str]:
-    """Return the step's fields that are still unknown although they matter for CASE."""
-    return [name for name in step.fields if getattr(case, name) is None and RELEVANT_WHEN.get(name, always)(case)]
+    """Return the step's fields that are still unknown although they are asked for CASE.
+
+    A question that is not asked (the PCI without peritoneal disease) is rightly unknown, not a gap; nor is a
+    laboratory value whose "raised" answer is what the step needs.
+    """
+    return [
+        name
+        for name in step.fields
+        if getattr(case, name) is None and name not in DETAIL_FIELDS and is_asked_of(case, name)
+    ]
 
 
 @dataclass(frozen=True)
@@ -200,12 +279,17 @@ def rail(case, current: Step) -> list[RailEntry]:
     return entries
 
 
+def shown_fields(case, step: Step) -> list[str]:
+    """Return the step's fields the record shows for CASE: those asked, and any other that has a value."""
+    return [name for name in step.fields if is_asked_of(case, name) or is_recorded(getattr(case, name))]
+
+
 def findings_by_step(case) -> list[tuple]:
     """Return [(step, [(label, value shown, recorded)])] for the steps that apply to CASE, in pathway order."""
     steps = []
     for step in steps_with_findings(case):
-        values = [(name, getattr(case, name)) for name in step.fields]
-        steps.append((step, [(label_of(name), finding_display(name, v), is_recorded(v)) for name, v in values]))
+        values = [(name, getattr(case, name)) for name in shown_fields(case, step)]
+        steps.append((step, [(label_of(name), finding_display(name, v, case), is_recorded(v)) for name, v in values]))
     return steps
 
 
@@ -218,15 +302,16 @@ def recorded_findings_by_step(case) -> list[tuple]:
     """Return [(step, [(label, value shown)], [labels of findings not recorded])] for the printed record.
 
     The record lists what was known as label and value, and what was not in one line per step, so an
-    auditor sees both without reading a row of "Unknown" per missing finding.
+    auditor sees both without reading a row of "Unknown" per missing finding. Questions not asked for the
+    case (the PCI without peritoneal disease) are left out.
     """
     steps = []
     for step in steps_with_findings(case):
         recorded, not_recorded = [], []
-        for name in step.fields:
+        for name in shown_fields(case, step):
             value = getattr(case, name)
             if is_recorded(value):
-                recorded.append((label_of(name), finding_display(name, value)))
+                recorded.append((label_of(name), finding_display(name, value, case)))
             else:
                 not_recorded.append(label_of(name))
         steps.append((step, recorded, not_recorded))

@@ -8,6 +8,7 @@ typed values without saving ("what if it were bilobar?").
 
 import copy
 
+from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,8 +19,9 @@ from django_htmx.http import push_url
 from cases.access import Action, can
 from cases.conflicts import Conflict, carry, conflict
 from cases.htmx import HtmxHttpRequest
-from cases.pathways.forms import initial_for, label_of, step_form_class
-from cases.pathways.services import StepConflict, StepInvalid, assess, save_step
+from cases.pathways.forms import ReadyForm, initial_for, label_of, step_form_class
+from cases.pathways.readiness import readiness
+from cases.pathways.services import NotReady, StepConflict, StepInvalid, assess, confirm_ready, save_step
 from cases.pathways.steps import (
     STEPS,
     Step,
@@ -31,7 +33,7 @@ from cases.pathways.steps import (
     unknown_fields,
 )
 from cases.patients.access import get_case
-from cases.patients.display import finding_display
+from cases.patients.display import age_text, finding_display
 
 TEMPLATE = "pathways/step.html"
 
@@ -69,7 +71,7 @@ def step_preview(request: HtmxHttpRequest, public_id, slug):
     """Evaluate the typed values of a step without saving them; answer the assessment panel only."""
     step = get_step(slug)
     case = get_case(request.user, public_id)
-    form = step_form_class(step)(request.POST, case=case, step=step) if step.fields else None
+    form = step_form_class(step)(request.POST, case=case, step=step, check_plausibility=False) if step.fields else None
     candidate, invalid = case, False
     if form is not None:
         if form.is_valid():
@@ -80,7 +82,7 @@ def step_preview(request: HtmxHttpRequest, public_id, slug):
             invalid = True
     context = {
         "case": case,
-        "result": assess(candidate),
+        "result": assess(candidate, on=case.board_day()[0]),
         "preview": candidate is not case,
         "preview_invalid": invalid,
     }
@@ -95,7 +97,7 @@ def _save(request: HtmxHttpRequest, case, step: Step) -> HttpResponse:
     if form.is_valid():
         values = {name: form.cleaned_data[name] for name in step.fields}
         try:
-            case = save_step(case, step, values, form.cleaned_data["version"], request.user)
+            case = save_step(case, step, values, form.cleaned_data["version"], request.user, form.confirmed_note())
         except StepConflict as exc:
             conflict = _conflict(form, exc, step)
             case = exc.case
@@ -139,25 +141,50 @@ def _after_save(request: HtmxHttpRequest, case, step: Step) -> HttpResponse:
     context = _context(request, case, following, form, saved_step=step)
     html = "".join(
         render_to_string(f"{TEMPLATE}#{partial}", context, request=request)
-        for partial in ("step-form", "assessment-oob", "rail-oob")
+        for partial in ("step-form", "assessment-oob", "rail-oob", "readiness-oob")
     )
     return push_url(HttpResponse(html), url)
 
 
-def _context(request, case, step: Step, form, *, conflict=None, saved_step=None) -> dict:
+def _context(request, case, step: Step, form, *, conflict=None, saved_step=None, ready_error="") -> dict:
+    day, at_meeting = case.board_day()
+    result = assess(case, on=day)
+    state = readiness(case, result)
     return {
         "case": case,
         "patient": case.patient,
+        "age": age_text(case.patient, day, at_meeting),
         "step": step,
         "form": form,
         "rail": rail(case, step),
-        "result": assess(case),
+        "result": result,
+        "readiness": state,
+        "may_confirm_ready": state.may_confirm and can(request.user, Action.REGISTER_PATIENTS),
+        "ready_error": ready_error,
         "previous": previous_step(case, step),
         "next": next_step(case, step) if step.slug != "summary" else None,
         "may_edit": can(request.user, Action.EDIT_FINDINGS),
         "conflict": conflict,
         "saved_step": saved_step,
         "applies": step.applies(case),
-        "readonly": [(label_of(name), finding_display(name, getattr(case, name))) for name in step.fields],
+        "readonly": [(label_of(name), finding_display(name, getattr(case, name), case)) for name in step.fields],
         "findings": findings_by_step(case) if step.slug == "summary" else None,
     }
+
+
+@require_POST
+def case_ready(request: HtmxHttpRequest, public_id):
+    """Confirm in one click that a case whose work-up is complete is ready for the board (coordinators)."""
+    case = get_case(request.user, public_id, Action.REGISTER_PATIENTS)
+    form = ReadyForm(request.POST)
+    summary = STEPS[-1]
+    if not form.is_valid():
+        context = _context(request, case, summary, None, ready_error="The confirmation was incomplete: try again.")
+        return render(request, TEMPLATE, context, status=422)
+    try:
+        confirm_ready(case, form.cleaned_data["version"], request.user)
+    except NotReady as exc:
+        context = _context(request, exc.case, summary, None, ready_error=exc.message)
+        return render(request, TEMPLATE, context, status=409)
+    messages.success(request, "The case is ready for the board.")
+    return HttpResponseRedirect(case.get_absolute_url(), status=303)

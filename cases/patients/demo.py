@@ -18,6 +18,14 @@ NO_EXTRAHEPATIC = {"peritoneal": False, "extra_abdominal": False, "perihilar_nod
 NO_LIVER = {"liver_lesions": 0}
 WELL = {"differentiation": "well", "small_cell": False}
 FIT = {"ecog": 0, "major_comorbidity": False, "emergency_presentation": False}
+# When the work-up was done, before the referral of 1 October 2026 (the record says when each was known).
+DATED = {
+    "assessed_on": date(2026, 9, 21),
+    "labs_date": date(2026, 9, 8),
+    "imaging_date": date(2026, 9, 14),
+    "functional_imaging_date": date(2026, 9, 17),
+    "histology_date": date(2026, 9, 10),
+}
 
 
 DEMO_CASES = [
@@ -69,7 +77,9 @@ DEMO_CASES = [
             "primary_resected": True,
             "resection_margin": "R0",
             "positive_nodes": 0,
+            "nodes_examined": 14,
             "ki67_percent": "2",
+            "ki67_specimen": "resection",
             "mitoses_per_2mm2": "1",
         },
     },
@@ -108,10 +118,19 @@ DEMO_CASES = [
             **NO_EXTRAHEPATIC,
             **WELL,
             **FIT,
+            **DATED,
             "symptomatic": True,
             "carcinoid_syndrome": True,
+            "chromogranin_a_value": "310",
+            "chromogranin_a_unit": "ng/mL",
+            "chromogranin_a_uln": "100",
+            "chromogranin_a_elevated": True,
+            "urine_5hiaa_value": "210",
+            "urine_5hiaa_unit": "umol/24h",
+            "urine_5hiaa_uln": "50",
             "urine_5hiaa_elevated": True,
             "nt_probnp_pg_ml": "180",
+            "cardiac_date": date(2026, 9, 24),
             "echo_done": True,
             "carcinoid_heart_disease": "none",
             "right_heart_failure": False,
@@ -129,7 +148,9 @@ DEMO_CASES = [
             "primary_resected": False,
             "positive_nodes": None,
             "ki67_percent": "5",
+            "ki67_specimen": "biopsy",
             "mitoses_per_2mm2": "2",
+            "liver_assessment_date": date(2026, 9, 14),
             "liver_near_vital_structures": False,
             "portal_vein_thrombosis": False,
             "liver_failure": False,
@@ -158,6 +179,7 @@ DEMO_CASES = [
             "primary_resected": True,
             "resection_margin": "R0",
             "positive_nodes": 4,
+            "nodes_examined": 18,
             "mesenteric_mass_cm": "0",
             "ki67_percent": "12",
             "mitoses_per_2mm2": "3",
@@ -196,6 +218,7 @@ DEMO_CASES = [
             "primary_resected": True,
             "resection_margin": "R0",
             "positive_nodes": 3,
+            "nodes_examined": 6,
             "mesenteric_mass_cm": "0",
             "ki67_percent": "4",
             "mitoses_per_2mm2": "2",
@@ -253,7 +276,8 @@ DEMO_CASES = [
     {
         "patient": ("DEMO-0008", "Schmidt", "Tobias", date(1969, 4, 21), "male"),
         "question": "Ki-67 35% on liver biopsy, liver and peritoneal disease: is surgery an option?",
-        "status": "ready",
+        # Not ready: a G3 tumour needs FDG PET (Figure 1); the agenda flags it.
+        "status": "draft",
         "findings": {
             **FULL_WORKUP,
             "symptomatic": True,
@@ -277,6 +301,7 @@ DEMO_CASES = [
             "differentiation": "well",
             "small_cell": False,
             "ki67_percent": "35",
+            "ki67_specimen": "biopsy",
             "mitoses_per_2mm2": "12",
             "fdg_pet_done": False,
         },

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from cases import dates
-from cases.forms import DateInput
+from cases.forms import DateInput, FreeTextField
 from cases.pagination import PageForm
 from cases.patients.models import Case, CaseStatus, Patient
 
@@ -14,7 +14,12 @@ class PatientForm(forms.ModelForm):
         model = Patient
         fields = ["hospital_number", "family_name", "given_name", "date_of_birth", "sex"]
         widgets = {"date_of_birth": DateInput}
-        field_classes = {"date_of_birth": dates.DateField}
+        field_classes = {
+            "date_of_birth": dates.DateField,
+            "family_name": FreeTextField,
+            "given_name": FreeTextField,
+            "hospital_number": FreeTextField,
+        }
 
     def clean_hospital_number(self) -> str:
         return self.cleaned_data["hospital_number"].strip().upper()
@@ -30,14 +35,20 @@ class PatientForm(forms.ModelForm):
 
 
 class CaseForm(forms.ModelForm):
+    """A new case, or its details. The status is not set here: a case is ready for the board when its work-up
+    is complete and a coordinator confirms it (cases.pathways.readiness), discussed when a decision is signed."""
+
     class Meta:
         model = Case
-        fields = ["referral_date", "referring_clinician", "question", "status"]
+        fields = ["referral_date", "referring_clinician", "question"]
         widgets = {"referral_date": DateInput, "question": forms.Textarea(attrs={"rows": 4})}
-        field_classes = {"referral_date": dates.DateField}
+        field_classes = {
+            "referral_date": dates.DateField,
+            "referring_clinician": FreeTextField,
+            "question": FreeTextField,
+        }
         help_texts = {
             "question": "What the board is asked to decide, e.g. “Surgical options for liver metastases?”",
-            "status": "Draft while the work-up is collected; Ready when it can go on an agenda.",
         }
 
     def clean_referral_date(self):
@@ -45,6 +56,24 @@ class CaseForm(forms.ModelForm):
         if value > timezone.localdate():
             raise forms.ValidationError("The referral date cannot be in the future.")
         return value
+
+
+class CaseEditForm(CaseForm):
+    """The details of an existing case, and closing or reopening it (Draft and Closed are set by hand)."""
+
+    status = forms.ChoiceField(
+        help_text="Close a case the board no longer needs to see. “Ready for the board” is confirmed on the case "
+        "page once the work-up is complete; “Discussed” follows a signed decision."
+    )
+
+    class Meta(CaseForm.Meta):
+        fields = [*CaseForm.Meta.fields, "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The current status stays selectable (saving the details keeps it); by hand only Draft or Closed.
+        allowed = {self.instance.status, CaseStatus.DRAFT, CaseStatus.CLOSED}
+        self.fields["status"].choices = [(value, label) for value, label in CaseStatus.choices if value in allowed]
 
 
 class PatientSearchForm(PageForm):

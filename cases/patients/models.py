@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.patients.findings import case_facts, choices_constraint, range_constraint, range_validator
+from cases.pathways.engine.facts import CHROMOGRANIN_A_UNITS, URINE_5HIAA_UNITS
+from cases.patients.findings import FACT_OF_FIELD, case_facts, choices_constraint, range_constraint, range_validator
 
 
 class Sex(models.TextChoices):
@@ -37,7 +38,7 @@ class Patient(models.Model):
     date_of_birth = models.DateField("date of birth")
     sex = models.CharField(max_length=10, choices=Sex.choices)
     # The name folded for search and sorting (cases/patients/search.py), kept by services.save_patient.
-    # PostgreSQL also searches it through a pg_trgm GIN index (migration 0007_patient_search_trigram_index).
+    # PostgreSQL also searches it through a pg_trgm GIN index (migration 0008_patient_search_trigram_index).
     search_name = models.TextField(default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -88,7 +89,7 @@ class PatientNameWord(models.Model):
 
 class CaseStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
-    READY = "ready", "Ready for discussion"
+    READY = "ready", "Ready for the board"
     DISCUSSED = "discussed", "Discussed"
     CLOSED = "closed", "Closed"
 
@@ -119,6 +120,18 @@ class Margin(models.TextChoices):
 class Differentiation(models.TextChoices):
     WELL = "well", "Well differentiated (NET)"
     POOR = "poor", "Poorly differentiated (NEC)"
+
+
+class Ki67Specimen(models.TextChoices):
+    BIOPSY = "biopsy", "Biopsy"
+    RESECTION = "resection", "Resection specimen"
+
+
+# The units laboratories report in, as the engine names them; a value and its upper limit share one unit.
+CHROMOGRANIN_A_UNIT_LABELS = {"ng/mL": "ng/mL (= µg/L)", "nmol/L": "nmol/L", "U/L": "U/L"}
+URINE_5HIAA_UNIT_LABELS = {"mg/24h": "mg/24 h", "umol/24h": "µmol/24 h"}
+CHROMOGRANIN_A_UNITS_CHOICES = [(unit, CHROMOGRANIN_A_UNIT_LABELS[unit]) for unit in CHROMOGRANIN_A_UNITS]
+URINE_5HIAA_UNITS_CHOICES = [(unit, URINE_5HIAA_UNIT_LABELS[unit]) for unit in URINE_5HIAA_UNITS]
 
 
 class HeartDisease(models.TextChoices):
@@ -157,6 +170,11 @@ def chosen(label: str, choices, help_text: str, max_length: int = 24):
     return models.CharField(label, max_length=max_length, choices=choices, null=True, blank=True, help_text=help_text)
 
 
+def dated(label: str, help_text: str) -> models.DateField:
+    """Return the date a step's findings were obtained (null = not recorded)."""
+    return models.DateField(label, null=True, blank=True, help_text=help_text)
+
+
 NUMERIC_FINDINGS = [
     "ecog",
     "nt_probnp_pg_ml",
@@ -172,6 +190,11 @@ NUMERIC_FINDINGS = [
     "positive_nodes",
     "liver_resectable_percent",
     "stable_months",
+    "chromogranin_a_value",
+    "chromogranin_a_uln",
+    "urine_5hiaa_value",
+    "urine_5hiaa_uln",
+    "nodes_examined",
 ]
 ENUM_FINDINGS = {
     "primary_site": Site.choices,
@@ -179,7 +202,21 @@ ENUM_FINDINGS = {
     "resection_margin": Margin.choices,
     "differentiation": Differentiation.choices,
     "carcinoid_heart_disease": HeartDisease.choices,
+    "ki67_specimen": Ki67Specimen.choices,
+    "chromogranin_a_unit": CHROMOGRANIN_A_UNITS_CHOICES,
+    "urine_5hiaa_unit": URINE_5HIAA_UNITS_CHOICES,
 }
+FACT_FIELDS = tuple(FACT_OF_FIELD)
+# The date each step's findings were obtained (imaging, histology, labs...): the record says when it was known.
+DATE_FINDINGS = [
+    "assessed_on",
+    "labs_date",
+    "imaging_date",
+    "functional_imaging_date",
+    "histology_date",
+    "cardiac_date",
+    "liver_assessment_date",
+]
 
 
 class Case(models.Model):
@@ -205,6 +242,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # --- 1 presentation -------------------------------------------------------------------------
+    assessed_on = dated("date of the clinical assessment", "When the symptoms and fitness below were assessed.")
     symptomatic = yes_no(
         "symptoms from the primary tumour",
         "Pain, obstruction, bleeding or ischaemia caused by the primary or its mesenteric nodes. Symptomatic "
@@ -238,17 +276,53 @@ class Case(models.Model):
     )
 
     # --- 2 biochemistry -------------------------------------------------------------------------
+    labs_date = dated("date of the samples", "When the blood and urine samples below were taken.")
     chromogranin_a_measured = yes_no(
-        "chromogranin A measured", "Serum chromogranin A (CgA) is part of the diagnostic work-up (Figure 1)."
+        "chromogranin A measured",
+        "Serum chromogranin A (CgA) is part of the diagnostic work-up (Figure 1). A value recorded below means "
+        "it was measured.",
+    )
+    chromogranin_a_value = measured(
+        "chromogranin A", "chromogranin_a_value", "As the laboratory reported it.", digits=10, places=2
+    )
+    chromogranin_a_unit = chosen(
+        "chromogranin A unit", CHROMOGRANIN_A_UNITS_CHOICES, "Of the value and its upper limit.", 8
+    )
+    chromogranin_a_uln = measured(
+        "chromogranin A upper limit of normal",
+        "chromogranin_a_uln",
+        "The laboratory's ULN, in the same unit.",
+        digits=10,
+        places=2,
+    )
+    chromogranin_a_elevated = yes_no(
+        "chromogranin A raised",
+        "Above the upper limit of normal. Set from the value and its upper limit when both are recorded; "
+        "answer it here when only that is known.",
     )
     urine_5hiaa_measured = yes_no(
         "24-h urine 5-HIAA measured",
-        "5-hydroxyindoleacetic acid in a 24-hour urine sample is part of the pre-operative work-up (ref 10).",
+        "5-hydroxyindoleacetic acid in a 24-hour urine sample is part of the pre-operative work-up (ref 10). "
+        "A value recorded below means it was measured.",
+    )
+    urine_5hiaa_value = measured(
+        "24-h urine 5-HIAA", "urine_5hiaa_value", "As the laboratory reported it.", digits=10, places=2
+    )
+    urine_5hiaa_unit = chosen(
+        "24-h urine 5-HIAA unit", URINE_5HIAA_UNITS_CHOICES, "Of the value and its upper limit.", 8
+    )
+    urine_5hiaa_uln = measured(
+        "24-h urine 5-HIAA upper limit of normal",
+        "urine_5hiaa_uln",
+        "The laboratory's ULN, in the same unit.",
+        digits=10,
+        places=2,
     )
     urine_5hiaa_elevated = yes_no(
         "24-h urine 5-HIAA raised",
         "A raised 5-HIAA means a serotonin-secreting tumour: echocardiogram and NT-proBNP are needed and "
-        "somatostatin analogue cover before procedures (ref 10, 13).",
+        "somatostatin analogue cover before procedures (ref 10, 13). Set from the value and its upper limit "
+        "when both are recorded; answer it here when only that is known.",
     )
     nt_probnp_pg_ml = measured(
         "NT-proBNP (pg/mL)",
@@ -259,6 +333,7 @@ class Case(models.Model):
     )
 
     # --- 3 cross-sectional imaging --------------------------------------------------------------
+    imaging_date = dated("date of the CT or MRI", "When the cross-sectional imaging below was done.")
     ct_or_mri_done = yes_no("CT or MRI done", "Cross-sectional imaging is required before surgery (ref 10).")
     primary_site = chosen(
         "primary site",
@@ -345,6 +420,7 @@ class Case(models.Model):
     )
 
     # --- 4 functional imaging -------------------------------------------------------------------
+    functional_imaging_date = dated("date of the functional imaging", "When the SSTR imaging (or FDG PET) was done.")
     sstr_imaging_done = yes_no(
         "SSTR imaging done",
         "68Ga-DOTA PET/CT or somatostatin receptor scintigraphy is part of the work-up (ref 10) and rules out "
@@ -355,6 +431,7 @@ class Case(models.Model):
     )
 
     # --- 5 histology and grade ------------------------------------------------------------------
+    histology_date = dated("date of the histology report", "When the pathologist reported the findings below.")
     histology_available = yes_no("histology available", "Histology is required for grading (WHO 2019).")
     differentiation = chosen(
         "differentiation",
@@ -365,6 +442,9 @@ class Case(models.Model):
         "Ki-67 index (%)",
         "ki67_percent",
         "WHO 2019: G1 under 3%, G2 3-20%, G3 over 20%. Ki-67 of 10% or more excludes transplantation (ref 78).",
+    )
+    ki67_specimen = chosen(
+        "Ki-67 measured on", Ki67Specimen.choices, "The specimen the Ki-67 index was counted on.", max_length=12
     )
     mitoses_per_2mm2 = measured(
         "mitoses per 2 mm²",
@@ -389,8 +469,15 @@ class Case(models.Model):
         "positive_nodes",
         "Number of nodes with metastases. Fewer than 12 is N1, 12 or more N2 (Table I; AJCC 8th).",
     )
+    nodes_examined = counted(
+        "lymph nodes examined",
+        "nodes_examined",
+        "Number of nodes the pathologist examined in the resected specimen. Dissection of at least eight "
+        "(ref 10, 14, 20) or 12 (ref 23) lymph nodes has a positive impact on survival.",
+    )
 
     # --- 6 cardiac assessment -------------------------------------------------------------------
+    cardiac_date = dated("date of the cardiac assessment", "When the echocardiogram below was done.")
     echo_done = yes_no(
         "echocardiogram done",
         "Needed with carcinoid syndrome or raised 5-HIAA to assess carcinoid heart disease (ref 10).",
@@ -406,6 +493,9 @@ class Case(models.Model):
     )
 
     # --- 7 liver detail -------------------------------------------------------------------------
+    liver_assessment_date = dated(
+        "date of the liver assessment", "When the liver findings below were assessed (imaging, volumetry)."
+    )
     liver_near_vital_structures = yes_no(
         "metastases near hepatic veins or porta hepatis",
         "Lesions close to vital structures cannot be treated by RFA (ref 61); irreversible electroporation "
@@ -460,6 +550,14 @@ class Case(models.Model):
             ),
             *[range_constraint("case", name) for name in NUMERIC_FINDINGS],
             *[choices_constraint("case", name, choices) for name, choices in ENUM_FINDINGS.items()],
+            # Like a date of birth: nothing in the record predates 1900; a typo must not become a finding's date.
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": date(1900, 1, 1)}),
+                    name=f"case_{name}_plausible",
+                )
+                for name in DATE_FINDINGS
+            ],
         ]
 
     def __str__(self) -> str:
@@ -469,5 +567,25 @@ class Case(models.Model):
         return reverse("meetings:case_detail", kwargs={"public_id": self.public_id})
 
     def to_facts(self, today: date | None = None) -> dict[str, dict]:
-        """Return the findings in exactly the JSON form `manage.py recommend` accepts."""
+        """Return the findings in exactly the JSON form `manage.py recommend` accepts (the age on TODAY)."""
         return case_facts(self, today or timezone.localdate())
+
+    def board_day(self) -> tuple[date, bool]:
+        """Return the day the board sees this case, (day, True), or (today, False) when no meeting is planned.
+
+        The day is that of the next open meeting whose agenda has the case. It is read through the reverse
+        relation the meetings app declares (agenda_items), not an import: patients sits below meetings.
+        """
+        scheduled = (
+            self.agenda_items.filter(meeting__status__in=("planned", "in_progress"))
+            .order_by("meeting__scheduled_at")
+            .values_list("meeting__scheduled_at", flat=True)
+            .first()
+        )
+        if scheduled is None:
+            return timezone.localdate(), False
+        return timezone.localdate(scheduled), True
+
+    def has_findings(self) -> bool:
+        """Return whether any clinical finding is recorded (dates alone are not findings)."""
+        return any(getattr(self, name) is not None for name in FACT_FIELDS)

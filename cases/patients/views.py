@@ -13,7 +13,7 @@ from cases.access import Action, require
 from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.pagination import keyset_page
 from cases.patients.access import get_case, get_patient
-from cases.patients.forms import CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
+from cases.patients.forms import CaseEditForm, CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
 from cases.patients.models import Case, CaseStatus, Patient
 from cases.patients.search import SORT_NAME, patient_matches
 from cases.patients.services import save_patient
@@ -112,7 +112,7 @@ def case_create(request: HtmxHttpRequest, public_id):
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HtmxHttpRequest, public_id):
     case = get_case(request.user, public_id, Action.REGISTER_PATIENTS)
-    form = CaseForm(request.POST or None, instance=case)
+    form = CaseEditForm(request.POST or None, instance=case)
     context = {"form": form, "patient": case.patient, "case": case}
     if request.method == "POST":
         if form.is_valid():

@@ -4,7 +4,7 @@ import hashlib
 
 from django.db import models
 
-from cases.meetings.models import Decision
+from cases.meetings.models import Decision, DecisionStatus
 
 
 class StoredSummaryError(Exception):
@@ -33,13 +33,18 @@ class StoredSummary(models.Model):
         return f"Summary of decision {self.decision_id} ({self.byte_size} bytes)"
 
     def save(self, *args, **kwargs):
-        # A guard, not business logic: the database refuses UPDATEs too (migration 0002).
+        # A guard, not business logic: the database refuses UPDATEs and DELETEs too (migration 0003).
         if self.pk is not None:
             raise StoredSummaryError("a stored summary cannot be changed")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise StoredSummaryError("a stored summary cannot be deleted")
+        raise StoredSummaryError("a stored summary cannot be deleted")  # and the database refuses (0003)
+
+    @staticmethod
+    def missing_for_signed():
+        """The signed decisions without a stored PDF: integrity failures (cases/reports/integrity.py)."""
+        return Decision.objects.filter(status=DecisionStatus.SIGNED, stored_summary__isnull=True).order_by("signed_at")
 
     @staticmethod
     def digest(pdf: bytes) -> str:

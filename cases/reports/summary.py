@@ -2,15 +2,16 @@
 
 A signed decision's summary is rendered once, at sign-off, from what was signed: the decision's stored
 engine snapshot and guideline parameters (not a fresh evaluation), the findings and texts of that
-moment. Drafts, and cases not yet discussed, are rendered on demand and marked DRAFT on every page.
+moment. Drafts, and cases not yet discussed, are rendered on demand (by the task worker, cases/reports/tasks.py)
+and marked DRAFT on every page.
 """
 
 import io
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
 
-from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,10 +25,12 @@ from cases.pathways.guideline_versions import active_quorum
 from cases.pathways.models import Reference
 from cases.pathways.services import assess
 from cases.pathways.steps import recorded_findings_by_step
+from cases.patients.display import age_text
 from cases.patients.models import Case
 from cases.reports.models import StoredSummary
-from cases.reports.parallel import render_pdfs
 from cases.reports.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
 
 REFERENCE_NUMBERS = re.compile(r"\brefs? (\d+(?:(?:, | and )\d+)*)")
 CITED_SECTION = re.compile(r"^refs? (\d+(?:, \d+)*) — (.+)$")
@@ -86,6 +89,7 @@ class CaseSection:
     absent: list[Attendance] = field(default_factory=list)
     quorum: object = None
     reference_numbers: set[int] = field(default_factory=set)
+    age: str = ""  # the patient's age at the meeting of the decision (today without one)
 
 
 def latest_decision(case: Case) -> Decision | None:
@@ -150,16 +154,21 @@ def build_section(
     if decision is not None:
         item = decision.agenda_item
         section.meeting = item.meeting
-        section.chain = list(
-            Decision.objects.filter(agenda_item=item)
+        # The decision itself as given: at sign-off it is being signed in memory, the database still has the draft.
+        section.chain = [
+            decision if version.pk == decision.pk else version
+            for version in Decision.objects.filter(agenda_item=item)
             .select_related("author", "signed_by")
             .prefetch_related("actions")
             .order_by("version")
-        )
+        ]
         section.attendees = list(item.meeting.attendances.select_related("user").order_by("specialty", "name"))
         section.present = [a for a in section.attendees if a.present]
         section.absent = [a for a in section.attendees if not a.present]
         section.quorum = quorum(section.attendees, active_quorum())
+        section.age = age_text(case.patient, timezone.localdate(item.meeting.scheduled_at), meeting_day=True)
+    else:
+        section.age = age_text(case.patient, timezone.localdate(), meeting_day=False)
     return section
 
 
@@ -216,12 +225,8 @@ def meeting_pack_cover_html(meeting: Meeting, items: list[AgendaItem], heads: di
     )
 
 
-def render_meeting_pack(meeting: Meeting) -> bytes:
-    """Return MEETING's outcome pack: the cover, then every case's summary in agenda order.
-
-    A signed decision's summary is its stored PDF, page for page as signed; a draft (or a case without a
-    decision) is rendered now and marked DRAFT. Each summary keeps its own page numbering.
-    """
+def pack_contents(meeting: Meeting) -> tuple[list[AgendaItem], dict[int, Decision]]:
+    """Return MEETING's agenda items in order, and each item's newest decision by the item's pk."""
     items = list(
         AgendaItem.objects.filter(meeting=meeting).select_related("case__patient", "presenter").order_by("position")
     )
@@ -232,52 +237,99 @@ def render_meeting_pack(meeting: Meeting) -> bytes:
         .order_by("agenda_item_id", "version")
     ):
         heads[decision.agenda_item_id] = decision  # the last one per item is the newest version
-    # The cover and every draft are rendered now, side by side where there are cores for it (each draft's
-    # HTML is built while the first ones are already rendering); a signed decision's summary is the PDF
-    # stored when it was signed.
+    return items, heads
+
+
+def pack_has_drafts(meeting: Meeting) -> bool:
+    """Return whether MEETING's pack holds a summary to render (a case without a signed decision)."""
+    items, heads = pack_contents(meeting)
+    return any(item.pk not in heads or not heads[item.pk].is_signed for item in items)
+
+
+def render_meeting_pack(meeting: Meeting, progress: Callable[[int, int], None] | None = None) -> bytes:
+    """Return MEETING's outcome pack: the cover, then every case's summary in agenda order.
+
+    A signed decision's summary is its stored PDF, page for page as signed; a draft (or a case without a
+    decision) is rendered now and marked DRAFT. Each summary keeps its own page numbering. PROGRESS, when
+    given, is told (documents rendered, documents to render) after each one: the cover and each draft.
+    """
+    items, heads = pack_contents(meeting)
     signed_heads = [d for d in heads.values() if d.status == DecisionStatus.SIGNED]
     prefetch_related_objects(signed_heads, "stored_summary")  # one query for every stored PDF
     signed = {d.agenda_item_id: summary_for_decision(d) for d in signed_heads}
     drafts = [item for item in items if item.pk not in signed]
+    report = progress or (lambda done, total: None)
+    total = 1 + len(drafts)
+    report(0, total)
+    cover = render_pdf(meeting_pack_cover_html(meeting, items, heads))
+    report(1, total)
     content = load_page_content()
-    rendered = render_pdfs(
-        chain(
-            [meeting_pack_cover_html(meeting, items, heads)],
-            (case_summary_html(item.case, heads.get(item.pk), content) for item in drafts),
-        )
-    )
-    draft_pdfs = dict(zip((item.pk for item in drafts), rendered[1:], strict=True))
-    documents = [rendered[0]] + [signed.get(item.pk) or draft_pdfs[item.pk] for item in items]
+    draft_pdfs = {}
+    for done, item in enumerate(drafts, start=2):
+        draft_pdfs[item.pk] = render_pdf(case_summary_html(item.case, heads.get(item.pk), content))
+        report(done, total)
     writer = PdfWriter()
-    for pdf in documents:
+    for pdf in [cover] + [signed.get(item.pk) or draft_pdfs[item.pk] for item in items]:
         writer.append(io.BytesIO(pdf))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def store_signed_summary(decision: Decision) -> StoredSummary:
-    """Render the signed DECISION's case summary once and keep it with its SHA-256.
+class MissingSignedRecord(Exception):
+    """A signed decision has no stored PDF: an integrity failure. Its PDF is never rendered again."""
 
-    Called by `sign_decision` inside its transaction, so a decision is never signed without its PDF.
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(f"signed decision {decision.public_id} has no stored PDF")
+        self.decision = decision
+
+
+def record_name(decision: Decision) -> str:
+    """The name of the decision's canonical JSON inside its PDF (a UUID, never a patient's name)."""
+    return f"mdt-decision-{decision.public_id}.json"
+
+
+def render_signed_summary(decision: Decision, content: bytes) -> bytes:
+    """Render the summary of DECISION as it is being signed, attach CONTENT and sign it with the key.
+
+    Called by `sign_decision` before its transaction: DECISION carries the signature fields in memory
+    (signer, time, names at signing), CONTENT is its canonical JSON. Returns the PAdES-signed PDF/A-3u.
     """
+    # Imported here: pyHanko takes about a second to import, which only sign-off and verification should pay
+    # (not every server process's first page).
+    from cases.reports.signing import sign_record_pdf
+
+    pdf = render_case_summary(decision.agenda_item.case, decision)
+    return sign_record_pdf(
+        pdf,
+        record=content,
+        record_name=record_name(decision),
+        description="The signed decision's canonical content (JSON, sorted keys, UTF-8); its SHA-256 is printed",
+        reason=f"MDT decision {decision.public_id} version {decision.version} signed",
+    )
+
+
+def store_signed_summary(decision: Decision, pdf: bytes) -> StoredSummary:
+    """Keep the signed DECISION's PDF with its SHA-256: inside `sign_decision`'s transaction, with the signature."""
     if decision.status != DecisionStatus.SIGNED:
         raise ValueError("only a signed decision's summary is stored")
-    pdf = render_case_summary(decision.agenda_item.case, decision)
-    with transaction.atomic():
-        return StoredSummary.objects.create(
-            decision=decision, pdf=pdf, sha256=StoredSummary.digest(pdf), byte_size=len(pdf)
-        )
+    return StoredSummary.objects.create(
+        decision=decision, pdf=pdf, sha256=StoredSummary.digest(pdf), byte_size=len(pdf)
+    )
 
 
 def summary_for_decision(decision: Decision) -> bytes:
-    """Return the PDF for DECISION: the stored bytes once signed, a DRAFT rendering before."""
+    """Return the PDF for DECISION: the stored bytes once signed, a DRAFT rendering before.
+
+    A signed decision without its stored PDF raises MissingSignedRecord: the signed record is never
+    rendered again from today's content (docs/reports.md).
+    """
     if decision.status == DecisionStatus.SIGNED:
         try:
             stored = decision.stored_summary  # fetched here, or prefetched for a whole pack
         except StoredSummary.DoesNotExist:
-            # A decision signed before summaries were stored gets its PDF now, once, and keeps it.
-            stored = store_signed_summary(decision)
+            logger.error("Integrity failure: signed decision %s has no stored PDF", decision.public_id)
+            raise MissingSignedRecord(decision) from None
         return bytes(stored.pdf)
     return render_case_summary(decision.agenda_item.case, decision)
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("cases/<uuid:public_id>/summary.pdf", views.case_summary, name="case_summary"),
     path("decisions/<uuid:public_id>/summary.pdf", views.decision_summary, name="decision_summary"),
     path("meetings/<uuid:public_id>/outcome-pack.pdf", views.meeting_pack, name="meeting_pack"),
+    path("records/integrity/", views.record_integrity, name="integrity"),
+    path("records/signing-certificate.pem", views.signing_certificate, name="signing_certificate"),
 ]

@@ -1,48 +1,138 @@
 """PDF downloads: the case summary, one decision's summary, and a meeting's outcome pack.
 
-Every download is recorded in the access log. File names carry only the record's public UUID, never
-a patient's name or hospital number (they end up in download folders and proxy logs).
+What was signed is stored and served at once. A draft is rendered by the task worker: GET shows a page
+that asks for it, POST starts the job and leads to its progress (htmx swaps the progress in place), and
+the job's page offers the PDF when it is ready (cases/jobs). POST for a signed document just leads to it.
+Every download is recorded in the access log. File names carry only the record's public UUID, never a
+patient's name or hospital number (they end up in download folders and proxy logs).
 """
 
-from django.http import HttpResponse
-from django.views.decorators.http import require_GET
+from collections.abc import Callable
 
+from django.db import models
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.tasks import Task
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from cases import integrity
+from cases.access import Action, require
 from cases.audit.log import record_access
 from cases.audit.models import AccessAction
+from cases.downloads import attachment
+from cases.htmx import HtmxHttpRequest
+from cases.jobs.models import JobKind
+from cases.jobs.services import start_job
+from cases.jobs.views import job_started
 from cases.meetings.access import get_decision, get_meeting
 from cases.patients.access import get_case
-from cases.reports.summary import render_meeting_pack, summary_for_case, summary_for_decision
+from cases.reports.integrity import missing_pdfs
+from cases.reports.models import StoredSummary
+from cases.reports.summary import (
+    MissingSignedRecord,
+    latest_decision,
+    pack_has_drafts,
+    render_meeting_pack,
+    summary_for_decision,
+)
+from cases.reports.tasks import render_case_summary_draft, render_decision_summary_draft, render_meeting_pack_draft
+
+# A signed decision whose stored PDF has gone: nothing is rendered in its place (docs/reports.md).
+MISSING_RECORD_STATUS = 409
 
 
-def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
+def ready(request: HtmxHttpRequest, pdf: Callable[[], bytes], filename: str, target: models.Model):
+    """Answer for a document that needs no rendering: the download (GET), or the way to it (POST)."""
+    if request.method == "POST":
+        if request.htmx:
+            return HttpResponseClientRedirect(request.path)
+        return HttpResponseRedirect(request.path, status=303)
+    try:
+        response = attachment(pdf(), filename)
+    except MissingSignedRecord as exc:
+        response = render(
+            request, "reports/missing_record.html", {"decision": exc.decision}, status=MISSING_RECORD_STATUS
+        )
+    record_access(request, AccessAction.PDF_DOWNLOAD, target, status_code=response.status_code)
     return response
 
 
-@require_GET
+def draft(request: HtmxHttpRequest, task: Task, kind: JobKind, subject: models.Model, title: str, filename: str):
+    """Answer for a document with drafts: the page that asks for it (GET), or its job started (POST)."""
+    back_url = subject.get_absolute_url()
+    if request.method == "GET":
+        return render(request, "reports/draft.html", {"title": title, "back_url": back_url})
+    job = start_job(
+        task, kind=kind, subject=subject, user=request.user, title=title, back_url=back_url, filename=filename
+    )
+    return job_started(request, job)
+
+
+@require_http_methods(["GET", "POST"])
 def case_summary(request, public_id):
-    """The case's MDT summary: its latest decision's (stored once signed), or a DRAFT without one."""
+    """The case's MDT summary: its latest decision's once signed; a DRAFT, rendered in the background, before."""
     case = get_case(request.user, public_id)
-    response = pdf_response(summary_for_case(case), f"mdt-summary-case-{case.public_id}.pdf")
-    record_access(request, AccessAction.PDF_DOWNLOAD, case, status_code=200)
-    return response
+    filename = f"mdt-summary-case-{case.public_id}.pdf"
+    decision = latest_decision(case)
+    if decision is not None and decision.is_signed:
+        return ready(request, lambda: summary_for_decision(decision), filename, case)
+    title = "MDT summary of the case (DRAFT)"
+    return draft(request, render_case_summary_draft, JobKind.CASE_SUMMARY, case, title, filename)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def decision_summary(request, public_id):
-    """One decision version's summary: the stored bytes once signed, a DRAFT rendering before."""
+    """One decision version's summary: the stored bytes once signed; a DRAFT, rendered in the background, before."""
     decision = get_decision(request.user, public_id)
-    response = pdf_response(summary_for_decision(decision), f"mdt-summary-decision-{decision.public_id}.pdf")
-    record_access(request, AccessAction.PDF_DOWNLOAD, decision, status_code=200)
-    return response
+    filename = f"mdt-summary-decision-{decision.public_id}.pdf"
+    if decision.is_signed:
+        return ready(request, lambda: summary_for_decision(decision), filename, decision)
+    title = f"MDT summary of decision version {decision.version} (DRAFT)"
+    return draft(request, render_decision_summary_draft, JobKind.DECISION_SUMMARY, decision, title, filename)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_pack(request, public_id):
+    """The meeting's outcome pack: cover with attendance and quorum, outcome table, every case.
+
+    Once every case's decision is signed it is the cover and the stored summaries, joined in the request;
+    with drafts it is rendered in the background.
+    """
+    meeting = get_meeting(request.user, public_id)
+    filename = f"mdt-outcome-pack-{meeting.public_id}.pdf"
+    if not pack_has_drafts(meeting):
+        return ready(request, lambda: render_meeting_pack(meeting), filename, meeting)
+    title = f"Outcome pack of {meeting.title}, {timezone.localtime(meeting.scheduled_at):%d %b %Y} (with drafts)"
+    return draft(request, render_meeting_pack_draft, JobKind.MEETING_PACK, meeting, title, filename)
 
 
 @require_GET
-def meeting_pack(request, public_id):
-    """The meeting's outcome pack: cover with attendance and quorum, outcome table, every case."""
-    meeting = get_meeting(request.user, public_id)
-    response = pdf_response(render_meeting_pack(meeting), f"mdt-outcome-pack-{meeting.public_id}.pdf")
-    record_access(request, AccessAction.PDF_DOWNLOAD, meeting, status_code=200)
+def record_integrity(request):
+    """The installation's signing certificate (to print or download) and the record's integrity alarm."""
+    require(request.user, Action.VIEW_RECORD_INTEGRITY)
+    identity = integrity.signing_identity()
+    certificate = identity.certificate
+    context = {
+        "certificate": certificate,
+        "subject": certificate.subject.rfc4514_string(),
+        "issuer": certificate.issuer.rfc4514_string(),
+        "fingerprint": identity.fingerprint,
+        "pem": integrity.certificate_pem(certificate),
+        "chain_length": len(identity.certificates),
+        "missing": missing_pdfs(),
+        "missing_decisions": StoredSummary.missing_for_signed()[:50],
+    }
+    return render(request, "reports/integrity.html", context)
+
+
+@require_GET
+def signing_certificate(request):
+    """The signing certificate (and its chain) as PEM: what an auditor needs to verify a record."""
+    require(request.user, Action.VIEW_RECORD_INTEGRITY)
+    identity = integrity.signing_identity()
+    pem = "".join(integrity.certificate_pem(c) for c in identity.certificates)
+    response = HttpResponse(pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="sinen-mdt-signing-certificate.pem"'
     return response

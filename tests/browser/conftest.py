@@ -27,8 +27,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-
-
 class SerialLiveServer(WSGIServer):
     """A live server that answers one request at a time (and closes each connection).
 

@@ -58,6 +58,7 @@ def test_a_stage_iv_case_is_walked_through_every_step(page, live_server, coordin
     expect(page.locator("#step-heading")).to_contain_text("Presentation")
     answer(
         page,
+        assessed_on="2026-10-20",
         symptomatic=True,
         carcinoid_syndrome=True,
         emergency_presentation=False,
@@ -69,12 +70,19 @@ def test_a_stage_iv_case_is_walked_through_every_step(page, live_server, coordin
     expect(page).to_have_url(f"{live_server.url}/cases/{Case.objects.get().public_id}/pathway/biochemistry/")
 
     answer(
-        page, chromogranin_a_measured=True, urine_5hiaa_measured=True, urine_5hiaa_elevated=True, nt_probnp_pg_ml="180"
+        page,
+        labs_date="2026-10-12",
+        chromogranin_a_measured=True,
+        chromogranin_a_elevated=False,
+        urine_5hiaa_measured=True,
+        urine_5hiaa_elevated=True,
+        nt_probnp_pg_ml="180",
     )
     save(page, "Cross-sectional imaging")
 
     answer(
         page,
+        imaging_date="2026-10-14",
         ct_or_mri_done=True,
         primary_site="terminal_ileum",
         primary_size_cm="2.2",
@@ -98,14 +106,16 @@ def test_a_stage_iv_case_is_walked_through_every_step(page, live_server, coordin
     page.locator(f"#id_liver_bilobar_{NO}").check()
     save(page, "Functional imaging")
 
-    answer(page, sstr_imaging_done=True, fdg_pet_done=False)
+    answer(page, functional_imaging_date="2026-10-16", sstr_imaging_done=True, fdg_pet_done=False)
     save(page, "Histology and grade")
 
     answer(
         page,
+        histology_date="2026-10-09",
         histology_available=True,
         differentiation="well",
         ki67_percent="150",
+        ki67_specimen="biopsy",
         mitoses_per_2mm2="2",
         small_cell=False,
         primary_invasion="subserosa",
@@ -113,17 +123,20 @@ def test_a_stage_iv_case_is_walked_through_every_step(page, live_server, coordin
     )
     page.get_by_role("button", name="Save and continue").click()
     expect(page.locator("#id_ki67_percent")).to_be_focused()  # focus goes to the first error
-    expect(page.locator("#step-form")).to_contain_text("Enter a value from 0 to 100 (you entered 150).")
+    expect(page.locator("#step-form")).to_contain_text(
+        "Ki-67 index (%): enter a value from 0 to 100 (you entered 150)."
+    )
     expect(page.locator("#assessment-panel")).to_have_count(1)
     expect(page.locator("#id_ki67_percent")).to_have_value("150")
     page.fill("#id_ki67_percent", "5")
     save(page, "Cardiac assessment")
 
-    answer(page, echo_done=True, carcinoid_heart_disease="none", right_heart_failure=False)
+    answer(page, cardiac_date="2026-10-21", echo_done=True, carcinoid_heart_disease="none", right_heart_failure=False)
     save(page, "Liver detail")
 
     answer(
         page,
+        liver_assessment_date="2026-10-14",
         liver_near_vital_structures=False,
         portal_vein_thrombosis=False,
         liver_failure=False,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from cases.meetings.models import AgendaItem
 from cases.patients.models import CaseStatus
 from tests.meetings.factories import add_item, make_meeting, record
-from tests.patients.factories import STAGE_IV, make_case
+from tests.patients.factories import STAGE_IV, STAGE_IV_COMPLETE, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -129,24 +129,19 @@ def test_an_item_is_removed_but_not_once_a_decision_is_recorded(client, coordina
 
 
 def test_each_item_shows_whether_the_work_up_is_complete(client, coordinator, meeting):
-    complete = {
-        **STAGE_IV,
-        "sstr_imaging_done": True,
-        "urine_5hiaa_measured": True,
-        "chromogranin_a_measured": True,
-        "histology_available": True,
-        "echo_done": True,
-        "nt_probnp_pg_ml": "120",
-    }
-    add_item(meeting, make_case(**complete))
+    add_item(meeting, make_case(**STAGE_IV_COMPLETE))
     add_item(meeting, make_case(**STAGE_IV))
     client.force_login(coordinator)
     response = client.get(meeting.get_absolute_url())
     readiness = [result.missing_workup for _, result in response.context["items"]]
     assert readiness[0] == ()
     assert "echocardiogram" in readiness[1]
+    states = [item.readiness.state for item, _ in response.context["items"]]
+    # Both cases are drafts: the complete one waits for the coordinator's confirmation, never "✓ Ready".
+    assert states == ["complete", "missing"]
     page = response.content.decode()
-    assert "✓</span> Ready" in page
+    assert "Work-up complete: not yet confirmed ready" in page
+    assert "✓</span> Ready" not in page
     assert "Echocardiogram" in page
 
 

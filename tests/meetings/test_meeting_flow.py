@@ -113,7 +113,7 @@ def test_a_board_plans_runs_and_closes_a_meeting(client, coordinator, clinician,
     assert "Wedge resection of segment 3 only" in page
     record = client.get(decision.get_absolute_url()).content.decode()
     assert decision.content_sha256 in record
-    assert "matches the stored content" in record
+    assert "the digitally signed PDF hold" in record
 
     # The coordinator closes the meeting; its agenda no longer changes.
     client.force_login(coordinator)

@@ -78,7 +78,8 @@ def test_the_dashboard_lists_upcoming_meetings_and_ready_cases_not_on_an_agenda(
     assert [case for case, _ in response.context["ready_cases"]] == [waiting]
     assert waiting.patient.family_name.upper() in page
     assert draft.patient.family_name.upper() not in page
-    assert "Missing:" in page
+    # STAGE_IV misses its echocardiogram: marked ready earlier (status only), the badge says it is not.
+    assert "Not ready: work-up missing" in page
 
 
 def test_the_dashboard_shows_the_oldest_twenty_ready_cases_and_links_to_the_rest(client, coordinator):

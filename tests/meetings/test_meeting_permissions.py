@@ -12,6 +12,7 @@ from django.urls import reverse
 from cases.meetings.models import AgendaItem, Attendance, Decision, FollowUpAction, Meeting
 from cases.patients.models import Case
 from tests.meetings.factories import add_item, decision_post, make_meeting, record, signed
+from tests.savepoints import savepoint
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +157,7 @@ def test_each_role_may_do_what_its_row_allows_and_a_refusal_changes_nothing(requ
     user = request.getfixturevalue(role)
     problems = []
     for name, method, url_name, kwargs, data, allowed in ENDPOINTS:
-        with transaction.atomic():
+        with savepoint():
             client.force_login(user)
             url = reverse(url_name, kwargs=kwargs(world))
             payload = data(world) if data else None

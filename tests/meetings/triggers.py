@@ -3,7 +3,7 @@
 pytest-django empties the database after a `transaction=True` test. On SQLite the flush is a DELETE per
 table, which the immutability triggers refuse for signed rows (on PostgreSQL it is a TRUNCATE, which
 row triggers do not see). So such a test drops the triggers, deletes the meeting rows and creates the
-triggers again, exactly as migration 0002 defines them.
+triggers again, exactly as migrations meetings 0004 and reports 0003 define them.
 """
 
 import importlib
@@ -13,16 +13,17 @@ from django.db import connection, transaction
 from cases.meetings.models import AgendaItem, Attendance, Decision, FollowUpAction, Meeting
 from cases.reports.models import StoredSummary
 
-immutability = importlib.import_module("cases.meetings.migrations.0002_signed_decisions_immutable")
+immutability = importlib.import_module("cases.meetings.migrations.0005_keyed_signatures_and_chain")
+stored_pdfs = importlib.import_module("cases.reports.migrations.0003_stored_summary_undeletable")
 
 
 def delete_meeting_rows_past_the_guard() -> None:
     vendor = connection.vendor
     with transaction.atomic(), connection.cursor() as cursor:
-        for sql in immutability.BACKWARD[vendor]:
+        for sql in immutability.BACKWARD[vendor] + stored_pdfs.BACKWARD[vendor]:
             cursor.execute(sql)
         # Django's foreign keys are checked at commit on both databases, so the order does not matter.
         for model in (StoredSummary, FollowUpAction, Decision, AgendaItem, Attendance, Meeting):
             model.objects.all()._raw_delete(connection.alias)
-        for sql in immutability.FORWARD[vendor]:
+        for sql in immutability.FORWARD[vendor] + stored_pdfs.FORWARD[vendor]:
             cursor.execute(sql)

@@ -10,12 +10,19 @@ from django.urls import reverse
 
 from cases.access import Role
 from cases.pathways.guideline_versions import clone_version
-from cases.pathways.models import GuidelineStatus, GuidelineVersion, RecommendationText, Reference, StepHelp
+from cases.pathways.models import (
+    GuidelineStatus,
+    GuidelineVersion,
+    PlausibilityLimit,
+    RecommendationText,
+    Reference,
+    StepHelp,
+)
 from tests.security.otp import pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_MODELS = (GuidelineVersion, RecommendationText, Reference, StepHelp)
+CONTENT_MODELS = (GuidelineVersion, RecommendationText, Reference, StepHelp, PlausibilityLimit)
 
 
 def changelist(model) -> str:

@@ -69,7 +69,7 @@ def changed(start_and_changes: tuple[dict, dict]) -> dict:
     data = copy.deepcopy(start)
     for path, new in changes.items():
         group, name = path.split(".")
-        data[group][name] = new
+        data.setdefault(group, {})[name] = new
     return consistent(data)
 
 

@@ -32,7 +32,8 @@ def test_the_dict_form_has_every_key_even_when_unknown():
     data = facts_to_dict(CaseFacts())
     assert data["liver"]["resectable_percent"] is None
     assert set(data) == {
-        "patient", "primary", "nodes", "pathology", "syndrome", "heart", "liver", "extrahepatic", "workup"
+        "patient", "primary", "nodes", "pathology", "syndrome", "heart", "liver", "extrahepatic", "workup",
+        "biochemistry",
     }  # fmt: skip
 
 
@@ -124,7 +125,7 @@ def test_an_unknown_group_is_named_with_the_allowed_groups():
     (error,) = errors_of({"pateint": {}})
     assert error == (
         "pateint: unknown key; allowed: patient, primary, nodes, pathology, syndrome, heart, liver, extrahepatic, "
-        "workup"
+        "workup, biochemistry"
     )
 
 

@@ -92,6 +92,17 @@ def consistent(data: dict) -> dict:
         work["echocardiogram"] = heart["echo_done"]
     if work.get("nt_probnp") is False and heart.get("nt_probnp_pg_ml") is not None:
         work["nt_probnp"] = None
+    labs, syndrome = g["biochemistry"], g["syndrome"]
+    for name, flag_group, flag in (
+        ("chromogranin_a", labs, "chromogranin_a_elevated"),
+        ("urine_5hiaa", syndrome, "urine_5hiaa_elevated"),
+    ):
+        if work.get(name) is False and labs.get(name) is not None:
+            work[name] = None
+        if labs.get(name) is not None and labs.get(f"{name}_uln") is not None and flag_group.get(flag) is not None:
+            flag_group[flag] = labs[name] > labs[f"{name}_uln"]
+        if (labs.get(name) is not None or labs.get(f"{name}_uln") is not None) and labs.get(f"{name}_unit") is None:
+            labs[f"{name}_unit"] = "U/L" if name == "chromogranin_a" else "mg/24h"
     return g
 
 
@@ -119,20 +130,22 @@ def test_any_valid_facts_give_every_recommendation_exactly_once_in_order(data):
     assert json.loads(json.dumps(output)) == output
     assert list(output) == [
         "t", "n", "m", "m_category", "stage", "grade", "liver_pattern", "recommendations", "missing_workup",
-        "guideline_version", "notes",
+        "guideline_version", "notes", "t_at_least",
     ]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)
 @given(valid_cases)
 def test_a_recommended_verdict_never_rests_on_an_unrecorded_fact(data):
-    """Only three unknowns are deliberately informational (docs/clinical-rules.md): the mesenteric stage, ECOG, and
-    the grade of localised disease, which is resected whatever the grade (a NEC would make it 'consider')."""
+    """Only these unknowns are deliberately informational (docs/clinical-rules.md): the mesenteric stage, ECOG, the
+    grade of localised disease, which is resected whatever the grade (a NEC would make it 'consider'), and the grade
+    at an emergency presentation, which outranks the grade caution (R7)."""
     result = evaluate(facts_from_dict(data), Guideline())
     informational = (
         "Mesenteric nodal stage not recorded",
         "ECOG performance status not recorded",
         "Grade not recorded: a localised neuroendocrine carcinoma",
+        "Grade not recorded: in an emergency",
     )
     for rec in result.recommendations:
         if rec.verdict == Verdict.RECOMMENDED:

@@ -84,9 +84,7 @@ def test_the_case_summary_prints_why_and_what_to_confirm_and_the_new_options(cas
     assert "<b>Why:</b> All of the liver tumour burden can be removed" in block
     assert "<b>To confirm:</b> liver failure; ECOG performance status" in block
     assert block.count("All of the liver tumour burden can be removed") == 1
-    text = " ".join(
-        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_case_summary(case, None))).pages
-    )
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_case_summary(case, None))).pages)
     text = " ".join(text.split())
     for title in (
         "Long-term somatostatin analogue therapy",

@@ -51,3 +51,15 @@ STAGE_IV = {
     "right_heart_failure": False,
     "carcinoid_heart_disease": "none",
 }
+
+# STAGE_IV with every work-up item the engine asks for (carcinoid syndrome: echocardiogram and NT-proBNP), so its
+# readiness for the board depends only on the coordinator's confirmation.
+STAGE_IV_COMPLETE = {
+    **STAGE_IV,
+    "sstr_imaging_done": True,
+    "urine_5hiaa_measured": True,
+    "chromogranin_a_measured": True,
+    "histology_available": True,
+    "echo_done": True,
+    "nt_probnp_pg_ml": "120",
+}

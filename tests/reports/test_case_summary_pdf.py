@@ -15,6 +15,7 @@ from cases.reports.pdf import StaticOnlyFetcher
 from cases.reports.summary import case_summary_html, render_case_summary
 from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case, make_patient
+from tests.reports.drafts import draft_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,7 @@ def test_a_draft_decision_renders_on_demand_marked_draft_and_is_not_stored(clien
     item = add_item(make_meeting(chair), make_case(**STAGE_IV))
     draft = record(item, clinician, plan="Discuss again with imaging.")
     client.force_login(clinician)
-    response = client.get(reverse("reports:decision_summary", kwargs={"public_id": draft.public_id}))
+    response = draft_pdf(client, reverse("reports:decision_summary", kwargs={"public_id": draft.public_id}))
     text = text_of(response.content)
     assert "DRAFT" in text
     assert "Not signed." in text
@@ -139,7 +140,7 @@ def test_a_draft_decision_renders_on_demand_marked_draft_and_is_not_stored(clien
 def test_a_case_without_a_decision_gets_a_draft_summary_of_its_assessment(client, viewer):
     case = make_case(**STAGE_IV)
     client.force_login(viewer)
-    response = client.get(reverse("reports:case_summary", kwargs={"public_id": case.public_id}))
+    response = draft_pdf(client, reverse("reports:case_summary", kwargs={"public_id": case.public_id}))
     text = " ".join(text_of(response.content).split())
     assert "DRAFT" in text
     assert "No decision has been recorded for this case yet." in text
@@ -150,7 +151,7 @@ def test_a_case_without_a_decision_gets_a_draft_summary_of_its_assessment(client
 def test_findings_print_with_their_units_and_each_step_names_what_was_not_recorded(client, viewer):
     case = make_case(**STAGE_IV)
     client.force_login(viewer)
-    response = client.get(reverse("reports:case_summary", kwargs={"public_id": case.public_id}))
+    response = draft_pdf(client, reverse("reports:case_summary", kwargs={"public_id": case.public_id}))
     text = " ".join(text_of(response.content).split())
     assert "Primary tumour size (cm): 2.2 cm" in text
     assert "Carcinoid syndrome: Yes" in text

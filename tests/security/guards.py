@@ -3,7 +3,7 @@
 pytest-django empties the database after a `transaction=True` test (the browser tests). On SQLite the
 flush is a DELETE per table, which the access log's triggers refuse; on PostgreSQL it is a TRUNCATE,
 which row triggers do not see. tests/conftest.py calls this after such tests: it drops the triggers,
-deletes the log's rows and creates the triggers again, exactly as migration audit 0003 defines them.
+deletes the log's rows and creates the triggers again, exactly as migration audit 0005 defines them.
 """
 
 import importlib
@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from cases.audit.models import AccessLog
 
-append_only = importlib.import_module("cases.audit.migrations.0003_access_log_append_only")
+append_only = importlib.import_module("cases.audit.migrations.0005_access_log_chain")
 
 
 def delete_access_log_past_the_guard() -> None:

@@ -81,14 +81,24 @@ def serving(kind: str, database_url: str, **env: str):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
+        # gunicorn's master listens before its worker has loaded the app (2-3 s on a busy machine): wait for
+        # an answer, whatever it is (a 400 for a host the settings do not allow says the app is up too).
+        while not exchange(port, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{kind} did not answer within 60 s")
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """End PROCESS with SIGTERM, or with SIGKILL if it has not ended within TIMEOUT seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def exchange(port: int, head: bytes, body_chunks=(), timeout: float = 20) -> bytes:

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cases.audit.log import append
 from cases.audit.models import AccessAction, AccessLog
 from tests.conftest import PASSWORD
 from tests.meetings.factories import add_item, make_meeting, present_url, signed
@@ -174,5 +175,5 @@ def test_times_are_stored_in_utc():
     from django.conf import settings
 
     assert settings.USE_TZ is True
-    entry = AccessLog.objects.create(action=AccessAction.LOGIN, username="x")
+    entry = append(AccessLog(action=AccessAction.LOGIN, username="x"))
     assert entry.at.tzinfo == UTC or entry.at.utcoffset().total_seconds() == 0

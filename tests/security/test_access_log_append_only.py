@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import IntegrityError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 
+from cases.audit.log import append
 from cases.audit.models import AccessAction, AccessLog, AccessLogError
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def entry():
-    return AccessLog.objects.create(action=AccessAction.LOGIN, username="clinician", path="/accounts/login/")
+    return append(AccessLog(action=AccessAction.LOGIN, username="clinician", path="/accounts/login/"))
 
 
 def test_the_model_refuses_to_change_or_delete_an_entry(entry):
@@ -47,14 +48,14 @@ def test_the_database_refuses_raw_sql(entry):
 
 
 def test_new_entries_are_still_accepted(entry):
-    AccessLog.objects.create(action=AccessAction.LOGOUT, username="clinician")
+    append(AccessLog(action=AccessAction.LOGOUT, username="clinician"))
     assert AccessLog.objects.count() == 2
 
 
 def test_an_account_in_the_log_cannot_be_deleted_only_deactivated(clinician):
     from django.db.models import ProtectedError
 
-    AccessLog.objects.create(action=AccessAction.LOGIN, user=clinician, username="clinician")
+    append(AccessLog(action=AccessAction.LOGIN, user=clinician, username="clinician"))
     with pytest.raises(ProtectedError):
         clinician.delete()
 

@@ -182,7 +182,7 @@ def test_registering_a_patient_is_undone_when_the_history_fails(coordinator, mon
 
 def test_editing_a_case_is_undone_when_the_history_fails(coordinator, monkeypatch):
     case = make_case(**STAGE_IV)
-    data = {"referral_date": "2026-10-01", "referring_clinician": "Dr New", "question": "Changed?", "status": "ready"}
+    data = {"referral_date": "2026-10-01", "referring_clinician": "Dr New", "question": "Changed?", "status": "closed"}
     browser = logged_in(coordinator)
     make_the_history_fail(monkeypatch)
     with pytest.raises(RecordFailed):

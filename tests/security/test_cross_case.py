@@ -10,6 +10,7 @@ from django.urls import reverse
 from cases.meetings.models import Attendance
 from tests.meetings.factories import add_item, decision_post, make_meeting, record
 from tests.patients.factories import STAGE_IV, make_case
+from tests.savepoints import savepoint
 from tests.security.hostile import snapshot
 from tests.security.otp import pass_second_factor
 
@@ -33,7 +34,7 @@ def log_in(client, user) -> None:
 
 
 def unchanged(client, method: str, url: str, data=None) -> int:
-    with transaction.atomic():
+    with savepoint():
         before = snapshot()
         response = getattr(client, method)(url, data or {})
         assert snapshot() == before, url

@@ -20,6 +20,7 @@ from cases.patients.forms import CaseForm, PatientForm
 from cases.specialties import Specialty
 from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case
+from tests.savepoints import savepoint
 from tests.security.hostile import form_data, snapshot, text
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ EXAMPLES = settings(
 
 def post_and_check(client, url: str, data: dict, **headers) -> int:
     """POST DATA; fail on a server error, or on a refusal (4xx) that changed a row. Rolled back afterwards."""
-    with transaction.atomic():
+    with savepoint():
         before = snapshot()
         response = client.post(url, data, headers=headers)
         assert response.status_code < 500, (url, data)
@@ -78,7 +79,7 @@ def test_each_pathway_step_and_its_preview(client, clinician, world, step):
         headers = {"HX-Request": "true"} if htmx else {}
         post_and_check(client, reverse("pathways:step", args=[case.public_id, step.slug]), data, **headers)
         # A preview never saves anything, whatever it is sent.
-        with transaction.atomic():
+        with savepoint():
             before = snapshot()
             response = client.post(reverse("pathways:preview", args=[case.public_id, step.slug]), data)
             assert response.status_code == 200
@@ -198,7 +199,7 @@ def test_the_decision_sign_and_amend_forms(client, chair, clinician, world):
 def test_the_login_second_factor_and_search_forms(client, viewer, data, token, search):
     from django.test import Client
 
-    with transaction.atomic():
+    with savepoint():
         response = Client().post(reverse("login"), data)
         assert response.status_code in {200, 302, 429}
         transaction.set_rollback(True)

@@ -14,25 +14,33 @@ form's "invalid" answer (422), a refused role 403, and a method the view does no
 import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import models, transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from cases.access import Role
 from cases.audit.middleware import PATIENT_PAGES
 from cases.audit.models import AccessAction, AccessLog, RoleRequest
+from cases.jobs.models import JobKind
+from cases.jobs.services import start_job
 from cases.meetings.models import Attendance
 from cases.pathways.models import GuidelineVersion
+from cases.reports.tasks import render_case_summary_draft
 from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case
+from tests.savepoints import savepoint
 from tests.security.conftest import ROLE_FIXTURES
 from tests.security.hostile import stored_rows
 from tests.security.otp import pass_second_factor
 from tests.test_anonymous_access import named_patterns
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +53,10 @@ MANAGERS = frozenset({"coordinator", "chair"})  # MANAGE_MEETINGS
 RECORDERS = frozenset({"clinician", "chair"})  # RECORD_DECISIONS
 SIGNERS = frozenset({"chair"})  # SIGN_DECISIONS
 ADMINISTRATORS = frozenset({"administrator"})  # VIEW_ACCESS_LOG, MANAGE_ACCOUNTS
+GUARDIANS = frozenset({"chair", "administrator"})  # VIEW_RECORD_INTEGRITY
 STAFF = frozenset({"content_editor", "administrator"})
 CONTENT_EDITORS = frozenset({"content_editor"})
+REQUESTER = frozenset({"viewer"})  # who asked for the world's background job
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,10 @@ def account(w):
     return {"pk": w["target"].pk}
 
 
+def job(w):
+    return {"public_id": w["job"].public_id}
+
+
 VIEW, PDF = AccessAction.VIEW, AccessAction.PDF_DOWNLOAD
 
 # The permission matrix of the app's own URLs (docs/security.md).
@@ -144,6 +158,8 @@ ROWS: dict[str, Row] = {
     "pathways:step": Row(step, allow(READERS, 200), allow(EDITORS, 422), logged=VIEW),
     # What-if: evaluates typed values without saving; answers the panel (invalid values are said there).
     "pathways:preview": Row(step, NOT_ALLOWED, allow(READERS, 200)),
+    # The coordinator's one-click "ready for the board" (issue 17); an empty POST is the invalid form.
+    "pathways:ready": Row(case, NOT_ALLOWED, allow(REGISTRARS, 422)),
     "meetings:list": Row(none, allow(READERS, 200), NOT_ALLOWED),
     "meetings:create": Row(none, allow(MANAGERS, 200), allow(MANAGERS, 422)),
     "meetings:detail": Row(meeting, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
@@ -163,9 +179,16 @@ ROWS: dict[str, Row] = {
     "meetings:decision": Row(signed_decision, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "meetings:decision_sign": Row(draft, NOT_ALLOWED, allow(SIGNERS, 422)),
     "meetings:decision_amend": Row(signed_decision, NOT_ALLOWED, allow(RECORDERS, 422)),
-    "reports:case_summary": Row(case, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
-    "reports:decision_summary": Row(signed_decision, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
-    "reports:meeting_pack": Row(meeting, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
+    # A signed summary: GET downloads it, POST leads there (303).
+    "reports:case_summary": Row(case, allow(READERS, 200), allow(READERS, 303), logged=PDF),
+    "reports:decision_summary": Row(signed_decision, allow(READERS, 200), allow(READERS, 303), logged=PDF),
+    # The world's pack has a draft: GET shows the page that asks for it, POST starts its job (303 to the job).
+    "reports:meeting_pack": Row(meeting, allow(READERS, 200), allow(READERS, 303)),
+    # A job and its result: only for the one who asked (the viewer, in the world), while their role allows it.
+    "jobs:detail": Row(job, allow(REQUESTER, 200), NOT_ALLOWED),
+    "jobs:download": Row(job, allow(REQUESTER, 200), NOT_ALLOWED, logged=PDF),
+    "reports:integrity": Row(none, allow(GUARDIANS, 200), NOT_ALLOWED),
+    "reports:signing_certificate": Row(none, allow(GUARDIANS, 200), NOT_ALLOWED),
     "audit:access_log": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
     "audit:access_log_export": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
     "audit:users": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
@@ -209,6 +232,8 @@ ADMIN_ROWS: dict[str, tuple[frozenset, frozenset]] = {
     "admin:pathways_guidelineversion_add": (NOBODY, NOBODY),
     "admin:pathways_guidelineversion_change": (CONTENT_EDITORS, NOBODY),
     "admin:pathways_guidelineversion_simple_history": (CONTENT_EDITORS, NOBODY),  # no revert of the active one
+    # The task queue (django-tasks-db's read-only admin): superusers only, for IT.
+    "admin:django_tasks_database_*": (NOBODY, NOBODY),
     # Nobody deletes accounts, roles or content, not even a superuser for content.
     "admin:*_delete": (NOBODY, NOBODY),
 }
@@ -246,7 +271,12 @@ def world(coordinator, clinician, chair, viewer, content_editor, administrator, 
     decided = add_item(the_meeting)
     drafted = add_item(the_meeting)
     open_item = add_item(the_meeting, case=make_case(**STAGE_IV))
+    job_of = partial(start_job, kind=JobKind.CASE_SUMMARY, subject=open_item.case, title="Draft", back_url="/")
+    done_job = job_of(render_case_summary_draft, user=viewer, filename="draft.pdf")
+    with override_settings(TASKS=DATABASE_QUEUE):  # one in the queue, never run: the queue's admin has a row
+        job_of(render_case_summary_draft, user=chair, filename="queued.pdf")
     return {
+        "job": done_job,
         "meeting": the_meeting,
         "case": decided.case,
         "open_item": open_item,
@@ -267,7 +297,7 @@ def world(coordinator, clinician, chair, viewer, content_editor, administrator, 
     }
 
 
-SNAPSHOT_APPS = {"patients", "meetings", "pathways", "reports", "auth", "audit"}
+SNAPSHOT_APPS = {"patients", "meetings", "pathways", "reports", "auth", "audit", "jobs", "django_tasks_database"}
 
 
 def snapshot_columns() -> dict:
@@ -365,14 +395,14 @@ def check(name: str, method: str, role: str, response, changed: Callable[[], boo
 def test_each_role_gets_what_the_matrix_says_and_a_refusal_changes_nothing(client, world, role):
     problems = []
     # Every request starts from the same state (each is rolled back), so one snapshot serves them all.
-    with transaction.atomic():
+    with savepoint():
         login_as(client, role, world)
         before = snapshot()
         transaction.set_rollback(True)
     for name, pattern in all_urls().items():
         url = url_for(name, pattern, world)
         for method in ("get", "post"):
-            with transaction.atomic():
+            with savepoint():
                 login_as(client, role, world)
                 last_entry = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first()
                 try:

@@ -43,9 +43,7 @@ def hostile_world(chair, make_user):
     meeting = make_meeting(chair, title=PAYLOAD, location=PAYLOAD)
     item = add_item(meeting, case, presenter=author)
     Attendance.objects.create(meeting=meeting, name=PAYLOAD, specialty="surgery")
-    decision = record(
-        item, author, plan=PAYLOAD, actions=[{"what": PAYLOAD, "owner": PAYLOAD, "due_date": None}]
-    )
+    decision = record(item, author, plan=PAYLOAD, actions=[{"what": PAYLOAD, "owner": PAYLOAD, "due_date": None}])
     RecommendationText.objects.filter(code="liver_resection").update(summary=PAYLOAD, caveats=PAYLOAD)
     StepHelp.objects.filter(step="imaging").update(text=PAYLOAD)
     return {"case": case, "meeting": meeting, "item": item, "decision": decision, "author": author}

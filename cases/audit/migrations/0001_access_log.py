@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,25 +14,57 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(choices=[('view', 'Viewed a patient page'), ('pdf_download', 'Downloaded a PDF'), ('login', 'Logged in'), ('login_failed', 'Failed login'), ('logout', 'Logged out'), ('refused', 'Refused request')], max_length=16)),
-                ('object_type', models.CharField(blank=True, max_length=50)),
-                ('object_id', models.UUIDField(blank=True, null=True)),
-                ('path', models.CharField(blank=True, max_length=300)),
-                ('method', models.CharField(blank=True, max_length=8)),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("username", models.CharField(blank=True, max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed a patient page"),
+                            ("pdf_download", "Downloaded a PDF"),
+                            ("login", "Logged in"),
+                            ("login_failed", "Failed login"),
+                            ("logout", "Logged out"),
+                            ("refused", "Refused request"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=50)),
+                ("object_id", models.UUIDField(blank=True, null=True)),
+                ("path", models.CharField(blank=True, max_length=300)),
+                ("method", models.CharField(blank=True, max_length=8)),
+                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_acces_object__d89753_idx'), models.Index(fields=['user', '-at'], name='audit_acces_user_id_1183ab_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['view', 'pdf_download', 'login', 'login_failed', 'logout', 'refused'])), name='access_action_valid')],
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_acces_object__d89753_idx"),
+                    models.Index(fields=["user", "-at"], name="audit_acces_user_id_1183ab_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("action__in", ["view", "pdf_download", "login", "login_failed", "logout", "refused"])
+                        ),
+                        name="access_action_valid",
+                    )
+                ],
             },
         ),
     ]

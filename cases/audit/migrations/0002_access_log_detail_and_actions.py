@@ -6,34 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_access_log'),
+        ("audit", "0001_access_log"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='accesslog',
-            name='access_action_valid',
+            model_name="accesslog",
+            name="access_action_valid",
         ),
         migrations.AddField(
-            model_name='accesslog',
-            name='detail',
+            model_name="accesslog",
+            name="detail",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AlterField(
-            model_name='accesslog',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed a patient page'), ('pdf_download', 'Downloaded a PDF'), ('login', 'Logged in'), ('login_failed', 'Failed login'), ('logout', 'Logged out'), ('refused', 'Refused request'), ('locked_out', 'Locked out after failed logins'), ('otp_verified', 'Passed the second factor'), ('otp_failed', 'Wrong second-factor code'), ('otp_enrolled', 'Set up a second factor'), ('otp_reset', "Reset a user's second factor"), ('sessions_ended', "Ended a user's sessions"), ('unlocked', "Unlocked a user's login"), ('log_exported', 'Exported the access log')], max_length=16),
+            model_name="accesslog",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed a patient page"),
+                    ("pdf_download", "Downloaded a PDF"),
+                    ("login", "Logged in"),
+                    ("login_failed", "Failed login"),
+                    ("logout", "Logged out"),
+                    ("refused", "Refused request"),
+                    ("locked_out", "Locked out after failed logins"),
+                    ("otp_verified", "Passed the second factor"),
+                    ("otp_failed", "Wrong second-factor code"),
+                    ("otp_enrolled", "Set up a second factor"),
+                    ("otp_reset", "Reset a user's second factor"),
+                    ("sessions_ended", "Ended a user's sessions"),
+                    ("unlocked", "Unlocked a user's login"),
+                    ("log_exported", "Exported the access log"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='accesslog',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="accesslog",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accesslog',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['view', 'pdf_download', 'login', 'login_failed', 'logout', 'refused', 'locked_out', 'otp_verified', 'otp_failed', 'otp_enrolled', 'otp_reset', 'sessions_ended', 'unlocked', 'log_exported'])), name='access_action_valid'),
+            model_name="accesslog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "view",
+                            "pdf_download",
+                            "login",
+                            "login_failed",
+                            "logout",
+                            "refused",
+                            "locked_out",
+                            "otp_verified",
+                            "otp_failed",
+                            "otp_enrolled",
+                            "otp_reset",
+                            "sessions_ended",
+                            "unlocked",
+                            "log_exported",
+                        ],
+                    )
+                ),
+                name="access_action_valid",
+            ),
         ),
     ]

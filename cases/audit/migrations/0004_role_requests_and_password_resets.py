@@ -22,101 +22,242 @@ def recreate_sqlite_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_access_log_append_only'),
+        ("audit", "0003_access_log_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RunPython(migrations.RunPython.noop, recreate_sqlite_triggers),
         migrations.CreateModel(
-            name='PasswordReset',
+            name="PasswordReset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issued_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("issued_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='RoleRequest',
+            name="RoleRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('role', models.CharField(choices=[('coordinator', 'Coordinator'), ('clinician', 'Clinician'), ('chair', 'Chair'), ('viewer', 'Viewer'), ('content_editor', 'Content editor'), ('administrator', 'Administrator')], max_length=20)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a second administrator'), ('approved', 'Approved'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("coordinator", "Coordinator"),
+                            ("clinician", "Clinician"),
+                            ("chair", "Chair"),
+                            ("viewer", "Viewer"),
+                            ("content_editor", "Content editor"),
+                            ("administrator", "Administrator"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a second administrator"),
+                            ("approved", "Approved"),
+                            ("refused", "Refused"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-requested_at', '-pk'],
+                "ordering": ["-requested_at", "-pk"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='accesslog',
-            name='access_action_valid',
+            model_name="accesslog",
+            name="access_action_valid",
         ),
         migrations.AlterField(
-            model_name='accesslog',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed a patient page'), ('pdf_download', 'Downloaded a PDF'), ('login', 'Logged in'), ('login_failed', 'Failed login'), ('logout', 'Logged out'), ('refused', 'Refused request'), ('locked_out', 'Locked out after failed logins'), ('otp_verified', 'Passed the second factor'), ('otp_failed', 'Wrong second-factor code'), ('otp_enrolled', 'Set up a second factor'), ('otp_reset', "Reset a user's second factor"), ('sessions_ended', "Ended a user's sessions"), ('unlocked', "Unlocked a user's login"), ('log_exported', 'Exported the access log'), ('account_created', 'Created an account'), ('account_changed', 'Changed an account'), ('role_requested', 'Asked for a role to be given'), ('role_granted', 'Gave a role'), ('role_refused', 'Refused a role request'), ('role_withdrawn', 'Withdrew a role request'), ('role_removed', 'Took a role away'), ('group_changed', "Changed a role's permissions"), ('password_reset', 'Issued a temporary password'), ('password_changed', 'Changed their password')], max_length=16),
+            model_name="accesslog",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed a patient page"),
+                    ("pdf_download", "Downloaded a PDF"),
+                    ("login", "Logged in"),
+                    ("login_failed", "Failed login"),
+                    ("logout", "Logged out"),
+                    ("refused", "Refused request"),
+                    ("locked_out", "Locked out after failed logins"),
+                    ("otp_verified", "Passed the second factor"),
+                    ("otp_failed", "Wrong second-factor code"),
+                    ("otp_enrolled", "Set up a second factor"),
+                    ("otp_reset", "Reset a user's second factor"),
+                    ("sessions_ended", "Ended a user's sessions"),
+                    ("unlocked", "Unlocked a user's login"),
+                    ("log_exported", "Exported the access log"),
+                    ("account_created", "Created an account"),
+                    ("account_changed", "Changed an account"),
+                    ("role_requested", "Asked for a role to be given"),
+                    ("role_granted", "Gave a role"),
+                    ("role_refused", "Refused a role request"),
+                    ("role_withdrawn", "Withdrew a role request"),
+                    ("role_removed", "Took a role away"),
+                    ("group_changed", "Changed a role's permissions"),
+                    ("password_reset", "Issued a temporary password"),
+                    ("password_changed", "Changed their password"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accesslog',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['view', 'pdf_download', 'login', 'login_failed', 'logout', 'refused', 'locked_out', 'otp_verified', 'otp_failed', 'otp_enrolled', 'otp_reset', 'sessions_ended', 'unlocked', 'log_exported', 'account_created', 'account_changed', 'role_requested', 'role_granted', 'role_refused', 'role_withdrawn', 'role_removed', 'group_changed', 'password_reset', 'password_changed'])), name='access_action_valid'),
+            model_name="accesslog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "view",
+                            "pdf_download",
+                            "login",
+                            "login_failed",
+                            "logout",
+                            "refused",
+                            "locked_out",
+                            "otp_verified",
+                            "otp_failed",
+                            "otp_enrolled",
+                            "otp_reset",
+                            "sessions_ended",
+                            "unlocked",
+                            "log_exported",
+                            "account_created",
+                            "account_changed",
+                            "role_requested",
+                            "role_granted",
+                            "role_refused",
+                            "role_withdrawn",
+                            "role_removed",
+                            "group_changed",
+                            "password_reset",
+                            "password_changed",
+                        ],
+                    )
+                ),
+                name="access_action_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='passwordreset',
-            name='issued_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="passwordreset",
+            name="issued_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='passwordreset',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="passwordreset",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='rolerequest',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_requests', to=settings.AUTH_USER_MODEL),
+            model_name="rolerequest",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="role_requests", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='rolerequest',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="rolerequest",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='rolerequest',
-            name='requested_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="rolerequest",
+            name="requested_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['coordinator', 'clinician', 'chair', 'viewer', 'content_editor', 'administrator'])), name='role_request_role_valid'),
+            model_name="rolerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role__in", ["coordinator", "clinician", "chair", "viewer", "content_editor", "administrator"])
+                ),
+                name="role_request_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'approved', 'refused', 'withdrawn'])), name='role_request_status_valid'),
+            model_name="rolerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "approved", "refused", "withdrawn"])),
+                name="role_request_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('account', models.F('requested_by')), _negated=True), name='role_request_not_for_oneself'),
+            model_name="rolerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("account", models.F("requested_by")), _negated=True),
+                name="role_request_not_for_oneself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('decided_by__isnull', True), models.Q(('decided_by', models.F('account')), _negated=True), _connector='OR'), name='role_request_not_decided_by_its_account'),
+            model_name="rolerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decided_by__isnull", True),
+                    models.Q(("decided_by", models.F("account")), _negated=True),
+                    _connector="OR",
+                ),
+                name="role_request_not_decided_by_its_account",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'approved'), _negated=True), models.Q(('decided_by__isnull', False), models.Q(('decided_by', models.F('requested_by')), _negated=True)), _connector='OR'), name='role_request_approved_by_another'),
+            model_name="rolerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "approved"), _negated=True),
+                    models.Q(
+                        ("decided_by__isnull", False), models.Q(("decided_by", models.F("requested_by")), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="role_request_approved_by_another",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('decided_by__isnull', True), ('status', 'pending')), models.Q(models.Q(('status', 'pending'), _negated=True), ('decided_at__isnull', False), ('decided_by__isnull', False)), _connector='OR'), name='role_request_decided_when_closed'),
+            model_name="rolerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decided_at__isnull", True), ("decided_by__isnull", True), ("status", "pending")),
+                    models.Q(
+                        models.Q(("status", "pending"), _negated=True),
+                        ("decided_at__isnull", False),
+                        ("decided_by__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="role_request_decided_when_closed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolerequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('account', 'role'), name='role_request_one_pending_per_role'),
+            model_name="rolerequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("account", "role"),
+                name="role_request_one_pending_per_role",
+            ),
         ),
         migrations.RunPython(recreate_sqlite_triggers, migrations.RunPython.noop),
     ]

@@ -8,185 +8,364 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('patients', '0002_case_and_findings'),
+        ("patients", "0002_case_and_findings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('position', models.PositiveIntegerField()),
-                ('planned_minutes', models.PositiveSmallIntegerField(default=10, verbose_name='minutes planned')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='patients.case')),
-                ('presenter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("position", models.PositiveIntegerField()),
+                ("planned_minutes", models.PositiveSmallIntegerField(default=10, verbose_name="minutes planned")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="agenda_items", to="patients.case"
+                    ),
+                ),
+                (
+                    "presenter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'position'],
+                "ordering": ["meeting", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('signed', 'Signed')], default='draft', max_length=8)),
-                ('outcomes', models.JSONField(default=list)),
-                ('plan', models.TextField(max_length=5000)),
-                ('rediscuss', models.BooleanField(default=False, verbose_name='re-discuss at a later meeting')),
-                ('engine_snapshot', models.JSONField()),
-                ('guideline_version', models.CharField(max_length=100)),
-                ('guideline_parameters', models.JSONField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('content_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of the signed content')),
-                ('amendment_reason', models.TextField(blank=True, max_length=2000)),
-                ('lock_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agenda_item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='meetings.agendaitem')),
-                ('amends', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='amendments', to='meetings.decision')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "status",
+                    models.CharField(choices=[("draft", "Draft"), ("signed", "Signed")], default="draft", max_length=8),
+                ),
+                ("outcomes", models.JSONField(default=list)),
+                ("plan", models.TextField(max_length=5000)),
+                ("rediscuss", models.BooleanField(default=False, verbose_name="re-discuss at a later meeting")),
+                ("engine_snapshot", models.JSONField()),
+                ("guideline_version", models.CharField(max_length=100)),
+                ("guideline_parameters", models.JSONField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "content_sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="SHA-256 of the signed content"),
+                ),
+                ("amendment_reason", models.TextField(blank=True, max_length=2000)),
+                ("lock_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agenda_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="decisions", to="meetings.agendaitem"
+                    ),
+                ),
+                (
+                    "amends",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="amendments",
+                        to="meetings.decision",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agenda_item', 'version'],
+                "ordering": ["agenda_item", "version"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUpAction',
+            name="FollowUpAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('what', models.CharField(max_length=300)),
-                ('owner', models.CharField(max_length=200, verbose_name='who')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='meetings.decision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("what", models.CharField(max_length=300)),
+                ("owner", models.CharField(max_length=200, verbose_name="who")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due")),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="meetings.decision"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'position'],
+                "ordering": ["decision", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('scheduled_at', models.DateTimeField(verbose_name='date and time')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='room')),
-                ('video_url', models.URLField(blank=True, max_length=500, verbose_name='video link')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('in_progress', 'In progress'), ('closed', 'Closed')], default='planned', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chaired_meetings', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("scheduled_at", models.DateTimeField(verbose_name="date and time")),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="room")),
+                ("video_url", models.URLField(blank=True, max_length=500, verbose_name="video link")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "Planned"), ("in_progress", "In progress"), ("closed", "Closed")],
+                        default="planned",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="chaired_meetings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scheduled_at', 'pk'],
+                "ordering": ["scheduled_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name (guests)')),
-                ('specialty', models.CharField(choices=[('surgery', 'Surgery'), ('medical_oncology', 'Medical oncology'), ('radiology', 'Radiology'), ('interventional_radiology', 'Interventional radiology'), ('pathology', 'Pathology'), ('nuclear_medicine', 'Nuclear medicine'), ('endocrinology', 'Endocrinology'), ('gastroenterology', 'Gastroenterology'), ('hepatology', 'Hepatology'), ('cardiology', 'Cardiology'), ('specialist_nursing', 'Specialist nursing'), ('coordination', 'Coordination')], max_length=32)),
-                ('present', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='meetings.meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name (guests)")),
+                (
+                    "specialty",
+                    models.CharField(
+                        choices=[
+                            ("surgery", "Surgery"),
+                            ("medical_oncology", "Medical oncology"),
+                            ("radiology", "Radiology"),
+                            ("interventional_radiology", "Interventional radiology"),
+                            ("pathology", "Pathology"),
+                            ("nuclear_medicine", "Nuclear medicine"),
+                            ("endocrinology", "Endocrinology"),
+                            ("gastroenterology", "Gastroenterology"),
+                            ("hepatology", "Hepatology"),
+                            ("cardiology", "Cardiology"),
+                            ("specialist_nursing", "Specialist nursing"),
+                            ("coordination", "Coordination"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("present", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendances",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendances", to="meetings.meeting"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'specialty', 'pk'],
+                "ordering": ["meeting", "specialty", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='meetings.meeting'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="agenda_items", to="meetings.meeting"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'signed'])), name='decision_status_valid'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "signed"])), name="decision_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='decision_version_positive'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="decision_version_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.UniqueConstraint(fields=('agenda_item', 'version'), name='decision_version_unique'),
+            model_name="decision",
+            constraint=models.UniqueConstraint(fields=("agenda_item", "version"), name="decision_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('agenda_item',), name='decision_one_draft_per_item'),
+            model_name="decision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")), fields=("agenda_item",), name="decision_one_draft_per_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('content_sha256', ''), ('signed_at__isnull', True), ('signed_by__isnull', True), ('status', 'draft')), models.Q(('signed_at__isnull', False), ('signed_by__isnull', False), ('status', 'signed'), models.Q(('content_sha256', ''), _negated=True)), _connector='OR'), name='decision_signature_complete'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("content_sha256", ""),
+                        ("signed_at__isnull", True),
+                        ("signed_by__isnull", True),
+                        ("status", "draft"),
+                    ),
+                    models.Q(
+                        ("signed_at__isnull", False),
+                        ("signed_by__isnull", False),
+                        ("status", "signed"),
+                        models.Q(("content_sha256", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="decision_signature_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amendment_reason', ''), ('amends__isnull', True), ('version', 1)), models.Q(('amends__isnull', False), ('version__gt', 1), models.Q(('amendment_reason', ''), _negated=True)), _connector='OR'), name='decision_amendment_has_reason'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("amendment_reason", ""), ("amends__isnull", True), ("version", 1)),
+                    models.Q(
+                        ("amends__isnull", False), ("version__gt", 1), models.Q(("amendment_reason", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="decision_amendment_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followupaction',
-            constraint=models.UniqueConstraint(fields=('decision', 'position'), name='action_position_unique'),
+            model_name="followupaction",
+            constraint=models.UniqueConstraint(fields=("decision", "position"), name="action_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='followupaction',
-            constraint=models.CheckConstraint(condition=models.Q(('what', ''), _negated=True), name='action_what_not_blank'),
+            model_name="followupaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("what", ""), _negated=True), name="action_what_not_blank"
+            ),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['status', 'scheduled_at'], name='meetings_me_status_00c4c5_idx'),
+            model_name="meeting",
+            index=models.Index(fields=["status", "scheduled_at"], name="meetings_me_status_00c4c5_idx"),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'in_progress', 'closed'])), name='meeting_status_valid'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["planned", "in_progress", "closed"])), name="meeting_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='meeting_title_not_blank'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="meeting_title_not_blank"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.CheckConstraint(condition=models.Q(('specialty__in', ['surgery', 'medical_oncology', 'radiology', 'interventional_radiology', 'pathology', 'nuclear_medicine', 'endocrinology', 'gastroenterology', 'hepatology', 'cardiology', 'specialist_nursing', 'coordination'])), name='attendance_specialty_valid'),
+            model_name="attendance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "specialty__in",
+                        [
+                            "surgery",
+                            "medical_oncology",
+                            "radiology",
+                            "interventional_radiology",
+                            "pathology",
+                            "nuclear_medicine",
+                            "endocrinology",
+                            "gastroenterology",
+                            "hepatology",
+                            "cardiology",
+                            "specialist_nursing",
+                            "coordination",
+                        ],
+                    )
+                ),
+                name="attendance_specialty_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.CheckConstraint(condition=models.Q(('user__isnull', False), models.Q(('name', ''), _negated=True), _connector='OR'), name='attendance_names_someone'),
+            model_name="attendance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("user__isnull", False), models.Q(("name", ""), _negated=True), _connector="OR"),
+                name="attendance_names_someone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('meeting', 'user'), name='attendance_user_once'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)), fields=("meeting", "user"), name="attendance_user_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('meeting', 'case'), name='agenda_case_once_per_meeting'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(fields=("meeting", "case"), name="agenda_case_once_per_meeting"),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('meeting', 'position'), name='agenda_position_unique'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(fields=("meeting", "position"), name="agenda_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1)), name='agenda_position_positive'),
+            model_name="agendaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__gte", 1)), name="agenda_position_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_minutes__gte', 1), ('planned_minutes__lte', 60)), name='agenda_planned_minutes_range'),
+            model_name="agendaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("planned_minutes__gte", 1), ("planned_minutes__lte", 60)),
+                name="agenda_planned_minutes_range",
+            ),
         ),
     ]

@@ -13,7 +13,7 @@ and WHO 2019 for grading; every rule is listed with its passage in ``docs/clinic
 from __future__ import annotations
 
 from .assessment import Assessment, Recommendation, Verdict, assessment_to_dict
-from .facts import FACT_LABELS, CaseFacts, FactsError, contradictions, facts_from_dict, facts_to_dict
+from .facts import FACT_LABELS, CaseFacts, FactsError, contradictions, derive, facts_from_dict, facts_to_dict
 from .guideline import Guideline
 from .rules import RECOMMENDATION_CODES, recommend
 from .staging import stage_case
@@ -31,6 +31,7 @@ __all__ = [
     "Verdict",
     "assessment_to_dict",
     "contradictions",
+    "derive",
     "evaluate",
     "facts_from_dict",
     "facts_to_dict",
@@ -39,6 +40,8 @@ __all__ = [
 
 def evaluate(facts: CaseFacts, guideline: Guideline) -> Assessment:
     """Return the assessment of one case under ``guideline``: a pure function of its two arguments."""
+    # Facts built directly (not through facts_from_dict) still get the booleans their values settle.
+    facts = derive(facts)
     staging = stage_case(facts, guideline)
     workup, workup_notes = missing_workup(facts, staging.grade)
     return Assessment(
@@ -53,4 +56,5 @@ def evaluate(facts: CaseFacts, guideline: Guideline) -> Assessment:
         missing_workup=workup,
         guideline_version=guideline.version,
         notes=(*staging.notes, *workup_notes),
+        t_at_least=staging.t_at_least,
     )

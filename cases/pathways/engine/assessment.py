@@ -58,6 +58,8 @@ class Assessment:
     missing_workup: tuple[str, ...]
     guideline_version: str
     notes: tuple[str, ...]
+    # Since issue 17: with T unassessable (TX), the lowest T the facts already give ("T2" for >1 cm).
+    t_at_least: str | None = None
 
     def recommendation(self, code: str) -> Recommendation:
         """Return the recommendation for ``code`` (KeyError if there is none)."""
@@ -81,7 +83,10 @@ def recommendation_to_dict(recommendation: Recommendation) -> dict[str, Any]:
 
 
 def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
-    """Return the JSON-ready form of ``assessment`` with the keys of the ``manage.py recommend`` contract."""
+    """Return the JSON-ready form of ``assessment`` with the keys of the ``manage.py recommend`` contract.
+
+    Keys added later come last (``t_at_least``, issue 17): the contract only grows.
+    """
     return {
         "t": assessment.t,
         "n": assessment.n,
@@ -94,4 +99,5 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
         "missing_workup": list(assessment.missing_workup),
         "guideline_version": assessment.guideline_version,
         "notes": list(assessment.notes),
+        "t_at_least": assessment.t_at_least,
     }

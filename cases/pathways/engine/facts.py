@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
+
+from .questions import refusals, value_at
 
 SITES = ("duodenum", "jejunum", "ileum", "terminal_ileum", "unknown")
 INVASIONS = ("lamina_propria", "submucosa", "muscularis_propria", "subserosa", "serosa", "adjacent_structures")
 MARGINS = ("R0", "R1", "R2")
 DIFFERENTIATIONS = ("well", "poor")
 HEART_DISEASE = ("none", "mild", "advanced")
+KI67_SPECIMENS = ("biopsy", "resection")
+# The units laboratories report in; a value and its upper limit of normal share one unit.
+CHROMOGRANIN_A_UNITS = ("ng/mL", "nmol/L", "U/L")
+URINE_5HIAA_UNITS = ("mg/24h", "umol/24h")
 
 
 class FactsError(ValueError):
@@ -81,6 +87,10 @@ def _num(x: float | None) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value)
+
+
 def _show(value: Any) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False)
@@ -138,6 +148,8 @@ class Primary:
 @dataclass(frozen=True, slots=True)
 class Nodes:
     positive: int | None = _int(0, 200, "positive regional lymph nodes")
+    # In the resected specimen; the seed's "at least eight (10, 14, 20) or 12 (23)" is about nodes dissected.
+    examined: int | None = _int(0, 200, "lymph nodes examined")
     mass_cm: float | None = _number(0, 30, "size of the largest mesenteric mass")
     encases_mesenteric_vessels: bool | None = _bool("encasement of the mesenteric vessels")
     # ref 28 classification; 4 = not resectable
@@ -148,6 +160,7 @@ class Nodes:
 class Pathology:
     differentiation: str | None = _enum(DIFFERENTIATIONS, "differentiation")
     ki67_percent: float | None = _number(0, 100, "Ki-67 index")
+    ki67_specimen: str | None = _enum(KI67_SPECIMENS, "specimen the Ki-67 index was measured on")
     # A rate per 2 mm², often counted over 10 mm² and divided by 5, so fractions are allowed.
     mitoses_per_2mm2: float | None = _number(0, 500, "mitotic count")
     small_cell: bool | None = _bool("small cell carcinoma")
@@ -157,6 +170,25 @@ class Pathology:
 class Syndrome:
     carcinoid_syndrome: bool | None = _bool("carcinoid syndrome")
     urine_5hiaa_elevated: bool | None = _bool("raised 24-h urine 5-HIAA")
+
+
+@dataclass(frozen=True, slots=True)
+class Biochemistry:
+    """Laboratory values behind the booleans: a value above its upper limit of normal (ULN) is raised.
+
+    ``syndrome.urine_5hiaa_elevated`` and ``chromogranin_a_elevated`` are derived from value and ULN when
+    both are given (see :func:`derive`), and may be given alone when only that is known.
+    """
+
+    chromogranin_a: float | None = _number(0, 1_000_000, "chromogranin A")
+    chromogranin_a_unit: str | None = _enum(CHROMOGRANIN_A_UNITS, "unit of chromogranin A")
+    chromogranin_a_uln: float | None = _number(
+        0, 1_000_000, "upper limit of normal of chromogranin A", lo_exclusive=True
+    )
+    chromogranin_a_elevated: bool | None = _bool("raised chromogranin A")
+    urine_5hiaa: float | None = _number(0, 100_000, "24-h urine 5-HIAA")
+    urine_5hiaa_unit: str | None = _enum(URINE_5HIAA_UNITS, "unit of 24-h urine 5-HIAA")
+    urine_5hiaa_uln: float | None = _number(0, 100_000, "upper limit of normal of 24-h urine 5-HIAA", lo_exclusive=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +249,8 @@ class CaseFacts:
     liver: Liver = field(default_factory=Liver)
     extrahepatic: Extrahepatic = field(default_factory=Extrahepatic)
     workup: Workup = field(default_factory=Workup)
+    # Added by issue 17 (values behind the booleans); last, so the contract only grows.
+    biochemistry: Biochemistry = field(default_factory=Biochemistry)
 
 
 GROUPS: dict[str, type] = {
@@ -229,12 +263,63 @@ GROUPS: dict[str, type] = {
     "liver": Liver,
     "extrahepatic": Extrahepatic,
     "workup": Workup,
+    "biochemistry": Biochemistry,
 }
 _FIELDS = {name: {f.name: f.metadata["spec"] for f in fields(cls)} for name, cls in GROUPS.items()}
 # "liver.resectable_percent" -> "resectable share of the liver tumour burden"
 FACT_LABELS: dict[str, str] = {
     f"{name}.{f.name}": f.metadata["label"] for name, cls in GROUPS.items() for f in fields(cls)
 }
+
+
+# A boolean that a value and its upper limit of normal settle: flag -> (value, ULN). Raised = above the ULN.
+RAISED_BY_VALUE: dict[str, tuple[str, str]] = {
+    "syndrome.urine_5hiaa_elevated": ("biochemistry.urine_5hiaa", "biochemistry.urine_5hiaa_uln"),
+    "biochemistry.chromogranin_a_elevated": ("biochemistry.chromogranin_a", "biochemistry.chromogranin_a_uln"),
+}
+# A work-up item that a recorded value proves done: item -> value.
+DONE_BY_VALUE: dict[str, str] = {
+    "workup.urine_5hiaa": "biochemistry.urine_5hiaa",
+    "workup.chromogranin_a": "biochemistry.chromogranin_a",
+    "workup.nt_probnp": "heart.nt_probnp_pg_ml",
+}
+# A laboratory value (and its ULN, "<value>_uln") is read in its unit.
+UNIT_OF_VALUE: dict[str, str] = {
+    "biochemistry.chromogranin_a": "biochemistry.chromogranin_a_unit",
+    "biochemistry.urine_5hiaa": "biochemistry.urine_5hiaa_unit",
+}
+
+
+def raised_by_value(facts: CaseFacts, flag: str) -> bool | None:
+    """Return whether the value behind FLAG is above its upper limit of normal (None unless both are given)."""
+    value_path, uln_path = RAISED_BY_VALUE[flag]
+    value, uln = value_at(facts, value_path), value_at(facts, uln_path)
+    if value is None or uln is None:
+        return None
+    return value > uln
+
+
+def derive(facts: CaseFacts) -> CaseFacts:
+    """Return FACTS with the booleans that recorded values settle filled in where they are unknown.
+
+    "Raised" follows from a value and its upper limit of normal; a work-up item is done when its value is
+    recorded. A stated boolean is never overwritten (a contradicting one is refused by ``contradictions``).
+    """
+    derived: dict[str, Any] = {}
+    for flag in RAISED_BY_VALUE:
+        if value_at(facts, flag) is None:
+            derived[flag] = raised_by_value(facts, flag)
+    for item, value_path in DONE_BY_VALUE.items():
+        if value_at(facts, item) is None and value_at(facts, value_path) is not None:
+            derived[item] = True
+    changes: dict[str, dict[str, Any]] = {}
+    for path, value in derived.items():
+        if value is not None:
+            group, key = path.split(".")
+            changes.setdefault(group, {})[key] = value
+    if not changes:
+        return facts
+    return replace(facts, **{group: replace(getattr(facts, group), **values) for group, values in changes.items()})
 
 
 def facts_from_dict(data: Any, prefix: str = "") -> CaseFacts:
@@ -281,7 +366,7 @@ def facts_from_dict(data: Any, prefix: str = "") -> CaseFacts:
     errors.extend(f"{where(path)}: {message}" for path, message in contradictions(facts).items())
     if errors:
         raise FactsError(errors)
-    return facts
+    return derive(facts)
 
 
 def facts_to_dict(facts: CaseFacts) -> dict[str, dict[str, Any]]:
@@ -302,9 +387,11 @@ def contradictions(facts: CaseFacts) -> dict[str, str]:
         found.setdefault(path, []).append(message)
 
     primary, pathology, nodes = facts.primary, facts.pathology, facts.nodes
-    liver, extrahepatic, heart, workup = facts.liver, facts.extrahepatic, facts.heart, facts.workup
-    if primary.margin is not None and primary.resected is not True:
-        refuse("primary.margin", "only meaningful when primary.resected is true")
+    extrahepatic, heart, workup = facts.extrahepatic, facts.heart, facts.workup
+    # Questions that a known answer rules out (a PCI with no peritoneal disease, a margin without a
+    # resection): the table the step forms show and hide their questions by.
+    for path, message in refusals(facts).items():
+        refuse(path, message)
     if primary.emergency_presentation is True and primary.symptomatic is False:
         refuse("primary.symptomatic", "cannot be false when primary.emergency_presentation is true")
     if primary.site == "unknown":
@@ -325,26 +412,14 @@ def contradictions(facts: CaseFacts) -> dict[str, str]:
             refuse("nodes.mesenteric_stage", "must be null when nodes.positive is 0 and nodes.mass_cm is 0")
         if nodes.encases_mesenteric_vessels is True:
             refuse("nodes.encases_mesenteric_vessels", "cannot be true when nodes.positive is 0 and nodes.mass_cm is 0")
-    if liver.lesions == 0:
-        for name in ("bilobar", "dominant_lesion", "near_vital_structures"):
-            if getattr(liver, name) is True:
-                refuse(f"liver.{name}", "cannot be true when liver.lesions is 0")
-        for name in ("max_diameter_cm", "resectable_percent"):
-            if getattr(liver, name) is not None:
-                refuse(f"liver.{name}", "must be null when liver.lesions is 0")
-        if liver.involvement_percent:
-            refuse("liver.involvement_percent", "must be 0 or null when liver.lesions is 0")
     if extrahepatic.perihilar_nodes_only is True and (
         extrahepatic.peritoneal is True or extrahepatic.extra_abdominal is True
     ):
         refuse(
             "extrahepatic.perihilar_nodes_only", "cannot be true together with peritoneal or extra_abdominal disease"
         )
-    if extrahepatic.pci is not None:
-        if extrahepatic.peritoneal is False and extrahepatic.pci > 0:
-            refuse("extrahepatic.pci", "cannot be above 0 when extrahepatic.peritoneal is false")
-        if extrahepatic.peritoneal is True and extrahepatic.pci == 0:
-            refuse("extrahepatic.pci", "cannot be 0 when extrahepatic.peritoneal is true")
+    if extrahepatic.peritoneal is True and extrahepatic.pci == 0:
+        refuse("extrahepatic.pci", "cannot be 0 when extrahepatic.peritoneal is true")
     outside = (extrahepatic.peritoneal, extrahepatic.extra_abdominal, extrahepatic.perihilar_nodes_only)
     if extrahepatic.progressive is True and all(site is False for site in outside):
         refuse(
@@ -354,6 +429,19 @@ def contradictions(facts: CaseFacts) -> dict[str, str]:
         )
     if {heart.echo_done, workup.echocardiogram} == {True, False}:
         refuse("workup.echocardiogram", "contradicts heart.echo_done (one is true, the other false)")
-    if workup.nt_probnp is False and heart.nt_probnp_pg_ml is not None:
-        refuse("workup.nt_probnp", "cannot be false when heart.nt_probnp_pg_ml is given")
+    # A recorded value proves the test was done; value and upper limit of normal settle "raised".
+    for item, value_path in DONE_BY_VALUE.items():
+        if value_at(facts, item) is False and value_at(facts, value_path) is not None:
+            refuse(item, f"cannot be false when {value_path} is given")
+    for flag, (value_path, uln_path) in RAISED_BY_VALUE.items():
+        stated, raised = value_at(facts, flag), raised_by_value(facts, flag)
+        if stated is not None and raised is not None and stated != raised:
+            value, uln = _num(value_at(facts, value_path)), _num(value_at(facts, uln_path))
+            above = "above" if raised else "not above"
+            refuse(flag, f"cannot be {_json(stated)} when {value_path} ({value}) is {above} {uln_path} ({uln})")
+    for value_path, unit_path in UNIT_OF_VALUE.items():
+        uln_path = f"{value_path}_uln"
+        given = [path for path in (value_path, uln_path) if value_at(facts, path) is not None]
+        if given and value_at(facts, unit_path) is None:
+            refuse(unit_path, f"must be given with {' and '.join(given)} (a value needs its unit)")
     return {path: "; ".join(messages) for path, messages in found.items()}

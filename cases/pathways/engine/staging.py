@@ -41,6 +41,8 @@ class Staging:
     grade: str | None
     liver_pattern: str | None
     notes: tuple[str, ...]
+    # With T unassessable (TX), the lowest category the known facts already give ("T2" for >1 cm), or None.
+    t_at_least: str | None = None
 
 
 def cm(value: float) -> str:
@@ -88,6 +90,21 @@ def t_category(primary: Primary, g: Guideline) -> tuple[str, list[str]]:
         "(Table I: T2 = muscularis propria or >1 cm; the higher category counts)."
     )
     return "T2", notes
+
+
+def t_minimum(primary: Primary, g: Guideline, t: str) -> str | None:
+    """Return the lowest T the recorded facts already give when T itself is TX (None when they give none).
+
+    Jejunum and ileum: a primary >1 cm is at least T2 whatever the depth (Table I). Duodenum: invasion beyond
+    the muscularis propria (subserosal tissue, adjacent structures) is T3 or T4 (AJCC 8th, duodenum).
+    """
+    if t != "TX" or primary.site == "unknown":
+        return None
+    if primary.site == "duodenum" and primary.invasion in ("subserosa", "adjacent_structures"):
+        return "T3"
+    if primary.size_cm is not None and primary.size_cm > g.t1_max_size_cm:
+        return "T2"
+    return None
 
 
 def _duodenal_t(primary: Primary, g: Guideline, notes: list[str]) -> tuple[str, list[str]]:
@@ -140,7 +157,32 @@ def _duodenal_t(primary: Primary, g: Guideline, notes: list[str]) -> tuple[str, 
 
 
 def n_category(nodes: Nodes, g: Guideline, site: str | None = None) -> tuple[str, list[str]]:
-    """Return N per Table I (N2 for many positive nodes or a large mesenteric mass), or N0/N1 for the duodenum."""
+    """Return N per Table I (N2 for many positive nodes or a large mesenteric mass), or N0/N1 for the duodenum,
+    with a note on the number of nodes examined where it is recorded."""
+    n, notes = _n_from_nodes(nodes, g, site)
+    if nodes.examined is not None:
+        notes.append(examined_nodes_note(nodes, g))
+    return n, notes
+
+
+def examined_nodes_note(nodes: Nodes, g: Guideline) -> str:
+    """Say how many nodes were examined against the number whose dissection improves survival (refs 10, 14, 20, 23).
+
+    The seed's threshold is about nodes dissected ("Dissection of at least eight (10, 14, 20) or 12 (23) lymph
+    nodes has a positive impact on survival", Locoregional Enterectomy): it is stated, not turned into a stage.
+    """
+    examined = nodes.examined or 0
+    counted = f"{examined} lymph node{'s' if examined != 1 else ''} examined"
+    if nodes.positive is not None:
+        counted += f" ({nodes.positive} positive)"
+    compared = "fewer than" if examined < g.lymph_node_min else "at least"
+    return (
+        f"{counted}: {compared} the {g.lymph_node_min} whose dissection has a positive impact on survival "
+        "(Locoregional Enterectomy: at least eight, refs 10, 14, 20, or 12, ref 23)."
+    )
+
+
+def _n_from_nodes(nodes: Nodes, g: Guideline, site: str | None) -> tuple[str, list[str]]:
     notes: list[str] = []
     big_mass = nodes.mass_cm is not None and nodes.mass_cm > g.n2_mass_cm
     many = nodes.positive is not None and nodes.positive >= g.n2_min_positive_nodes
@@ -357,4 +399,4 @@ def stage_case(facts: CaseFacts, g: Guideline) -> Staging:
     grade_value, grade_notes = grade(facts.pathology, g)
     pattern, pattern_notes = liver_pattern(facts.liver)
     notes = (*t_notes, *n_notes, *m_notes, *stage_notes, *grade_notes, *pattern_notes)
-    return Staging(t, n, m, sub, stage, grade_value, pattern, notes)
+    return Staging(t, n, m, sub, stage, grade_value, pattern, notes, t_minimum(facts.primary, g, t))

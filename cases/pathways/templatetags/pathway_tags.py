@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from cases.pathways.content import OptionText, PageContent, page_content
+from cases.pathways.readiness import WORKUP_LABELS
 
 register = template.Library()
 
@@ -12,16 +13,6 @@ VERDICTS = {
     "recommended": ("Recommended", "✓", "verdict-recommended"),
     "consider": ("Consider", "?", "verdict-consider"),
     "not_recommended": ("Not recommended", "✕", "verdict-not-recommended"),
-}
-WORKUP_LABELS = {
-    "ct_or_mri": "CT or MRI",
-    "sstr_imaging": "SSTR imaging (68Ga PET/CT or scintigraphy)",
-    "urine_5hiaa": "24-h urine 5-HIAA",
-    "chromogranin_a": "Chromogranin A",
-    "histology": "Histology",
-    "echocardiogram": "Echocardiogram",
-    "nt_probnp": "NT-proBNP",
-    "fdg_pet": "FDG PET",
 }
 
 

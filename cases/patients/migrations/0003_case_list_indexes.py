@@ -5,23 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0002_case_and_findings'),
+        ("patients", "0002_case_and_findings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='patients_ca_status_aaa35a_idx',
+            model_name="case",
+            name="patients_ca_status_aaa35a_idx",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-referral_date', '-id'], name='case_referral_order'),
+            model_name="case",
+            index=models.Index(fields=["-referral_date", "-id"], name="case_referral_order"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', '-referral_date', '-id'], name='case_status_referral_order'),
+            model_name="case",
+            index=models.Index(fields=["status", "-referral_date", "-id"], name="case_status_referral_order"),
         ),
     ]

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.access import Role
+from cases.integrity import ensure_development_key
 from cases.meetings.demo import seed_meetings
 from cases.meetings.scale import seed_scale
 from cases.pathways.engine import FactsError, facts_from_dict
@@ -80,7 +81,10 @@ class Command(BaseCommand):
             for demo_case in DEMO_CASES:
                 self._ensure_case(demo_case, coordinator)
             users = get_user_model().objects.in_bulk(["chair", "clinician"], field_name="username")
-            seed_meetings(coordinator, users["chair"], users["clinician"])
+        # Signing needs the key: a self-signed development one, made once into an ignored path (settings).
+        if ensure_development_key(settings.SIGNING_KEY_FILE):
+            self.stdout.write(f"Created a self-signed development signing key: {settings.SIGNING_KEY_FILE}")
+        seed_meetings(coordinator, users["chair"], users["clinician"])
         self.stdout.write(f"{len(DEMO_CASES)} demo patients with a case each.")
         if options["scale"]:
             self._scale(options["scale"], coordinator, users["chair"])

@@ -273,11 +273,19 @@ def primary_resection(facts: CaseFacts, guideline: Guideline, staging: Staging, 
         )
     elif high is None:
         localised = staging.m == "M0"
+        if localised:
+            why = "a localised neuroendocrine carcinoma is weighed against its high risk of recurrence"
+        elif emergency:
+            # R7: the emergency outranks the caution, so the unknown grade cannot lower the verdict.
+            why = (
+                "in an emergency the caution against upfront surgery for G3 tumours and neuroendocrine carcinomas "
+                "with distant metastases does not stop the operation"
+            )
+        else:
+            why = "G3 tumours and neuroendocrine carcinomas with distant metastases should not have upfront surgery"
         draft.unknown(
             GRADE_FIELDS,
-            "a localised neuroendocrine carcinoma is weighed against its high risk of recurrence"
-            if localised
-            else "G3 tumours and neuroendocrine carcinomas with distant metastases should not have upfront surgery",
+            why,
             c.G3_NO_UPFRONT_SURGERY,
             subject="Grade",
             adverse=CONSIDER if localised or emergency else NOT_REC,

@@ -1,7 +1,9 @@
 """`manage.py export_pdf (--case PUBLIC_ID | --meeting PUBLIC_ID) -o FILE`: PDFs for batch use.
 
-A case gives its MDT summary (the stored PDF of its latest signed decision, byte for byte), a meeting
-its outcome pack. An unknown or malformed id exits with status 2 and a message naming it.
+A case gives its MDT summary (the stored PDF of its latest signed decision, byte for byte: PAdES-signed, so
+pdfsig reports it valid), a meeting its outcome pack. An unknown or malformed id exits with status 2 and a
+message naming it; a signed decision whose stored PDF has gone exits with status 1 (an integrity failure:
+nothing is rendered in its place) and writes no file.
 """
 
 import uuid
@@ -11,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.meetings.models import Meeting
 from cases.patients.models import Case
-from cases.reports.summary import render_meeting_pack, summary_for_case
+from cases.reports.summary import MissingSignedRecord, render_meeting_pack, summary_for_case
 
 
 class Command(BaseCommand):
@@ -33,7 +35,14 @@ class Command(BaseCommand):
         target = model.objects.filter(public_id=public_id).first()
         if target is None:
             raise CommandError(f"no {kind} with public id {public_id}", returncode=2)
-        pdf = summary_for_case(target) if kind == "case" else render_meeting_pack(target)
+        try:
+            pdf = summary_for_case(target) if kind == "case" else render_meeting_pack(target)
+        except MissingSignedRecord as exc:
+            raise CommandError(
+                f"integrity failure: signed decision {exc.decision.public_id} has lost its signed PDF; it is not "
+                "rendered again (restore it from a backup, see manage.py verify_records)",
+                returncode=1,
+            ) from None
         path = Path(output)
         try:
             path.write_bytes(pdf)

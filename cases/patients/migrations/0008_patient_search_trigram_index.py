@@ -26,7 +26,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0006_patient_search_name_and_words"),
+        ("patients", "0007_patient_search_name_and_words"),
     ]
 
     operations = [

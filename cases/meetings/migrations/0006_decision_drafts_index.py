@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0003_meeting_history"),
+        ("meetings", "0005_keyed_signatures_and_chain"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

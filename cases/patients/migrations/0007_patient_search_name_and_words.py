@@ -20,7 +20,7 @@ def fill_search_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0005_patient_and_case_history"),
+        ("patients", "0006_findings_values_dates_and_board_status"),
     ]
 
     operations = [
