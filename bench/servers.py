@@ -68,3 +68,10 @@ def start_gunicorn(env: dict | None, port: int, workers: int, threads: int) -> s
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("gunicorn did not start within 30 s")
+
+
+def start_worker(env: dict | None) -> subprocess.Popen:
+    """Start the task worker (`manage.py db_worker`) on ENV's database; it polls its queue every second."""
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
+        [PYTHON, "manage.py", "db_worker", "--no-reload"], cwd=ROOT, env=env
+    )
