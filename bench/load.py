@@ -18,9 +18,9 @@ Not run by CI.
     .venv/bin/python bench/load.py --users 40 --seconds 60 --workers 3 --scale 100000
     LOAD_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/sinen_load_x .venv/bin/python bench/load.py
 
-The database's name must start with sinen_load (it is dropped and created again). The role needs CREATEDB
-(.ci/run creates sinen_ci with it). Budget: zero errors, every draft ready, and p95 <= 150 ms for pages;
-PDF downloads reported apart.
+The database's name must start with sinen_load (it is dropped and created again, unless --reuse: seeding is
+idempotent, so a second run starts in seconds). The role needs CREATEDB (.ci/run creates sinen_ci with it).
+Budget: zero errors, every draft ready, and p95 <= 150 ms for pages; PDF downloads reported apart.
 """
 
 # locust needs gevent's patches before anything else is imported.
@@ -265,11 +265,13 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=100_000, help="scale cases seeded (seed_demo --scale; 0: none)")
     parser.add_argument("--pdf-every", type=float, default=60.0, help="seconds between two PDFs of one user")
     parser.add_argument("--no-pdfs", action="store_true", help="pages only (to see what the PDFs cost the pages)")
+    parser.add_argument("--reuse", action="store_true", help="keep an earlier run's database (seeding is idempotent)")
     args = parser.parse_args()
     if not 1 <= args.users <= 200 or not 1 <= args.seconds <= 600:
         raise SystemExit("--users must be 1-200 and --seconds 1-600")
     url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL)
-    recreate_database(url, "sinen_load")
+    if not args.reuse:
+        recreate_database(url, "sinen_load")
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
     env |= {"DATABASE_URL": url, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR"}
     BoardMember.world = prepare(env, args.users, args.scale)
