@@ -1,21 +1,26 @@
-"""Load test (issue 8): coordinators and clinicians against gunicorn on PostgreSQL, loopback only, bounded in time.
+"""Load test (issues 8, 14): coordinators and clinicians against gunicorn on PostgreSQL, loopback only, bounded in time.
 
-Creates (drops first) the database sinen_load, migrates it, seeds the demo data plus one case per simulated
-user, starts gunicorn on 127.0.0.1 and runs locust headless in this process: 20 users for 60 s, each logging
-in, then walking pathway steps (and saving one now and then, as htmx does), opening the meeting page and
-meeting mode, a decision record, and downloading a PDF about once a minute each (a case summary, a signed
-decision's stored summary; clinicians also the meeting's outcome pack). Users arrive 5 per second (a board
-does not log in within one second, and 20 Argon2 hashes at once would only measure the login). Prints
-requests per second, p50/p95/p99 for pages, logins and PDFs apart, and the error count. Stops gunicorn and
-exits by itself. Not run by CI.
+Creates (drops first) the database sinen_load, migrates it, seeds the demo data with 100,000 scale cases
+(`seed_demo --scale`, issue 14) plus one case per simulated user, starts gunicorn on 127.0.0.1 and runs
+locust headless in this process, with the task worker (`manage.py db_worker`) beside gunicorn: 40 users
+for 60 s, each logging in, then walking pathway steps (and saving one now and then, as htmx does), opening
+the meeting page and meeting mode, a decision record, and getting a PDF about once a minute each (a case
+summary, a signed decision's stored summary; clinicians also the meeting's outcome pack) as a user does:
+the button's POST, then for a draft the job's progress polled every second until the worker has rendered
+it, then the download. Coordinators also open the case list and the dashboard and search for patients.
+Users arrive 5 per second (a board does not log in within one second). Prints requests per second,
+p50/p95/p99 for pages (the button's POST and the job polls among them), logins and PDF downloads apart,
+the drafts' time until ready, and the error count. Stops gunicorn and the worker and exits by itself.
+Not run by CI.
 
     .venv/bin/pip install -r requirements-bench.txt   # once: locust and its dependencies
     .venv/bin/python bench/load.py                  # needs PostgreSQL on 127.0.0.1:5432 and the sinen_ci role
-    .venv/bin/python bench/load.py --users 20 --seconds 60 --workers 3
+    .venv/bin/python bench/load.py --users 40 --seconds 60 --workers 3 --scale 100000
     LOAD_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/sinen_load_x .venv/bin/python bench/load.py
 
-The database's name must start with sinen_load (it is dropped and created again). The role needs CREATEDB
-(.ci/run creates sinen_ci with it). Budget: zero errors and p95 <= 150 ms for pages; PDFs reported apart.
+The database's name must start with sinen_load (it is dropped and created again, unless --reuse: seeding is
+idempotent, so a second run starts in seconds). The role needs CREATEDB (.ci/run creates sinen_ci with it).
+Budget: zero errors, every draft ready, and p95 <= 150 ms for pages; PDF downloads reported apart.
 """
 
 # locust needs gevent's patches before anything else is imported.
@@ -24,27 +29,22 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from urllib.parse import urlsplit  # noqa: E402
 
 import gevent  # noqa: E402
-import psycopg  # noqa: E402
 from locust import HttpUser, between, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 from locust.stats import StatsEntry  # noqa: E402
+from servers import free_port, manage, recreate_database, start_gunicorn, start_worker  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 DEFAULT_URL = "postgres://sinen_ci:sinen_ci@127.0.0.1:5432/sinen_load"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 PAGE_BUDGET_P95_MS = 150
+JOB_PATIENCE_S = 120  # a user waiting longer than this for a draft has given up: counted as unready
 
 # Seeds one stage IV case per simulated user (each walks and saves its own, so saves do not conflict),
 # signs a decision so that a stored PDF exists, and prints what the users need as JSON.
@@ -53,13 +53,14 @@ import json
 from django.urls import NoReverseMatch, reverse
 from cases.meetings.models import Decision, DecisionStatus, Meeting
 from cases.patients.models import Case, Patient
+from cases.patients.services import save_patient
 
 cases = []
 for n in range({cases}):
-    patient, _ = Patient.objects.get_or_create(
-        hospital_number=f"LOAD{{n:05d}}",
-        defaults={{"family_name": f"Load{{n}}", "given_name": "Test", "date_of_birth": "1960-01-01", "sex": "female"}},
-    )
+    patient = Patient.objects.filter(hospital_number=f"LOAD{{n:05d}}").first() or save_patient(Patient(
+        hospital_number=f"LOAD{{n:05d}}", family_name=f"Load{{n}}", given_name="Test", date_of_birth="1960-01-01",
+        sex="female",
+    ))
     case, _ = Case.objects.get_or_create(
         patient=patient,
         defaults={{
@@ -100,64 +101,12 @@ PRESENTATION = {
 STEPS = ["presentation", "biochemistry", "imaging", "functional-imaging", "histology", "cardiac", "liver", "summary"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def recreate_database(url: str) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("sinen_load"):
-        raise SystemExit(f"refusing to drop {name!r}: the load test's database name must start with sinen_load")
-    if parts.hostname not in LOOPBACK:
-        raise SystemExit("the load test runs against a database on this machine only")
-    admin = {"dbname": "postgres", "user": parts.username, "password": parts.password or ""}
-    admin |= {"host": parts.hostname, "port": parts.port or 5432}
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(env: dict, *args: str) -> str:
-    done = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr}")
-    return done.stdout
-
-
-def prepare(env: dict, users: int) -> dict:
-    print("preparing the database (migrate, seed_demo, one case per user)…", flush=True)
+def prepare(env: dict, users: int, scale: int) -> dict:
+    print(f"preparing the database (migrate, seed_demo --scale {scale}, one case per user)…", flush=True)
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "seed_demo")
+    seeded = manage(env, "seed_demo", *(["--scale", str(scale)] if scale else []))
+    print("\n".join(line for line in seeded.splitlines() if line.startswith("Scale data")), flush=True)
     return json.loads(manage(env, "shell", "-c", SEED.format(cases=users)).strip().splitlines()[-1])
-
-
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603 (our own interpreter and gunicorn)
-        [
-            PYTHON, "-m", "gunicorn", "sinen_mdt.wsgi",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", "4",
-            "--log-level", "warning", "--timeout", "60",
-            # Longer than a user's pause, so a kept-alive connection is not closed as the next request goes out.
-            "--keep-alive", "30",
-        ],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start within 30 s")
 
 
 class BoardMember(HttpUser):
@@ -169,6 +118,8 @@ class BoardMember(HttpUser):
     world: dict = {}
     pdf_every = 60.0
     next_case = 0
+    jobs_ready: list[float] = []  # seconds from a draft's button to its job's page saying it is ready
+    jobs_unready = 0  # drafts that failed or were not ready within JOB_PATIENCE_S
 
     def on_start(self) -> None:
         cases = self.world["cases"]
@@ -230,18 +181,47 @@ class BoardMember(HttpUser):
         self.pdf(1)
 
     def pdf(self, index: int) -> None:
-        """Download the INDEXth PDF of the seed's list, at most once per PDF_EVERY seconds per user (PDFs
-        come after decisions, not between every page); skipped while the PDF URLs do not exist."""
+        """Get the INDEXth PDF of the seed's list as a user does, at most once per PDF_EVERY seconds per user
+        (PDFs come after decisions, not between every page): the button's htmx POST, which leads to a signed
+        document's download at once or starts a draft's job in the task worker; then the job's progress,
+        polled every second as the job page does, and the download once it is ready."""
         now = time.monotonic()
         if index >= len(self.world["pdfs"]) or now - getattr(self, "last_pdf", -1e9) < self.pdf_every:
             return
         self.last_pdf = now
         name, url = self.world["pdfs"][index]
-        self.client.get(url, name=f"PDF {name.split(':')[1]}")
+        label = name.split(":")[1]
+        answer = self.client.post(url, {}, headers=self.htmx(), name="document button (htmx POST)")
+        if "HX-Redirect" in answer.headers:  # signed: stored, downloaded at once
+            self.client.get(answer.headers["HX-Redirect"], name=f"PDF {label} (signed, download)")
+            return
+        job = re.search(r'id="job-([0-9a-f-]{36})"', answer.text)
+        if job is None:
+            return  # the POST failed; locust has counted it
+        job_url = f"/jobs/{job.group(1)}/"
+        deadline = time.monotonic() + JOB_PATIENCE_S
+        while time.monotonic() < deadline:
+            gevent.sleep(1)  # the job page's hx-trigger="every 1s"
+            body = self.client.get(job_url, headers=self.htmx(), name="job progress (htmx poll)").text
+            if 'data-status="done"' in body:
+                self.client.get(f"{job_url}download", name=f"PDF {label} (draft, download)")
+                BoardMember.jobs_ready.append(time.monotonic() - now)
+                return
+            if 'data-status="failed"' in body:
+                break
+        BoardMember.jobs_unready += 1
+
+
+# Names, a number's beginning and a miss, taken in turn (the users are greenlets of one thread).
+SEARCHES = itertools.cycle(["müller", "VAN DER BERG, Hendrik", "SC00012", "o'brien sean", "Zzyzx"])
 
 
 class Coordinator(BoardMember):
     username, password = "coordinator", "demo-coordinator-2026"
+
+    @task(1)
+    def patient_search(self) -> None:
+        self.client.post("/patients/", {"q": next(SEARCHES)}, headers=self.htmx(), name="patient search (htmx POST)")
 
     @task(2)
     def case_list(self) -> None:
@@ -279,26 +259,30 @@ def line(entry: StatsEntry, seconds: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--scale", type=int, default=100_000, help="scale cases seeded (seed_demo --scale; 0: none)")
     parser.add_argument("--pdf-every", type=float, default=60.0, help="seconds between two PDFs of one user")
     parser.add_argument("--no-pdfs", action="store_true", help="pages only (to see what the PDFs cost the pages)")
+    parser.add_argument("--reuse", action="store_true", help="keep an earlier run's database (seeding is idempotent)")
     args = parser.parse_args()
     if not 1 <= args.users <= 200 or not 1 <= args.seconds <= 600:
         raise SystemExit("--users must be 1-200 and --seconds 1-600")
     url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL)
-    recreate_database(url)
+    if not args.reuse:
+        recreate_database(url, "sinen_load")
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
     env |= {"DATABASE_URL": url, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR"}
-    BoardMember.world = prepare(env, args.users)
+    BoardMember.world = prepare(env, args.users, args.scale)
     BoardMember.pdf_every = args.pdf_every
     if args.no_pdfs:
         BoardMember.world["pdfs"] = []
     elif not BoardMember.world["pdfs"]:
         print("no PDF URLs resolve yet: PDF downloads are skipped")
     port = free_port()
-    server = start_gunicorn(env, port, args.workers)
+    server = start_gunicorn(env, port, args.workers, threads=4)
+    worker = start_worker(env)  # renders the drafts, beside gunicorn, as in production
     try:
         host = f"http://127.0.0.1:{port}"
         environment = Environment(user_classes=[Coordinator, Clinician], host=host)
@@ -310,8 +294,9 @@ def main() -> int:
         runner.greenlet.join()
         seconds = time.monotonic() - started
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=30)
     entries = list(environment.stats.entries.values())
     pdfs = [e for e in entries if e.name.startswith("PDF")]
     logins = [e for e in entries if e.name.startswith("login")]
@@ -326,10 +311,18 @@ def main() -> int:
     print(line(page_total, seconds))
     print(line(combined(environment, "logins (Argon2)", logins), seconds))
     print(line(combined(environment, "PDFs", pdfs), seconds))
+    ready = sorted(BoardMember.jobs_ready)
+    if ready or BoardMember.jobs_unready:
+        median = ready[len(ready) // 2] if ready else float("nan")
+        print(
+            f"drafts rendered by the task worker: {len(ready)} ready, median {median:.1f} s from the button to "
+            f"'Ready' (1 s polls included), max {max(ready, default=float('nan')):.1f} s; "
+            f"{BoardMember.jobs_unready} failed or not ready within {JOB_PATIENCE_S} s"
+        )
     for error in environment.stats.errors.values():
         print(f"error: {error.method} {error.name}: {error.error} ({error.occurrences}x)")
     p95 = page_total.get_response_time_percentile(0.95) if page_total.num_requests else 0
-    ok = everything.num_failures == 0 and p95 <= PAGE_BUDGET_P95_MS
+    ok = everything.num_failures == 0 and BoardMember.jobs_unready == 0 and p95 <= PAGE_BUDGET_P95_MS
     verdict = "within" if ok else "OVER"
     print(f"\nbudget: zero errors and page p95 <= {PAGE_BUDGET_P95_MS} ms: {verdict} budget")
     return 0 if ok else 1

@@ -19,6 +19,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -80,3 +81,13 @@ def healthz(request):
     }
     healthy = all(value == OK for value in checks.values())
     return JsonResponse({"status": OK if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@require_safe
+def ping(request):
+    """A signed-in page with a trivial template: the floor the benches compare every page with (bench/scale.py).
+
+    It goes through every middleware a real page does (session, login, second factor, access log, CSP)
+    and reads nothing else.
+    """
+    return render(request, "ping.html")

@@ -237,8 +237,10 @@ HEALTH_MIN_FREE_DISK_MB = env_int("HEALTH_MIN_FREE_DISK_MB", 200)
 
 # --- authentication ------------------------------------------------------------------------------
 
+# Argon2id at OWASP's minimum (19 MiB, t=2, p=1; cases/audit/hashers.py says why). Hashes made with other
+# parameters or the hashers below are rehashed with it at the next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "cases.audit.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",

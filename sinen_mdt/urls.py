@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from cases.audit import passwords
 from cases.audit import views as audit_views
-from cases.health import healthz
+from cases.health import healthz, ping
 from cases.meetings import views as meeting_views
 
 admin.site.site_header = "sinen-mdt administration"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/second-factor/", audit_views.second_factor, name="second_factor"),
     path("accounts/second-factor/setup/", audit_views.second_factor_setup, name="second_factor_setup"),
     path("healthz", healthz, name="healthz"),
+    path("ping/", ping, name="ping"),
     path("", include("cases.patients.urls")),
     path("", include("cases.pathways.urls")),
     path("", include("cases.meetings.urls")),

@@ -165,8 +165,8 @@ def test_unsupported_database_urls_are_refused(url):
         database_from_url(url)
 
 
-def test_argon2_is_the_first_password_hasher():
-    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+def test_argon2_at_owasps_minimum_is_the_first_password_hasher():
+    assert project_settings.PASSWORD_HASHERS[0] == "cases.audit.hashers.OwaspArgon2PasswordHasher"
 
 
 def test_job_results_must_be_kept_an_hour_or_more():

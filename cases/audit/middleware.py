@@ -27,11 +27,12 @@ PATIENT_PAGES: dict[str, tuple[str, str | None]] = {
     # The cases a guideline draft would change (clinicians and chairs): a list of cases.
     "pathways:impact_cases": ("patients.case", None),
     "meetings:detail": ("meetings.meeting", "public_id"),
+    "meetings:agenda_search": ("patients.case", None),
     "meetings:present_item": ("meetings.agendaitem", "item_id"),
     "meetings:decision": ("meetings.decision", "public_id"),
 }
-# The patient search is a POST (names never go into URLs) that answers with the matching patients.
-READ_BY_POST = {"patients:patient_list"}
+# The patient searches are POSTs (names never go into URLs) that answer with the matching patients.
+READ_BY_POST = {"patients:patient_list", "meetings:agenda_search"}
 
 
 class AccessLogMiddleware:

@@ -9,10 +9,11 @@ from django.utils import timezone
 from cases import dates
 from cases.access import Role
 from cases.forms import DateInput, FreeTextField, NumberTextInput
-from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, Outcome, is_departure
+from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, MeetingStatus, Outcome, is_departure
 from cases.meetings.services import DecisionContent
 from cases.pathways.engine import Recommendation, Verdict
 from cases.patients.models import Case, CaseStatus
+from cases.patients.search import patient_matches
 from cases.people import display_name
 from cases.specialties import Specialty
 
@@ -83,32 +84,85 @@ class MeetingForm(forms.ModelForm):
         return value
 
 
+AGENDA_CHOICES = 10
+
+
+class CaseChoices(forms.RadioSelect):
+    template_name = "meetings/widgets/case_choices.html"
+
+
 class AgendaAddForm(forms.Form):
-    """Put a case on the agenda: the candidates are open cases not yet on this meeting's agenda."""
+    """Put a case on the agenda, chosen among the few cases shown (the ready shortlist or a search's results).
+
+    The choice is checked against every open case not yet on this agenda (one indexed lookup), but only
+    SHOWN cases are rendered: never a list of the whole table. `query` carries the search that found them, so
+    a refused add shows the same cases again.
+    """
 
     case = forms.ModelChoiceField(
-        queryset=Case.objects.none(), to_field_name="public_id", empty_label="Choose a case…", label="Case"
+        queryset=Case.objects.none(), to_field_name="public_id", label="Case", widget=CaseChoices
     )
     planned_minutes = forms.IntegerField(
         label="Minutes", min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=10, widget=NumberTextInput
     )
+    query = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
-    def __init__(self, *args, meeting: Meeting, members: list, **kwargs):
+    def __init__(self, *args, meeting: Meeting, members: list, shown: list[Case], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = agenda_candidates(meeting)
-        self.fields["case"].label_from_instance = case_label
+        self.fields["case"].widget.choices = [(case.public_id, case_label(case)) for case in shown]
         self.fields["presenter"] = MemberChoiceField(members=members, required=False, label="Presenter")
-        self.order_fields(["case", "presenter", "planned_minutes"])
+        self.order_fields(["case", "presenter", "planned_minutes", "query"])
+
+
+class AgendaSearchForm(forms.Form):
+    """Find cases to add by the patient's name or hospital number (cases/patients/search.py); POSTed, so no
+    name goes into a URL."""
+
+    q = forms.CharField(
+        label="Find a case by patient name or hospital number",
+        max_length=100,
+        required=False,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+
+
+# What a candidate's label shows (case_label): not a case's sixty findings.
+CANDIDATE_FIELDS = ["public_id", "status", "patient__family_name", "patient__given_name", "patient__hospital_number"]
 
 
 def agenda_candidates(meeting: Meeting):
-    """Cases that may go on MEETING's agenda: not closed, not already on it; ready ones first."""
-    return (
-        Case.objects.exclude(status=CaseStatus.CLOSED)
-        .exclude(agenda_items__meeting=meeting)
+    """Cases that may go on MEETING's agenda: not closed, not already on it."""
+    return Case.objects.exclude(status=CaseStatus.CLOSED).exclude(agenda_items__meeting=meeting)
+
+
+def ready_shortlist(meeting: Meeting, limit: int = AGENDA_CHOICES) -> list[Case]:
+    """Return the oldest LIMIT ready cases that are on no open meeting's agenda (this one included)."""
+    open_statuses = [MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS]
+    return list(
+        agenda_candidates(meeting)
+        .filter(status=CaseStatus.READY)
+        .exclude(agenda_items__meeting__status__in=open_statuses)
         .select_related("patient")
-        .order_by("-status", "patient__family_name", "patient__given_name", "pk")
+        .only(*CANDIDATE_FIELDS)
+        .order_by("referral_date", "pk")[:limit]
     )
+
+
+def search_candidates(meeting: Meeting, query: str, limit: int = AGENDA_CHOICES) -> tuple[list[Case] | None, bool]:
+    """Return up to LIMIT cases for MEETING's agenda whose patient matches QUERY, ready ones first, and
+    whether there were more; None when QUERY is too short to search (cases/patients/search.py)."""
+    condition = patient_matches(query, "patient__")
+    if condition is None:
+        return None, False
+    found = list(
+        agenda_candidates(meeting)
+        .filter(condition)
+        .select_related("patient")
+        .only(*CANDIDATE_FIELDS)
+        .order_by("-status", "patient__search_name", "pk")[: limit + 1]
+    )
+    return found[:limit], len(found) > limit
 
 
 def case_label(case: Case) -> str:

@@ -239,6 +239,10 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["agenda_item", "version"]
+        # The dashboard's drafts awaiting a signature, oldest first: a few rows among every decision ever signed.
+        indexes = [
+            models.Index(fields=["recorded_at", "id"], condition=Q(status="draft"), name="decision_drafts_by_age")
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=DecisionStatus.values), name="decision_status_valid"),
             models.CheckConstraint(condition=Q(version__gte=1), name="decision_version_positive"),

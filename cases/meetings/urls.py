@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{meeting}edit/", views.meeting_edit, name="edit"),
     path(f"{meeting}status/", views.meeting_status, name="status"),
     path(f"{meeting}agenda/", views.agenda_add, name="agenda_add"),
+    path(f"{meeting}agenda/search/", views.agenda_search, name="agenda_search"),
     path(f"{meeting}agenda/<uuid:item_id>/move/", views.agenda_move, name="agenda_move"),
     path(f"{meeting}agenda/<uuid:item_id>/remove/", views.agenda_remove, name="agenda_remove"),
     path(f"{meeting}attendance/", views.attendance_add, name="attendance_add"),

@@ -1,14 +1,15 @@
 """Meeting views: the dashboard, the case page, meetings with their agenda and attendance, meeting mode, decisions.
 
 Every change is a POST with a plain form that works without JavaScript (303 back to the page); with
-htmx the same POST answers with the partial it changed. Pages that assess many cases fetch the active
-guideline once per request and pass it to `assess()`.
+htmx the same POST answers with the partial it changed. Pages that list many cases fetch the active
+guideline once per request and pass it to `assess_workup()` (their missing work-up, without the options).
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from cases.meetings import services
 from cases.meetings.access import get_attendance, get_decision, get_item, get_meeting
 from cases.meetings.forms import (
     AgendaAddForm,
+    AgendaSearchForm,
     AmendForm,
     AttendanceForm,
     DecisionForm,
@@ -33,16 +35,20 @@ from cases.meetings.forms import (
     SignForm,
     StatusForm,
     board_members,
+    case_label,
     decision_content,
     decision_initial,
     follow_up_formset,
+    ready_shortlist,
+    search_candidates,
 )
 from cases.meetings.models import AgendaItem, Decision, DecisionStatus, Meeting, MeetingStatus
 from cases.meetings.quorum import quorum
+from cases.pagination import PageForm, keyset_page
 from cases.pathways import guideline_versions
 from cases.pathways.engine import assessment_to_dict
 from cases.pathways.readiness import readiness
-from cases.pathways.services import assess
+from cases.pathways.services import assess, assess_workup
 from cases.pathways.steps import findings_by_step
 from cases.patients.access import get_case
 from cases.patients.display import age_text, years_text
@@ -80,7 +86,18 @@ def case_detail(request, public_id):
 # --- dashboard and meeting list --------------------------------------------------------------------
 
 
+# Every list on the dashboard is a screenful at most, and every count stops at COUNT_LIMIT: the dashboard
+# is opened all day, and must cost the same with 100 cases or 100,000.
 DASHBOARD_READY_CASES = 20
+DASHBOARD_DRAFTS = 20
+DASHBOARD_MEETINGS = 10
+COUNT_LIMIT = 1000
+
+
+def capped_count(queryset, shown: int, limit: int) -> int:
+    """Return how many rows QUERYSET has, counting no further than COUNT_LIMIT + 1 (and not at all when SHOWN,
+    the rows already fetched with LIMIT, says the list is complete)."""
+    return shown if shown < limit else queryset[: COUNT_LIMIT + 1].count()
 
 
 @require_GET
@@ -97,21 +114,32 @@ def dashboard(request):
             .select_related("patient")
             .order_by("referral_date", "pk")
         )
-        # The oldest referrals first, a screenful at most: the engine runs once per case shown, and a
-        # centre with thousands of ready cases must not pay for all of them on every dashboard load.
+        # The oldest referrals first; each case shown is staged for its missing work-up.
         shown = list(ready[:DASHBOARD_READY_CASES])
         context = {
-            "upcoming": _with_counts(Meeting.objects.filter(status__in=open_statuses)),
-            "ready_cases": [_with_readiness(case, assess(case, guideline)) for case in shown],
-            "ready_total": len(shown) if len(shown) < DASHBOARD_READY_CASES else ready.count(),
-            "drafts": (
-                Decision.objects.filter(status=DecisionStatus.DRAFT)
-                .select_related("agenda_item__meeting", "agenda_item__case__patient", "author")
-                .order_by("recorded_at")
-                if can(request.user, Action.SIGN_DECISIONS)
-                else None
+            "upcoming": list(
+                _with_counts(Meeting.objects.filter(status__in=open_statuses).order_by("scheduled_at", "pk"))[
+                    :DASHBOARD_MEETINGS
+                ]
             ),
+            "ready_cases": [_with_readiness(case, assess_workup(case, guideline)) for case in shown],
+            "ready_total": capped_count(ready, len(shown), DASHBOARD_READY_CASES),
+            "count_limit": COUNT_LIMIT,
         }
+        if can(request.user, Action.SIGN_DECISIONS):
+            drafts = Decision.objects.filter(status=DecisionStatus.DRAFT).order_by("recorded_at", "pk")
+            # Only what the list shows: a draft's stored engine output and outcomes are large.
+            shown_drafts = drafts.select_related("agenda_item__meeting", "agenda_item__case__patient").only(
+                "version",
+                "agenda_item__public_id",
+                "agenda_item__meeting__public_id",
+                "agenda_item__meeting__title",
+                "agenda_item__meeting__scheduled_at",
+                "agenda_item__case__patient__family_name",
+                "agenda_item__case__patient__given_name",
+            )
+            context["drafts"] = list(shown_drafts[:DASHBOARD_DRAFTS])
+            context["drafts_total"] = capped_count(drafts, len(context["drafts"]), DASHBOARD_DRAFTS)
     if has_role(request.user, Role.CONTENT_EDITOR):
         # The content editor's landing page: their drafts, what each changes and would change (counts only).
         context["guideline_drafts"], context["guideline_drafts_total"] = guideline_versions.drafts_overview()
@@ -121,21 +149,29 @@ def dashboard(request):
 
 
 def _with_readiness(case: Case, result) -> tuple:
+    """Return (CASE, RESULT), the case carrying its readiness (`case.readiness`) from its work-up RESULT."""
     case.readiness = readiness(case, result)
     return case, result
 
 
 def _with_counts(meetings):
-    return meetings.select_related("chair").annotate(item_count=Count("agenda_items")).order_by("scheduled_at", "pk")
+    """Annotate each meeting with its number of agenda items, counted for the meetings shown only."""
+    items = AgendaItem.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
+    return meetings.select_related("chair").annotate(item_count=Coalesce(Subquery(items.values("n")), 0))
+
+
+MEETING_PAGE_SIZE = 50
 
 
 @require_GET
 def meeting_list(request):
+    """Open meetings (the next fifty), then closed ones, most recent first, fifty a page (keyset)."""
     require(request.user, Action.VIEW_PATIENT_DATA)
-    meetings = _with_counts(Meeting.objects.all())
+    open_meetings = Meeting.objects.exclude(status=MeetingStatus.CLOSED).order_by("scheduled_at", "pk")
+    closed = _with_counts(Meeting.objects.filter(status=MeetingStatus.CLOSED))
     context = {
-        "open_meetings": [m for m in meetings if m.is_open],
-        "past_meetings": [m for m in reversed(meetings) if not m.is_open],
+        "open_meetings": list(_with_counts(open_meetings)[:MEETING_PAGE_SIZE]),
+        "page": keyset_page(closed, ["-scheduled_at", "-id"], PageForm(request.GET), MEETING_PAGE_SIZE),
         "may_manage": can(request.user, Action.MANAGE_MEETINGS),
     }
     return render(request, "meetings/meeting_list.html", context)
@@ -201,19 +237,19 @@ def _attendance_context(meeting: Meeting, members: list, form=None) -> dict:
 
 
 def assessed_items(meeting: Meeting, guideline) -> list[tuple]:
-    """Return [(item, assessment)] of MEETING's agenda, each case assessed with the patient's age on the day
-    of the meeting; every item carries that age (`item.age`) and its case's readiness (`item.readiness`)."""
+    """Return [(item, work-up assessment)] of MEETING's agenda, each case staged with the patient's age on the
+    day of the meeting; every item carries that age (`item.age`) and its case's readiness (`item.readiness`)."""
     day = timezone.localdate(meeting.scheduled_at)
     assessed = []
     for item in agenda_items(meeting):
-        result = assess(item.case, guideline, on=day)
+        result = assess_workup(item.case, guideline, on=day)
         item.age = years_text(item.case.patient, day)  # the meeting's day heads the page
         item.readiness = readiness(item.case, result)
         assessed.append((item, result))
     return assessed
 
 
-def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_form=None) -> dict:
+def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_form=None, query=None) -> dict:
     guideline = guideline_versions.active_guideline()
     members = list(board_members())
     items = assessed_items(meeting, guideline)
@@ -225,10 +261,39 @@ def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_f
         "not_ready": sum(1 for item, _ in items if item.readiness.is_flagged),
         "may_manage": may_manage and meeting.is_open,
         "may_change_status": may_manage,
-        "agenda_form": agenda_form or AgendaAddForm(meeting=meeting, members=members),
         **_attendance_context(meeting, members, attendance_form),
     }
+    if may_manage and meeting.is_open:
+        if query is None and agenda_form is not None and agenda_form.is_bound:
+            query = agenda_form.data.get("query", "")
+        context.update(_candidates_context(meeting, members, query or "", agenda_form))
     return context
+
+
+def _candidates_context(meeting: Meeting, members: list, query: str, form=None) -> dict:
+    """The cases the add form offers: a search's results, or the shortlist of ready cases; never all cases."""
+    too_short = False
+    if query:
+        shown, more = search_candidates(meeting, query)
+        too_short, shown = shown is None, shown or []
+    else:
+        shown, more = ready_shortlist(meeting), False
+    if form is None:
+        form = AgendaAddForm(meeting=meeting, members=members, shown=shown, initial={"query": query})
+    else:
+        # A refused add keeps the case that was chosen on offer, selected, whatever the list shows now.
+        chosen = getattr(form, "cleaned_data", {}).get("case")
+        if chosen is not None and chosen not in shown:
+            shown = [chosen, *shown]
+        form.fields["case"].widget.choices = [(case.public_id, case_label(case)) for case in shown]
+    return {
+        "agenda_form": form,
+        "search_form": AgendaSearchForm(initial={"q": query}),
+        "candidates_query": query,
+        "candidates": shown,
+        "more_candidates": more,
+        "too_short": too_short,
+    }
 
 
 @require_GET
@@ -247,9 +312,23 @@ def _agenda_response(request: HtmxHttpRequest, meeting: Meeting, *, form=None, s
 
 
 @require_POST
+def agenda_search(request: HtmxHttpRequest, public_id):
+    """Find cases to add by patient name or hospital number: the candidates partial for htmx, the page otherwise."""
+    meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
+    if not meeting.is_open:
+        return _refused(request, meeting, services.MeetingError("The meeting is closed: its agenda is the record."))
+    form = AgendaSearchForm(request.POST)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if request.htmx:
+        context = {"meeting": meeting, **_candidates_context(meeting, list(board_members()), query)}
+        return render(request, f"{DETAIL}#agenda-candidates", context)
+    return render(request, DETAIL, _detail_context(request, meeting, query=query))
+
+
+@require_POST
 def agenda_add(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
-    form = AgendaAddForm(request.POST, meeting=meeting, members=list(board_members()))
+    form = AgendaAddForm(request.POST, meeting=meeting, members=list(board_members()), shown=[])
     if not form.is_valid():
         return _agenda_response(request, meeting, form=form, status=invalid_status(request))
     try:

@@ -56,16 +56,17 @@ class Readiness:
 
 
 def readiness(case, result) -> Readiness:
-    """Return CASE's readiness from its status and RESULT, its CaseAssessment (cases.pathways.services.assess)."""
+    """Return CASE's readiness from its status and RESULT: its CaseAssessment (cases.pathways.services.assess)
+    or, for lists of cases, its WorkupAssessment (`assess_workup`); both carry `errors` and `missing_workup`."""
     if case.status == CaseStatus.CLOSED:
         return Readiness("closed", "Closed")
     if case.status == CaseStatus.DISCUSSED:
         return Readiness("discussed", "Discussed")
     if not case.has_findings():
         return Readiness("no_findings", "Not ready: no findings recorded")
-    if result.assessment is None:
+    if result.errors:
         return Readiness("contradictory", "Not ready: the findings contradict each other")
-    missing = tuple(result.assessment.missing_workup)
+    missing = tuple(result.missing_workup)
     if missing:
         return Readiness("missing", "Not ready: work-up missing", missing)
     if case.status == CaseStatus.READY:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cases import dates
 from cases.forms import DateInput, FreeTextField
+from cases.pagination import PageForm
 from cases.patients.models import Case, CaseStatus, Patient
 
 
@@ -75,8 +76,11 @@ class CaseEditForm(CaseForm):
         self.fields["status"].choices = [(value, label) for value, label in CaseStatus.choices if value in allowed]
 
 
-class PatientSearchForm(forms.Form):
-    """Search by name or hospital number. Sent by POST so no name ever appears in a URL or a log."""
+class PatientSearchForm(PageForm):
+    """Search by name or hospital number (cases/patients/search.py), and the page of the list wanted.
+
+    Sent by POST so no name ever appears in a URL or a log; the pages of a search are POSTed too.
+    """
 
     q = forms.CharField(
         label="Name or hospital number",
@@ -84,10 +88,10 @@ class PatientSearchForm(forms.Form):
         required=False,
         strip=True,
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+        help_text="Family and given name in any order (accents and case do not matter), or the beginning of "
+        "a hospital number.",
     )
-    page = forms.IntegerField(min_value=1, required=False)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(PageForm):
     status = forms.ChoiceField(choices=[("", "All statuses"), *CaseStatus.choices], required=False)
-    page = forms.IntegerField(min_value=1, required=False)

@@ -37,14 +37,22 @@ class Patient(models.Model):
     given_name = models.CharField("given name", max_length=100)
     date_of_birth = models.DateField("date of birth")
     sex = models.CharField(max_length=10, choices=Sex.choices)
+    # The name folded for search and sorting (cases/patients/search.py), kept by services.save_patient.
+    # PostgreSQL also searches it through a pg_trgm GIN index (migration 0008_patient_search_trigram_index).
+    search_name = models.TextField(default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Who changed what and when (django-simple-history; the request's user via its middleware).
-    history = HistoricalRecords()
+    # Who changed what and when (django-simple-history; the request's user via its middleware). The search
+    # name is derived from the names, which the history keeps.
+    history = HistoricalRecords(excluded_fields=["search_name"])
 
     class Meta:
         ordering = ["family_name", "given_name", "pk"]
-        indexes = [models.Index(fields=["family_name", "given_name"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            # The patient list's order and its keyset pagination (cases/pagination.py).
+            models.Index(fields=["search_name", "id"], name="patient_search_name_order"),
+        ]
         constraints = [
             # Nobody alive was born before 1900; a typo (e.g. 0196) must not become a patient.
             models.CheckConstraint(condition=Q(date_of_birth__gte=date(1900, 1, 1)), name="patient_dob_plausible"),
@@ -62,6 +70,21 @@ class Patient(models.Model):
         """Return the age in whole years on DAY."""
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
         return day.year - self.date_of_birth.year - before_birthday
+
+
+class PatientNameWord(models.Model):
+    """One word of a patient's search name: on SQLite, which has no trigram index, a typed word's prefix
+    is looked up as a range of this table's index (cases/patients/search.py)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="name_words")
+    word = models.TextField()
+
+    class Meta:
+        # (word, patient): the lookup reads the index alone, never the table.
+        constraints = [models.UniqueConstraint(fields=["word", "patient"], name="patient_name_word_once")]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class CaseStatus(models.TextChoices):

@@ -1,46 +1,56 @@
 """Patients and cases: lists, registration and editing. The case page, with its assessment and decisions, is
 meetings.views.case_detail: it shows what the higher apps make of the case."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import Action, require
 from cases.htmx import HtmxHttpRequest, invalid_status
+from cases.pagination import keyset_page
 from cases.patients.access import get_case, get_patient
 from cases.patients.forms import CaseEditForm, CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
-from cases.patients.models import Case, Patient
+from cases.patients.models import Case, CaseStatus, Patient
+from cases.patients.search import SORT_NAME, patient_matches
+from cases.patients.services import save_patient
 
 PAGE_SIZE = 25
+# Each list's order, unique thanks to the id, served by an index (Patient's and Case's Meta.indexes).
+PATIENT_ORDER = ["search_name", "id"]
+CASE_ORDER = ["-referral_date", "-id"]
 
 
 @require_http_methods(["GET", "POST"])
 def patient_list(request: HtmxHttpRequest):
-    """List patients; a POSTed search filters by name or hospital number (never put in the URL)."""
+    """List patients by name; a POSTed search filters by name or hospital number (never put in the URL).
+
+    The search runs once: one query fetches the page (keyset-paginated, cases/pagination.py), one more
+    counts the cases of the patients on it.
+    """
     require(request.user, Action.VIEW_PATIENT_DATA)
     form = PatientSearchForm(request.POST if request.method == "POST" else request.GET)
-    patients = Patient.objects.all()
-    query, page_number = "", 1
-    if form.is_valid():
-        page_number = form.cleaned_data["page"] or 1
-        if request.method == "POST":
-            query = form.cleaned_data["q"]
-    for term in query.split():
-        patients = patients.filter(
-            Q(family_name__icontains=term) | Q(given_name__icontains=term) | Q(hospital_number__iexact=term)
-        )
-    page = Paginator(patients, PAGE_SIZE).get_page(page_number)
-    # Count cases for the patients on this page only: a GROUP BY over every patient would make the
-    # paginator's COUNT scan the whole table.
+    patients, sort, query, too_short = Patient.objects.all(), None, "", False
+    if request.method == "POST" and form.is_valid():
+        query = form.cleaned_data["q"]
+    if query:
+        condition = patient_matches(query)
+        too_short = condition is None
+        patients = patients.none() if too_short else patients.filter(condition)
+        sort = {"search_name": SORT_NAME}
+    page = keyset_page(patients, PATIENT_ORDER, form, PAGE_SIZE, sort)
     counts = dict(
-        Case.objects.filter(patient__in=page.object_list).values_list("patient").annotate(n=Count("pk")).order_by()
+        Case.objects.filter(patient__in=[p.pk for p in page.object_list])
+        .values_list("patient")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     for patient in page.object_list:
         patient.case_count = counts.get(patient.pk, 0)
-    context = {"form": form, "page": page, "query": query}
+    context = {"form": form, "page": page, "query": query, "too_short": too_short}
     if request.htmx and request.method == "POST":
         return render(request, "patients/patient_list.html#results", context)
     return render(request, "patients/patient_list.html", context)
@@ -52,8 +62,7 @@ def patient_create(request: HtmxHttpRequest):
     form = PatientForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():  # the row and its history record commit together
-                patient = form.save()
+            patient = save_patient(form.save(commit=False))  # with its history row and search name
             messages.success(request, "Patient registered. Now add the case for the board.")
             return redirect("patients:case_create", public_id=patient.public_id)
         return render(request, "patients/patient_form.html", {"form": form}, status=invalid_status(request))
@@ -66,8 +75,7 @@ def patient_edit(request: HtmxHttpRequest, public_id):
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                form.save()
+            save_patient(form.save(commit=False))
             messages.success(request, "Patient details saved.")
             return redirect(patient)
         return render(
@@ -118,13 +126,17 @@ def case_edit(request: HtmxHttpRequest, public_id):
 
 @require_GET
 def case_list(request):
+    """List cases, most recent referral first, optionally of one status (keyset-paginated)."""
     require(request.user, Action.VIEW_PATIENT_DATA)
     form = CaseFilterForm(request.GET)
     cases = Case.objects.select_related("patient")
-    page_number = 1
-    if form.is_valid():
-        page_number = form.cleaned_data["page"] or 1
-        if form.cleaned_data["status"]:
-            cases = cases.filter(status=form.cleaned_data["status"])
-    page = Paginator(cases, PAGE_SIZE).get_page(page_number)
-    return render(request, "patients/case_list.html", {"form": form, "page": page})
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    if status:
+        cases = cases.filter(status=status)
+    context = {
+        "form": form,
+        "page": keyset_page(cases, CASE_ORDER, form, PAGE_SIZE),
+        "status_label": CaseStatus(status).label if status else "",
+        "filters": urlencode({"status": status}) if status else "",
+    }
+    return render(request, "patients/case_list.html", context)

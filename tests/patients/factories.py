@@ -3,6 +3,7 @@
 from datetime import date
 
 from cases.patients.models import Case, Patient
+from cases.patients.services import save_patient
 
 _counter = iter(range(1, 1_000_000))
 
@@ -17,7 +18,7 @@ def make_patient(**overrides) -> Patient:
         "sex": "female",
     }
     values.update(overrides)
-    return Patient.objects.create(**values)
+    return save_patient(Patient(**values))
 
 
 def make_case(patient: Patient | None = None, **findings) -> Case:

@@ -1,4 +1,5 @@
-"""Registering and finding patients and cases; who may do what."""
+"""Registering and listing patients and cases; who may do what. Searching: test_patient_search.py; the pages of
+the lists: test_keyset_pagination.py."""
 
 from datetime import date, timedelta
 
@@ -109,46 +110,6 @@ def test_content_editors_and_users_without_a_role_see_no_patient_data(client, re
         case.get_absolute_url(),
     ):
         assert client.get(url).status_code == 403, url
-
-
-def test_search_by_name_is_posted_so_the_name_never_appears_in_a_url(client, clinician):
-    make_patient(family_name="Okafor", given_name="Maya")
-    make_patient(family_name="Reyes", given_name="Sam")
-    client.force_login(clinician)
-    response = client.post(reverse("patients:patient_list"), {"q": "okafor"})
-    page = response.content.decode()
-    assert "OKAFOR, Maya" in page
-    assert "REYES" not in page
-    assert "1 patient matching your search" in page
-    # A name in the query string is ignored rather than used, so it is never worth putting there.
-    assert "REYES" in client.get(reverse("patients:patient_list") + "?q=okafor").content.decode()
-
-
-def test_search_by_exact_hospital_number_and_with_two_words(client, clinician):
-    make_patient(family_name="Okafor", given_name="Maya", hospital_number="MRN777")
-    make_patient(family_name="Okafor", given_name="Chidi", hospital_number="MRN778")
-    client.force_login(clinician)
-    assert "Maya" in client.post(reverse("patients:patient_list"), {"q": "mrn777"}).content.decode()
-    page = client.post(reverse("patients:patient_list"), {"q": "okafor chidi"}).content.decode()
-    assert "Chidi" in page
-    assert "Maya" not in page
-
-
-def test_an_htmx_search_answers_only_the_results(client, clinician):
-    make_patient(family_name="Okafor")
-    client.force_login(clinician)
-    response = client.post(reverse("patients:patient_list"), {"q": "okafor"}, headers={"HX-Request": "true"})
-    assert response.content.decode().lstrip().startswith('<div id="results">')
-
-
-def test_the_patient_list_is_paginated(client, clinician):
-    for n in range(30):
-        make_patient(family_name=f"Zed{n:02d}")
-    client.force_login(clinician)
-    page_two = client.get(reverse("patients:patient_list") + "?page=2").content.decode()
-    assert "Page 2 of 2" in page_two
-    assert page_two.count("<tr>") == 1 + 5
-    assert client.get(reverse("patients:patient_list") + "?page=abc").status_code == 200
 
 
 def test_list_pages_make_the_same_number_of_queries_whatever_the_size(client, clinician):

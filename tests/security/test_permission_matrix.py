@@ -143,6 +143,7 @@ ROWS: dict[str, Row] = {
     "login": Row(none, allow(EVERYONE, 302), allow(EVERYONE, 302)),  # signed in already: to the dashboard
     "logout": Row(none, NOT_ALLOWED, allow(EVERYONE, 302)),
     "healthz": Row(none, allow(EVERYONE, 200), NOT_ALLOWED),
+    "ping": Row(none, allow(EVERYONE, 200), NOT_ALLOWED),  # the benches' floor page: no data
     # Without a device: to the setup page; the (verified) administrator: on to the dashboard.
     "second_factor": Row(none, allow(EVERYONE, 302), allow(EVERYONE, 302)),
     # The administrator has a device already: sent on to the code page.
@@ -176,6 +177,8 @@ ROWS: dict[str, Row] = {
     "meetings:edit": Row(meeting, allow(MANAGERS, 200), allow(MANAGERS, 422)),
     "meetings:status": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
     "meetings:agenda_add": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
+    # Finding cases to add: an empty search answers the shortlist of ready cases.
+    "meetings:agenda_search": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 200), logged=VIEW),
     "meetings:agenda_move": Row(item, NOT_ALLOWED, allow(MANAGERS, 422)),
     "meetings:agenda_remove": Row(item, NOT_ALLOWED, allow(MANAGERS, 303)),
     "meetings:attendance_add": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,35 +15,79 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('case_summary', 'Draft MDT summary of a case'), ('decision_summary', 'Draft MDT summary of a decision'), ('meeting_pack', 'Outcome pack with drafts')], max_length=32)),
-                ('subject_type', models.CharField(max_length=50)),
-                ('subject_id', models.UUIDField()),
-                ('permission', models.CharField(max_length=80)),
-                ('title', models.CharField(max_length=200)),
-                ('back_url', models.CharField(max_length=300)),
-                ('status', models.CharField(choices=[('queued', 'Waiting for a worker'), ('running', 'Running'), ('done', 'Ready'), ('failed', 'Failed')], default='queued', max_length=8)),
-                ('progress_done', models.PositiveIntegerField(default=0)),
-                ('progress_total', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(db_index=True)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('filename', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('result', models.BinaryField(blank=True, null=True)),
-                ('byte_size', models.PositiveIntegerField(blank=True, null=True)),
-                ('error', models.CharField(blank=True, max_length=200)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("case_summary", "Draft MDT summary of a case"),
+                            ("decision_summary", "Draft MDT summary of a decision"),
+                            ("meeting_pack", "Outcome pack with drafts"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("subject_type", models.CharField(max_length=50)),
+                ("subject_id", models.UUIDField()),
+                ("permission", models.CharField(max_length=80)),
+                ("title", models.CharField(max_length=200)),
+                ("back_url", models.CharField(max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting for a worker"),
+                            ("running", "Running"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                    ),
+                ),
+                ("progress_done", models.PositiveIntegerField(default=0)),
+                ("progress_total", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(db_index=True)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("filename", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("result", models.BinaryField(blank=True, null=True)),
+                ("byte_size", models.PositiveIntegerField(blank=True, null=True)),
+                ("error", models.CharField(blank=True, max_length=200)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['requested_by', 'kind', 'subject_id'], name='jobs_job_request_2b1ea1_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('progress_done__lte', models.F('progress_total'))), name='job_progress_in_range'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), ('result__isnull', False), _connector='OR'), name='job_done_has_result'), models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done', 'failed'])), name='job_status_valid')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["requested_by", "kind", "subject_id"], name="jobs_job_request_2b1ea1_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("progress_done__lte", models.F("progress_total"))),
+                        name="job_progress_in_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "done"), _negated=True), ("result__isnull", False), _connector="OR"
+                        ),
+                        name="job_done_has_result",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["queued", "running", "done", "failed"])),
+                        name="job_status_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_meeting_history'),
+        ("meetings", "0003_meeting_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='no_findings_reason',
-            field=models.TextField(blank=True, max_length=1000, null=True, verbose_name='reason for deciding without findings'),
+            model_name="decision",
+            name="no_findings_reason",
+            field=models.TextField(
+                blank=True, max_length=1000, null=True, verbose_name="reason for deciding without findings"
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='no_findings_reason',
-            field=models.TextField(blank=True, max_length=1000, null=True, verbose_name='reason for deciding without findings'),
+            model_name="historicaldecision",
+            name="no_findings_reason",
+            field=models.TextField(
+                blank=True, max_length=1000, null=True, verbose_name="reason for deciding without findings"
+            ),
         ),
     ]

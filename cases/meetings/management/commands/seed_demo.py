@@ -3,9 +3,11 @@
 It lives in the meetings app, the highest app it needs (demo cases go through the pathway's steps and
 the engine, demo meetings through the meetings services), so no lower app imports a higher one.
 Idempotent: running it again leaves the same rows. Refuses to run in production mode, because
-the printed passwords are public.
+the printed passwords are public. `--scale N` adds N fictional patients with their cases and past
+meetings (cases/meetings/scale.py), also idempotently.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,10 +20,12 @@ from django.db import transaction
 from cases.access import Role
 from cases.integrity import ensure_development_key
 from cases.meetings.demo import seed_meetings
+from cases.meetings.scale import seed_scale
 from cases.pathways.engine import FactsError, facts_from_dict
 from cases.pathways.steps import STEPS
 from cases.patients.demo import DEMO_CASES
 from cases.patients.models import Case, Patient
+from cases.patients.services import save_patient
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class DemoUser:
 
 
 REFERRAL_DATE = date(2026, 10, 1)
+# Hospital numbers SC0000001.. have seven digits.
+MAX_SCALE = 9_999_999
 
 DEMO_USERS = [
     DemoUser("coordinator", "Maya", "Okafor", Role.COORDINATOR),
@@ -54,9 +60,20 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Create the demo users (one per role) and demo cases, and print the logins. Development only."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also create N fictional patients with a case each and their past meetings (cases/meetings/scale.py)",
+        )
+
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run with SINEN_PRODUCTION=true: demo passwords are public.")
+        if not 0 <= options["scale"] <= MAX_SCALE:
+            raise CommandError(f"--scale must be between 1 and {MAX_SCALE:,}, got {options['scale']:,}.")
         with transaction.atomic():
             for demo in DEMO_USERS:
                 self._ensure_user(demo)
@@ -69,10 +86,21 @@ class Command(BaseCommand):
             self.stdout.write(f"Created a self-signed development signing key: {settings.SIGNING_KEY_FILE}")
         seed_meetings(coordinator, users["chair"], users["clinician"])
         self.stdout.write(f"{len(DEMO_CASES)} demo patients with a case each.")
+        if options["scale"]:
+            self._scale(options["scale"], coordinator, users["chair"])
         self.stdout.write(self.style.SUCCESS("Demo logins (development only):"))
         for demo in DEMO_USERS:
             role = demo.role.label if demo.role else "No role"
             self.stdout.write(f"  {role:<26} username: {demo.username:<12} password: {demo.password}")
+
+    def _scale(self, n: int, coordinator, chair) -> None:
+        started = time.monotonic()
+        seeded = seed_scale(n, coordinator, chair)
+        self.stdout.write(
+            f"Scale data: {seeded.patients:,} patients and {seeded.cases:,} cases added, {seeded.meetings:,} past "
+            f"meetings with {seeded.agenda_items:,} agenda items ({n:,} scale patients wanted; "
+            f"{time.monotonic() - started:.1f} s)."
+        )
 
     def _ensure_user(self, demo: DemoUser) -> None:
         user, _ = get_user_model().objects.update_or_create(
@@ -95,10 +123,14 @@ class Command(BaseCommand):
 
     def _ensure_case(self, demo: dict, coordinator) -> None:
         hospital_number, family_name, given_name, date_of_birth, sex = demo["patient"]
-        patient, _ = Patient.objects.update_or_create(
-            hospital_number=hospital_number,
-            defaults={"family_name": family_name, "given_name": given_name, "date_of_birth": date_of_birth, "sex": sex},
+        patient = Patient.objects.filter(hospital_number=hospital_number).first() or Patient(
+            hospital_number=hospital_number
         )
+        names = {"family_name": family_name, "given_name": given_name, "date_of_birth": date_of_birth, "sex": sex}
+        if patient.pk is None or any(getattr(patient, key) != value for key, value in names.items()):
+            for key, value in names.items():
+                setattr(patient, key, value)
+            save_patient(patient)
         case = Case.objects.filter(patient=patient, question=demo["question"]).first() or Case(
             patient=patient, question=demo["question"], created_by=coordinator
         )

@@ -1,0 +1,77 @@
+"""What the HTTP benches share: a throwaway PostgreSQL database, manage.py, and gunicorn on loopback."""
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def recreate_database(url: str, prefix: str) -> None:
+    """Drop and create the PostgreSQL database of URL, whose name must start with PREFIX, on this machine."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.startswith(prefix):
+        raise SystemExit(f"refusing to drop {name!r}: the benchmark's database name must start with {prefix}")
+    if parts.hostname not in LOOPBACK:
+        raise SystemExit("the benchmark runs against a database on this machine only")
+    admin = {"dbname": "postgres", "user": parts.username, "password": parts.password or ""}
+    admin |= {"host": parts.hostname, "port": parts.port or 5432}
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict | None, *args: str, timeout: int = 1800) -> str:
+    """Run manage.py ARGS with ENV (None: this process's); return its output, or exit with its errors."""
+    done = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict | None, port: int, workers: int, threads: int) -> subprocess.Popen:
+    """Start gunicorn on 127.0.0.1:PORT and return once it accepts connections."""
+    server = subprocess.Popen(  # noqa: S603 (our own interpreter and gunicorn)
+        [
+            PYTHON, "-m", "gunicorn", "sinen_mdt.wsgi",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", str(threads),
+            "--log-level", "warning", "--timeout", "60",
+            # Longer than a user's pause, so a kept-alive connection is not closed as the next request goes out.
+            "--keep-alive", "30",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start within 30 s")
+
+
+def start_worker(env: dict | None) -> subprocess.Popen:
+    """Start the task worker (`manage.py db_worker`) on ENV's database; it polls its queue every second."""
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
+        [PYTHON, "manage.py", "db_worker", "--no-reload"], cwd=ROOT, env=env
+    )
