@@ -379,6 +379,17 @@ JOB_RESULT_HOURS = env_int("JOB_RESULT_HOURS", 24)
 if JOB_RESULT_HOURS < 1:
     raise ImproperlyConfigured(f"JOB_RESULT_HOURS must be 1 or more, got {JOB_RESULT_HOURS}")
 
+# --- FHIR export and patient import (docs/fhir.md) ------------------------------------------------
+
+# The base of the app's own FHIR code systems and extensions (options, verdicts, signatures): a URI this
+# installation owns. The default's .invalid domain never resolves, so nothing ever follows it.
+FHIR_BASE_URI = (env_str("FHIR_BASE_URI", "https://sinen-mdt.invalid/fhir") or "").rstrip("/")
+# The identifier system of the hospital number (the medical record number) in exported and imported
+# Patient resources: the hospital's own, e.g. urn:oid:... of its patient administration system.
+FHIR_HOSPITAL_NUMBER_SYSTEM = env_str("FHIR_HOSPITAL_NUMBER_SYSTEM", f"{FHIR_BASE_URI}/NamingSystem/hospital-number")
+if not FHIR_BASE_URI or not FHIR_HOSPITAL_NUMBER_SYSTEM:
+    raise ImproperlyConfigured("FHIR_BASE_URI and FHIR_HOSPITAL_NUMBER_SYSTEM must not be empty")
+
 # --- PDF reports -------------------------------------------------------------------------------
 
 # What the meetings app hands a signed decision to (named here rather than imported there: reports builds on

@@ -179,6 +179,8 @@ ROWS: dict[str, Row] = {
     # A signed summary: GET downloads it, POST leads there (303).
     "reports:case_summary": Row(case, allow(READERS, 200), allow(READERS, 303), logged=PDF),
     "reports:decision_summary": Row(signed_decision, allow(READERS, 200), allow(READERS, 303), logged=PDF),
+    # The signed decision as a FHIR R4 Bundle (docs/fhir.md): recorded as a download of the decision.
+    "reports:decision_fhir": Row(signed_decision, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
     # The world's pack has a draft: GET shows the page that asks for it, POST starts its job (303 to the job).
     "reports:meeting_pack": Row(meeting, allow(READERS, 200), allow(READERS, 303)),
     # A job and its result: only for the one who asked (the viewer, in the world), while their role allows it.
