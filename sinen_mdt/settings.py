@@ -320,11 +320,16 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- request size ----------------------------------------------------------------------------------
 
-# The largest form (a decision with ten follow-up actions) is a few kilobytes; nothing is uploaded.
+# The largest form (a decision with ten follow-up actions) is a few kilobytes; only the patient import uploads.
 # Bodies over MAX_REQUEST_BODY are refused with 413 by cases.middleware.RequestSizeLimitMiddleware;
 # DATA_UPLOAD_MAX_MEMORY_SIZE (400) is the second line for bodies sent without a Content-Length.
 MAX_REQUEST_BODY = env_int("MAX_REQUEST_BODY", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+# The one upload: a file of patients to import (docs/fhir.md), at most 10 MB, plus the form around it.
+# Held in memory, never spooled to a temporary file: it is patient data.
+UPLOAD_URL_NAMES = ["patients:import_upload"]
+MAX_UPLOAD_BODY = 10 * 1024 * 1024 + 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BODY
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- forms ---------------------------------------------------------------------------------------

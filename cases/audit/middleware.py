@@ -27,6 +27,8 @@ PATIENT_PAGES: dict[str, tuple[str, str | None]] = {
     "meetings:detail": ("meetings.meeting", "public_id"),
     "meetings:present_item": ("meetings.agendaitem", "item_id"),
     "meetings:decision": ("meetings.decision", "public_id"),
+    # The dry run of an import shows the file's patients, row by row.
+    "patients:import_detail": ("patients.patientimport", "public_id"),
 }
 # The patient search is a POST (names never go into URLs) that answers with the matching patients.
 READ_BY_POST = {"patients:patient_list"}

@@ -10,11 +10,26 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import Action, require
 from cases.htmx import HtmxHttpRequest, invalid_status
-from cases.patients.access import get_case, get_patient
-from cases.patients.forms import CaseEditForm, CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
+from cases.jobs.models import JobKind
+from cases.jobs.services import start_job
+from cases.jobs.views import job_started
+from cases.patients.access import get_case, get_import, get_patient
+from cases.patients.forms import (
+    CaseEditForm,
+    CaseFilterForm,
+    CaseForm,
+    ConfirmImportForm,
+    PatientForm,
+    PatientImportForm,
+    PatientSearchForm,
+)
+from cases.patients.imports import ImportFileError
 from cases.patients.models import Case, Patient
+from cases.patients.services import check_import
+from cases.patients.tasks import import_checked_patients
 
 PAGE_SIZE = 25
+IMPORT_PAGE_SIZE = 100
 
 
 @require_http_methods(["GET", "POST"])
@@ -128,3 +143,48 @@ def case_list(request):
             cases = cases.filter(status=form.cleaned_data["status"])
     page = Paginator(cases, PAGE_SIZE).get_page(page_number)
     return render(request, "patients/case_list.html", {"form": form, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HtmxHttpRequest):
+    """Upload a file of patients; it is checked row by row (the dry run) and nothing is imported yet."""
+    require(request.user, Action.REGISTER_PATIENTS)
+    form = PatientImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                pending = check_import(upload.name, upload.read(), request.user)
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect(pending)
+        return render(request, "patients/import_upload.html", {"form": form}, status=invalid_status(request))
+    return render(request, "patients/import_upload.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def import_detail(request: HtmxHttpRequest, public_id):
+    """The dry run, row by row, and the confirmation that starts the import (a background job)."""
+    pending = get_import(request.user, public_id)
+    form = ConfirmImportForm(request.POST or None)
+    if request.method == "POST":
+        if not pending.is_pending:
+            return redirect(pending)
+        if form.is_valid():
+            job = start_job(
+                import_checked_patients,
+                kind=JobKind.PATIENT_IMPORT,
+                subject=pending,
+                user=request.user,
+                title="Import of patients",
+                back_url=pending.get_absolute_url(),
+                filename=f"patient-import-{pending.public_id}.txt",
+                content_type="text/plain",
+                permission=Action.REGISTER_PATIENTS,
+            )
+            return job_started(request, job)
+    page = Paginator(pending.rows, IMPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"pending": pending, "page": page, "form": form}
+    status = invalid_status(request) if request.method == "POST" else 200
+    return render(request, "patients/import_detail.html", context, status=status)

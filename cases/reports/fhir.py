@@ -68,15 +68,15 @@ TNM_CODES = {
     "t": {
         "c": ("21905-5", "Primary tumor.clinical [Class] Cancer"),
         "p": ("21899-0", "Primary tumor.pathology [Class] Cancer"),
-    },  # noqa: E501
+    },
     "n": {
         "c": ("21906-3", "Regional lymph nodes.clinical [Class] Cancer"),
         "p": ("21900-6", "Regional lymph nodes.pathology [Class] Cancer"),
-    },  # noqa: E501
+    },
     "m": {
         "c": ("21907-1", "Distant metastases.clinical [Class] Cancer"),
         "p": ("21901-4", "Distant metastases.pathology [Class] Cancer"),
-    },  # noqa: E501
+    },
 }
 AJCC_8 = {
     "coding": [

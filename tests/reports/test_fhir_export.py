@@ -210,7 +210,7 @@ def test_a_draft_is_not_exported(chair, clinician, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [(["--decision", "nope"], "must be a UUID"), (["--meeting", str(uuid.UUID(int=3))], "no meeting")],
-)  # noqa: E501
+)
 def test_an_unknown_or_malformed_id_exits_with_status_2(args, message):
     with pytest.raises(CommandError, match=message) as error:
         call_command("export_fhir", *args)
