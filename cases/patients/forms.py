@@ -118,4 +118,8 @@ class PatientImportForm(forms.Form):
 class ConfirmImportForm(forms.Form):
     """The coordinator's confirmation of a checked import (a plain POST without it changes nothing)."""
 
-    confirm = forms.BooleanField(required=True, error_messages={"required": "Confirm the import to start it."})
+    confirm = forms.BooleanField(
+        label="I have checked the rows: import them",
+        required=True,
+        error_messages={"required": "Tick the box to confirm the import."},
+    )
