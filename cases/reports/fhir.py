@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.conf import settings
 from fhir.resources.R4B.bundle import Bundle
 
-from cases.meetings.models import Attendance, Decision, Meeting, is_departure
+from cases.meetings.models import Attendance, Decision, DecisionStatus, Meeting, is_departure
 from cases.meetings.services import canonical_content, signature_problems
 from cases.patients.models import Case, Patient, Site
 from cases.reports.models import StoredSummary
@@ -216,12 +216,10 @@ def primary_condition(record: SignedRecord) -> dict:
     if grade in MORPHOLOGY:
         code, name = MORPHOLOGY[grade]
         codings.append({"system": ICD_O_3, "code": code, "display": name})
-    condition = {
-        **condition_base(record, "mcode-primary-cancer-condition"),
-        "code": {"coding": codings, "text": "Small-intestinal neuroendocrine neoplasm"}
-        if codings
-        else {"text": "Small-intestinal neuroendocrine neoplasm"},
-    }
+    code = {"text": "Small-intestinal neuroendocrine neoplasm"}
+    if codings:  # FHIR allows no empty lists
+        code["coding"] = codings
+    condition = {**condition_base(record, "mcode-primary-cancer-condition"), "code": code}
     if site in SITE_CODES:
         code, name = SITE_CODES[site]
         coded = {"coding": [{"system": ICD_O_3, "code": code, "display": name}], "text": Site(site).label}
@@ -583,7 +581,7 @@ def decision_bundle(decision: Decision) -> dict:
 def meeting_bundle(meeting: Meeting) -> dict:
     """All signed decisions of MEETING (every signed version: amendments replace, the originals stay)."""
     decisions = list(
-        Decision.objects.filter(agenda_item__meeting=meeting, status="signed")
+        Decision.objects.filter(agenda_item__meeting=meeting, status=DecisionStatus.SIGNED)
         .select_related("agenda_item__meeting", "agenda_item__case__patient", "author", "signed_by", "amends")
         .order_by("agenda_item__position", "version")
     )

@@ -18,6 +18,7 @@ from fhir.resources.R4B.bundle import Bundle
 from cases.audit.models import AccessAction, AccessLog
 from cases.meetings.demo import PAST_MEETING
 from cases.meetings.models import Decision, Meeting
+from cases.meetings.services import sign_decision
 from cases.patients.models import Case, Patient
 from cases.reports.fhir import ID_NAMESPACE, resource_id
 from cases.reports.models import StoredSummary
@@ -146,6 +147,15 @@ def test_the_primary_is_coded_by_site_and_grade_and_metastases_as_secondary_cond
     assert liver["meta"]["profile"][0].endswith("mcode-secondary-cancer-condition")
 
 
+def test_an_occult_primary_has_no_site_code_and_says_so(chair, clinician):
+    occult = {**STAGE_IV, "primary_site": "unknown", "primary_size_cm": None, "primary_invasion": None}
+    case = make_case(**occult)
+    decision = signed(add_item(make_meeting(chair), case=case), clinician, chair)
+    primary = resources(export(decision), "Condition")[0]
+    assert [c["system"] for c in primary["code"]["coding"]] == ["http://terminology.hl7.org/CodeSystem/icd-o-3"]
+    assert primary["bodySite"] == [{"text": "Not found (occult primary)"}]
+
+
 def test_the_care_plan_has_one_activity_per_option_with_verdict_choice_and_departure_reason(chair, clinician):
     item = add_item(make_meeting(chair))
     draft = record(item, clinician)
@@ -153,8 +163,6 @@ def test_the_care_plan_has_one_activity_per_option_with_verdict_choice_and_depar
     departed = next(o for o in outcomes if o["engine_verdict"] == "recommended")
     departed.update(outcome="reject", reason="The patient declines surgery.")
     Decision.objects.filter(pk=draft.pk).update(outcomes=outcomes)
-    from cases.meetings.services import sign_decision
-
     decision = sign_decision(Decision.objects.get(pk=draft.pk), chair, draft.lock_version)
     plan = one(export(decision), "CarePlan")
     assert plan["intent"] == "plan"
