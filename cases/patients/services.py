@@ -31,7 +31,7 @@ def check_import(file_name: str, data: bytes, user) -> PatientImport:
     rows = check_rows(read_file(file_name, data))
     now = timezone.now()
     with transaction.atomic():
-        PatientImport.objects.filter(expires_at__lte=now).delete()
+        delete_expired_imports(now)
         return PatientImport.objects.create(
             file_name=file_name[-255:],
             uploaded_by=user,
@@ -39,6 +39,12 @@ def check_import(file_name: str, data: bytes, user) -> PatientImport:
             counts=count(rows),
             expires_at=now + timedelta(hours=settings.JOB_RESULT_HOURS),
         )
+
+
+def delete_expired_imports(now=None) -> int:
+    """Delete the checked imports (their rows are patient data) whose time is up; return how many."""
+    deleted, _ = PatientImport.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
 
 
 def change_reason(file_name: str) -> str:

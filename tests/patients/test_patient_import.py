@@ -277,6 +277,18 @@ def test_an_expired_import_is_gone(logged_in):
     assert Patient.objects.count() == 0
 
 
+def test_expired_imports_are_deleted_by_the_command_and_by_the_next_upload(logged_in):
+    old = upload(logged_in, csv_file("H100,Berg,Ingrid,1950-06-01,F"))
+    PatientImport.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    call_command("delete_expired_imports", stdout=(out := io.StringIO()))
+    assert "deleted 1 expired patient import(s)" in out.getvalue()
+    assert not PatientImport.objects.exists()
+    old = upload(logged_in, csv_file("H100,Berg,Ingrid,1950-06-01,F"))
+    PatientImport.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    logged_in.post(UPLOAD, {"file": csv_file("H101,Nakamura,Ken,1949-11-01,M")})
+    assert [pending.rows[0]["hospital_number"] for pending in PatientImport.objects.all()] == ["H101"]
+
+
 def test_a_confirmation_without_the_box_ticked_imports_nothing(logged_in):
     pending = upload(logged_in, csv_file("H100,Berg,Ingrid,1950-06-01,F"))
     response = logged_in.post(pending.get_absolute_url(), {})
