@@ -386,15 +386,6 @@ def signature_extensions(record: SignedRecord) -> list[dict]:
     return found
 
 
-def person(people: dict | None) -> str:
-    """Name someone as the signed content does: the name (or username) with the roles held at signing."""
-    if not people:
-        return ""
-    name = people.get("name") or people.get("username", "")
-    roles = people.get("roles")
-    return f"{name} ({', '.join(roles)})" if roles else name
-
-
 def care_plan(record: SignedRecord, condition_roles: list[str]) -> dict:
     """The board's decision: one activity per option with the engine's verdict, the board's choice and reason."""
     content, decision = record.content, record.decision
@@ -436,7 +427,7 @@ def care_plan(record: SignedRecord, condition_roles: list[str]) -> dict:
         "subject": reference(decision, "patient"),
         "period": {"start": instant(meeting.scheduled_at)},
         "created": instant(content["signed_at"]),
-        "author": {"display": person(content["signed_by"])},
+        "author": {"display": decision.signer_name},
         "contributor": [{"display": f"{a.display_name} ({a.get_specialty_display()})"} for a in record.attendees],
         "addresses": [reference(decision, role) for role in condition_roles],
         "supportingInfo": [reference(decision, "documentreference")],
@@ -444,7 +435,7 @@ def care_plan(record: SignedRecord, condition_roles: list[str]) -> dict:
         "extension": [
             extension("meeting", valueIdentifier={"system": RFC_3986, "value": f"urn:uuid:{content['meeting']}"}),
             extension("guideline-version", valueString=content["guideline_version"]),
-            extension("signed-by", valueString=person(content["signed_by"])),
+            extension("signed-by", valueString=decision.signer_name),
             extension("signed-at", valueDateTime=instant(content["signed_at"])),
             *signature_extensions(record),
         ],
@@ -476,7 +467,7 @@ def document_reference(record: SignedRecord) -> dict:
         "type": {"text": "MDT outcome summary (signed)"},
         "subject": reference(decision, "patient"),
         "date": instant(record.content["signed_at"]),
-        "authenticator": {"display": person(record.content["signed_by"])},
+        "authenticator": {"display": decision.signer_name},
         "description": f"MDT summary of decision {decision.public_id}, signed (PDF/A-3u, PAdES)",
         "content": [
             {
@@ -505,7 +496,7 @@ def provenance(record: SignedRecord, targets: list[str]) -> dict:
     signature = {
         "type": [{"system": SIGNATURE_TYPE, "code": "1.2.840.10065.1.12.1.1", "display": "Author's Signature"}],
         "when": instant(content["signed_at"]),
-        "who": {"display": person(content["signed_by"])},
+        "who": {"display": decision.signer_name},
         "targetFormat": "application/json",
     }
     if decision.signature:
@@ -518,11 +509,11 @@ def provenance(record: SignedRecord, targets: list[str]) -> dict:
         "agent": [
             {
                 "type": {"coding": [{"system": PROVENANCE_PARTICIPANT, "code": "attester", "display": "Attester"}]},
-                "who": {"display": person(content["signed_by"])},
+                "who": {"display": decision.signer_name},
             },
             {
                 "type": {"coding": [{"system": PROVENANCE_PARTICIPANT, "code": "author", "display": "Author"}]},
-                "who": {"display": person(content["author"])},
+                "who": {"display": decision.author_name},
             },
         ],
         "signature": [signature],
