@@ -6,7 +6,7 @@ In a throwaway SQLite file (as `make run`), prints:
   - the import of 10,000 patients from a CSV file and from a FHIR Bundle: the dry run (parse and check every
     row) and the confirmed import (one transaction, history with the file's name), each timed.
 
-    .venv/bin/python bench/fhir.py
+    .venv/bin/python bench/interoperability.py
 
 Budget: 10,000 rows imported in ≤ 10 s on SQLite (dry run and import together).
 """
@@ -20,8 +20,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, Python puts bench/ first on the path, where this file would hide the fhir package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinen_mdt.settings")
 _dir = tempfile.mkdtemp(prefix="sinen-fhir-bench-")
