@@ -1,4 +1,8 @@
-"""The MDT summary of a case and the outcome pack of a meeting, as PDF.
+"""The MDT outcome record of a case and the outcome pack of a meeting, as PDF.
+
+The record puts the board's outcome on page 1 (intent, plan, chosen options with the engine's one-line why,
+departures with the board's reason, actions, attendance, signature) and the findings, stage, grade and the
+options not chosen (one line each) on page 2, as UK MDT outcome forms do (issue 19).
 
 A signed decision's summary is rendered once, at sign-off, from what was signed: the decision's stored
 engine snapshot and guideline parameters (not a fresh evaluation), the findings and texts of that
@@ -8,7 +12,6 @@ and marked DRAFT on every page.
 
 import io
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,12 +20,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, is_departure, is_quiet
+from cases.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    DecisionStatus,
+    Meeting,
+    Outcome,
+    is_departure,
+)
 from cases.meetings.quorum import quorum
 from cases.pathways.content import PageContent, load_page_content
 from cases.pathways.engine import Guideline, assessment_to_dict
 from cases.pathways.guideline_versions import active_quorum
-from cases.pathways.models import Reference
 from cases.pathways.services import assess
 from cases.pathways.steps import recorded_findings_by_step
 from cases.patients.display import age_text
@@ -31,44 +41,6 @@ from cases.reports.models import StoredSummary
 from cases.reports.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
-
-REFERENCE_NUMBERS = re.compile(r"\brefs? (\d+(?:(?:, | and )\d+)*)")
-CITED_SECTION = re.compile(r"^refs? (\d+(?:, \d+)*) — (.+)$")
-
-
-def without_gloss(citation: str) -> str:
-    """Drop a citation's closing gloss: "ref 59 — Locoregional Treatment (… (carcinoid crisis))" → "ref 59 — …".
-
-    The engine writes every citation as "refs — section (what the passage says)", the gloss itself may hold
-    parentheses. The printed record keeps reference and section; what each reference is cited for is
-    printed once, in the references list.
-    """
-    if not citation.endswith(")"):
-        return citation
-    depth = 0
-    for index in range(len(citation) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(citation[index], 0)
-        if depth == 0:
-            return citation[:index].rstrip()
-    return citation  # unbalanced: print it whole
-
-
-def printed_sources(citations: list[str]) -> list[str]:
-    """Return CITATIONS without glosses, one entry per section with all its references, in first-cited order.
-
-    "ref 28 — Mesenteric …; refs 10, 18 — Mesenteric …" prints as "refs 28, 10, 18 — Mesenteric …".
-    """
-    sections: dict[str, list[str]] = {}
-    for citation in citations:
-        text = without_gloss(citation)
-        match = CITED_SECTION.match(text)
-        numbers, section = (match.group(1).split(", "), match.group(2)) if match else ([], text)
-        known = sections.setdefault(section, [])
-        known.extend(n for n in numbers if n not in known)
-    return [
-        f"{'ref' if len(numbers) == 1 else 'refs'} {', '.join(numbers)} — {section}" if numbers else section
-        for section, numbers in sections.items()
-    ]
 
 
 @dataclass
@@ -88,8 +60,43 @@ class CaseSection:
     present: list[Attendance] = field(default_factory=list)
     absent: list[Attendance] = field(default_factory=list)
     quorum: object = None
-    reference_numbers: set[int] = field(default_factory=set)
     age: str = ""  # the patient's age at the meeting of the decision (today without one)
+
+    @property
+    def chosen(self) -> list[dict]:
+        """The options the board will do (accepted or modified), each printed with its why on page 1."""
+        return [o for o in self.options if o["outcome"] in (Outcome.ACCEPT, Outcome.MODIFY)]
+
+    @property
+    def declined_departures(self) -> list[dict]:
+        """The options the engine recommends that the board rejected: departures, with the board's reason."""
+        return [o for o in self.options if o["departure"] and o["outcome"] == Outcome.REJECT]
+
+    @property
+    def in_full(self) -> list[dict]:
+        """The options whose every reason, caveat and source the record prints: the chosen ones and departures."""
+        return [o for o in self.options if o["outcome"] in (Outcome.ACCEPT, Outcome.MODIFY) or o["departure"]]
+
+    @property
+    def not_chosen(self) -> list[dict]:
+        """The options the board does not do and did not depart on: one line each (all of them before a decision)."""
+        full = {o["code"] for o in self.in_full}
+        return [o for o in self.options if o["code"] not in full]
+
+    @property
+    def dated_findings(self) -> list[tuple]:
+        """Return [(step, date or "", [(label, value)], [not recorded])]: each step's date out of its lines.
+
+        Every step that records findings asks first for the date they were made (cases/patients/models.py),
+        so the record can print "3. Cross-sectional imaging (14 Sep 2026): …" once, not as one more line.
+        """
+        rows = []
+        for step, recorded, not_recorded in self.findings:
+            date, values = "", list(recorded)
+            if values and values[0][0].lower().startswith("date of"):
+                date, values = values[0][1], values[1:]
+            rows.append((step, date, values, not_recorded))
+        return rows
 
 
 def latest_decision(case: Case) -> Decision | None:
@@ -114,7 +121,6 @@ def build_section(
         errors = result.errors
     outcomes = {o["code"]: o for o in (decision.outcomes if decision else [])}
     options = []
-    numbers: set[int] = set()
     for rec in (assessment or {}).get("recommendations", []):
         text = content.option(rec["code"], rec["title"])
         outcome = outcomes.get(rec["code"])
@@ -127,19 +133,12 @@ def build_section(
                 "why": why,
                 "other_reasons": [reason for reason in rec["reasons"] if reason != why],
                 "to_confirm": rec.get("to_confirm", []),
-                "sources": printed_sources(rec["citations"]),
-                "compact": is_quiet(rec["verdict"], outcome["outcome"] if outcome else None),
                 "title": text.title,
-                "summary": text.summary,
-                "caveats": text.caveats,
                 "outcome": outcome["outcome"] if outcome else None,
                 "reason": outcome.get("reason", "") if outcome else "",
                 "departure": departure,
             }
         )
-        for citation in rec["citations"]:
-            for match in REFERENCE_NUMBERS.finditer(citation):
-                numbers.update(int(n) for n in re.split(r", | and ", match.group(1)))
     section = CaseSection(
         case=case,
         decision=decision,
@@ -149,7 +148,6 @@ def build_section(
         options=options,
         findings=recorded_findings_by_step(case),
         draft=decision is None or decision.status != DecisionStatus.SIGNED,
-        reference_numbers=numbers,
     )
     if decision is not None:
         item = decision.agenda_item
@@ -172,23 +170,6 @@ def build_section(
     return section
 
 
-# The seeded rows say this until an editor enters the published entry; printing it 40 times adds pages.
-PLACEHOLDER_CITATION = "the full entry is not in the seed text"
-
-
-def references_for(sections: list[CaseSection]) -> list[dict]:
-    """Return the references cited in SECTIONS: number, published entry (when known), what it is cited for."""
-    numbers = set().union(*(s.reference_numbers for s in sections)) if sections else set()
-    return [
-        {
-            "number": ref.number,
-            "citation": "" if PLACEHOLDER_CITATION in ref.citation else ref.citation,
-            "cited_for": ref.cited_for,
-        }
-        for ref in Reference.objects.filter(number__in=numbers).order_by("number")
-    ]
-
-
 def case_summary_html(case: Case, decision: Decision | None, content: PageContent | None = None) -> str:
     """Return the HTML of CASE's summary (with DECISION's outcome when given)."""
     section = build_section(case, decision, content or load_page_content())
@@ -197,7 +178,6 @@ def case_summary_html(case: Case, decision: Decision | None, content: PageConten
         {
             "section": section,
             "draft": section.draft,
-            "references": references_for([section]),
             "generated_at": timezone.now(),
         },
     )
