@@ -15,10 +15,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pypdf
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
-from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
 
 from cases.meetings.models import (
     AgendaItem,
@@ -187,16 +188,25 @@ def render_case_summary(case: Case, decision: Decision | None = None) -> bytes:
     return render_pdf(case_summary_html(case, decision))
 
 
-def meeting_pack_cover_html(meeting: Meeting, items: list[AgendaItem], heads: dict) -> str:
-    """Return the HTML of the pack's cover: meeting, attendance and quorum, one outcome line per case."""
+@dataclass(frozen=True)
+class PackEntry:
+    """One case of a meeting's pack: its agenda item, newest decision and the pack page it starts on."""
+
+    item: AgendaItem
+    decision: Decision | None
+    start_page: int = 0
+
+
+def meeting_pack_cover_html(meeting: Meeting, entries: list[PackEntry]) -> str:
+    """Return the HTML of the pack's cover: meeting, attendance and quorum, per case its outcome in one line
+    and the pack page its record starts on."""
     attendees = list(meeting.attendances.select_related("user").order_by("specialty", "name"))
-    rows = [(item, heads.get(item.pk)) for item in items]
-    draft = meeting.is_open or any(d is None or not d.is_signed for _, d in rows)
+    draft = meeting.is_open or any(e.decision is None or not e.decision.is_signed for e in entries)
     return render_to_string(
         "reports/meeting_pack.html",
         {
             "meeting": meeting,
-            "rows": rows,
+            "entries": entries,
             "attendees": attendees,
             "quorum": quorum(attendees, active_quorum()),
             "draft": draft,
@@ -227,11 +237,12 @@ def pack_has_drafts(meeting: Meeting) -> bool:
 
 
 def render_meeting_pack(meeting: Meeting, progress: Callable[[int, int], None] | None = None) -> bytes:
-    """Return MEETING's outcome pack: the cover, then every case's summary in agenda order.
+    """Return MEETING's outcome pack: a cover listing the cases and their start pages, then every case's record.
 
-    A signed decision's summary is its stored PDF, page for page as signed; a draft (or a case without a
-    decision) is rendered now and marked DRAFT. Each summary keeps its own page numbering. PROGRESS, when
-    given, is told (documents rendered, documents to render) after each one: the cover and each draft.
+    A signed decision's record is its stored PDF, page for page as signed; a draft (or a case without a
+    decision) is rendered now and marked DRAFT. Every page carries the pack's own page number ("Pack page
+    7 of 31") beside the record's, and the PDF outline has one entry per case. PROGRESS, when given, is told
+    (documents rendered, documents to render) after each one: each draft, then the cover.
     """
     items, heads = pack_contents(meeting)
     signed_heads = [d for d in heads.values() if d.status == DecisionStatus.SIGNED]
@@ -241,19 +252,94 @@ def render_meeting_pack(meeting: Meeting, progress: Callable[[int, int], None] |
     report = progress or (lambda done, total: None)
     total = 1 + len(drafts)
     report(0, total)
-    cover = render_pdf(meeting_pack_cover_html(meeting, items, heads))
-    report(1, total)
     content = load_page_content()
-    draft_pdfs = {}
-    for done, item in enumerate(drafts, start=2):
-        draft_pdfs[item.pk] = render_pdf(case_summary_html(item.case, heads.get(item.pk), content))
+    records = dict(signed)
+    for done, item in enumerate(drafts, start=1):
+        records[item.pk] = render_pdf(case_summary_html(item.case, heads.get(item.pk), content))
         report(done, total)
-    writer = PdfWriter()
-    for pdf in [cover] + [signed.get(item.pk) or draft_pdfs[item.pk] for item in items]:
-        writer.append(io.BytesIO(pdf))
+    readers = [pypdf.PdfReader(io.BytesIO(records[item.pk])) for item in items]
+    cover = render_pack_cover(meeting, items, heads, [len(reader.pages) for reader in readers])
+    report(total, total)
+    writer = pypdf.PdfWriter()
+    # The records' own outlines (WeasyPrint makes one from their headings) would bury the cases: one entry each.
+    writer.append(cover, import_outline=False)
+    for position, (item, reader) in enumerate(zip(items, readers, strict=True), start=1):
+        start = len(writer.pages)
+        writer.append(reader, import_outline=False)
+        patient = item.case.patient
+        writer.add_outline_item(
+            title=f"{position}. {patient.family_name.upper()}, {patient.given_name} · {patient.hospital_number}",
+            page_number=start,
+        )
+    stamp_pack_page_numbers(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def render_pack_cover(
+    meeting: Meeting, items: list[AgendaItem], heads: dict[int, Decision], record_pages: list[int]
+) -> pypdf.PdfReader:
+    """Render the cover with each case's start page: the pages of the records are known, the cover's own are
+    counted from a first rendering (a second one only when the cover turned out longer than guessed)."""
+    cover_pages = 1
+    while True:
+        starts, page = [], cover_pages + 1
+        for count in record_pages:
+            starts.append(page)
+            page += count
+        entries = [PackEntry(item, heads.get(item.pk), start) for item, start in zip(items, starts, strict=True)]
+        cover = pypdf.PdfReader(io.BytesIO(render_pdf(meeting_pack_cover_html(meeting, entries))))
+        if len(cover.pages) == cover_pages:
+            return cover
+        cover_pages = len(cover.pages)
+
+
+# Helvetica is one of the PDF standard fonts every reader has: the stamp needs no font embedded in each page.
+_STAMP_FONT = DictionaryObject(
+    {
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+    }
+)
+_STAMP_FONT_NAME = NameObject("/FSinenPack")
+STAMP_FROM_TOP_MM = 5.5
+STAMP_FROM_RIGHT_MM = 52
+
+
+def stamp_pack_page_numbers(writer: pypdf.PdfWriter) -> None:
+    """Print "Pack page N of M" at the top right of every page, above each record's own header.
+
+    The signed records keep their own "Page x of y": their bytes are not re-rendered, only joined, so the
+    pack's numbering is drawn on top. Each page gets one more content stream wrapped around the existing
+    ones (q … Q keeps their graphics state away from ours); nothing of the page is parsed or rewritten.
+    """
+    font = writer._add_object(_STAMP_FONT)
+    total = len(writer.pages)
+    points_per_mm = 72 / 25.4
+    for number, page in enumerate(writer.pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        x = float(page.mediabox.left) + width - STAMP_FROM_RIGHT_MM * points_per_mm
+        y = float(page.mediabox.bottom) + height - STAMP_FROM_TOP_MM * points_per_mm
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else DictionaryObject()
+        fonts = resources.get("/Font")
+        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+        fonts[_STAMP_FONT_NAME] = font
+        resources[NameObject("/Font")] = fonts
+        page[NameObject("/Resources")] = resources
+        text = f"Pack page {number} of {total}".encode("cp1252")
+        before, after = StreamObject(), StreamObject()
+        before.set_data(b"q\n")
+        after.set_data(b"\nQ\nq BT /FSinenPack 7 Tf 1 0 0 1 %.2f %.2f Tm (%s) Tj ET Q\n" % (x, y, text))
+        contents = page.get("/Contents")
+        existing = contents.get_object() if contents is not None else ArrayObject()
+        existing = list(existing) if isinstance(existing, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject(
+            [writer._add_object(before), *existing, writer._add_object(after)]
+        )
 
 
 class MissingSignedRecord(Exception):

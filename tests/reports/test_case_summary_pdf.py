@@ -1,5 +1,5 @@
-"""The MDT outcome record PDF: what it says (the outcome on page 1), that the signed one is stored once and served byte for byte,
-that drafts are marked, and that nothing a user typed can make the renderer fetch or embed anything."""
+"""The MDT outcome record PDF: what it says (the outcome on page 1), that the signed one is stored once and
+served byte for byte, that drafts are marked, and that nothing a user typed can make the renderer fetch or embed anything."""
 
 import io
 
