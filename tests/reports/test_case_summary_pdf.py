@@ -1,5 +1,5 @@
 """The MDT outcome record PDF: what it says (the outcome on page 1), that the signed one is stored once and
-served byte for byte, that drafts are marked, and that nothing a user typed can make the renderer fetch or embed anything."""
+served byte for byte, that drafts are marked, and that nothing a user typed can make the renderer fetch anything."""
 
 import io
 
@@ -242,3 +242,22 @@ def test_free_text_is_escaped_and_nothing_it_names_is_fetched(monkeypatch, clini
     assert all(f.refused == [] for f in fetchers)  # escaped text never becomes a URL to refuse
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).attachments) == 0
     assert b"root:x:0:0" not in pdf
+
+
+def fonts_of(pdf: bytes) -> set[str]:
+    page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
+    return {str(font.get_object()["/BaseFont"]).split("+", 1)[-1] for font in page["/Resources"]["/Font"].values()}
+
+
+@pytest.mark.real_pdf
+@pytest.mark.parametrize(
+    ("family_name", "given_name", "font"),
+    [("山田", "美咲", "Noto-Sans-CJK"), ("Ólafsdóttir-Nguyễn", "Zoë Łucja", "Noto-Sans-Bold")],
+)
+def test_a_name_in_any_script_prints_in_the_text_layer_with_a_font_that_has_it(family_name, given_name, font):
+    case = make_case(patient=make_patient(family_name=family_name, given_name=given_name), **STAGE_IV)
+    pdf = render_case_summary(case)
+    first = page_texts(pdf)[0]
+    assert f"{family_name.upper()}, {given_name}" in first
+    # Debian's fonts-noto-core and fonts-noto-cjk (`make fonts`): without them the name would print as boxes.
+    assert any(used.startswith(font) for used in fonts_of(pdf)), f"{font} not used: install fonts-noto-core and fonts-noto-cjk (make fonts)"
