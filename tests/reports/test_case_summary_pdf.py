@@ -260,4 +260,5 @@ def test_a_name_in_any_script_prints_in_the_text_layer_with_a_font_that_has_it(f
     first = page_texts(pdf)[0]
     assert f"{family_name.upper()}, {given_name}" in first
     # Debian's fonts-noto-core and fonts-noto-cjk (`make fonts`): without them the name would print as boxes.
-    assert any(used.startswith(font) for used in fonts_of(pdf)), f"{font} not used: install fonts-noto-core and fonts-noto-cjk (make fonts)"
+    used = fonts_of(pdf)
+    assert any(name.startswith(font) for name in used), f"{font} not in {used}: install fonts-noto-core, fonts-noto-cjk"
