@@ -235,7 +235,9 @@ class DecisionForm(forms.Form):
         choices=TreatmentIntent.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the treatment intent: curative, palliative, surveillance or further work-up."
+            "required": "Choose the treatment intent: curative, palliative, surveillance or further work-up.",
+            "invalid_choice": "“%(value)s” is not a treatment intent: choose curative, palliative, surveillance or "
+            "further work-up.",
         },
         help_text="What the plan aims at; printed first on the outcome record.",
     )
