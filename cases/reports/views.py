@@ -79,7 +79,7 @@ def case_summary(request, public_id):
     decision = latest_decision(case)
     if decision is not None and decision.is_signed:
         return ready(request, lambda: summary_for_decision(decision), filename, case)
-    title = "MDT summary of the case (DRAFT)"
+    title = "MDT outcome record of the case (DRAFT)"
     return draft(request, render_case_summary_draft, JobKind.CASE_SUMMARY, case, title, filename)
 
 
@@ -90,7 +90,7 @@ def decision_summary(request, public_id):
     filename = f"mdt-summary-decision-{decision.public_id}.pdf"
     if decision.is_signed:
         return ready(request, lambda: summary_for_decision(decision), filename, decision)
-    title = f"MDT summary of decision version {decision.version} (DRAFT)"
+    title = f"MDT outcome record of decision version {decision.version} (DRAFT)"
     return draft(request, render_decision_summary_draft, JobKind.DECISION_SUMMARY, decision, title, filename)
 
 
