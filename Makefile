@@ -1,7 +1,7 @@
 # sinen-mdt: the two commands of the README, and what they are made of.
 #   make run   set up (venv, pinned requirements, migrations, demo data) and serve http://127.0.0.1:8000
 #              with a task worker beside the server (draft PDFs); Ctrl+C stops both
-#   make test  set up (also Debian's chromium and poppler-utils when missing) and run lint, migration check and
+#   make test  set up (also Debian's chromium, poppler-utils and Noto fonts when missing) and run lint, migration check and
 #              the whole suite
 # Both are idempotent; a second run only re-installs when a requirements file changed.
 
@@ -13,15 +13,15 @@ PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-dev chromium poppler lint check-migrations clean
+.PHONY: run test setup setup-dev chromium poppler fonts lint check-migrations clean
 
-run: setup
+run: setup fonts
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Serving sinen-mdt at http://127.0.0.1:8000 with a task worker (Ctrl+C stops both)"
 	$(PY) manage.py devserver 127.0.0.1:8000
 
-test: setup-dev chromium poppler lint check-migrations
+test: setup-dev chromium poppler fonts lint check-migrations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.runtime-installed
@@ -55,6 +55,16 @@ poppler:
 		echo "Installing Debian's poppler-utils (pdfsig) for the signed-PDF tests"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q poppler-utils; \
+	fi
+
+# The printed records print names in any script with Debian's Noto fonts (static/css/report.css); without them
+# a CJK name prints as boxes, and the font tests fail. Production installs the same packages (README).
+fonts:
+	@if ! fc-list 2>/dev/null | grep -q 'NotoSans-Regular' || ! fc-list 2>/dev/null | grep -q 'NotoSansCJK'; then \
+		echo "Installing Debian's fonts-noto-core and fonts-noto-cjk for the PDF records"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends \
+			fonts-noto-core fonts-noto-cjk; \
 	fi
 
 lint: setup-dev

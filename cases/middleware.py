@@ -1,5 +1,6 @@
 """Project-wide middleware: login by default, session lifetimes, the second factor, no caching, body size."""
 
+from functools import cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -167,11 +168,16 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return _plain_text("The request's Content-Length is not a number.", 400)
-        if length > settings.MAX_REQUEST_BODY:
-            return _plain_text(
-                f"The request is too large: the app accepts at most {settings.MAX_REQUEST_BODY // 1024} KB.", 413
-            )
+        limit = settings.MAX_UPLOAD_BODY if request.path_info in upload_paths() else settings.MAX_REQUEST_BODY
+        if length > limit:
+            return _plain_text(f"The request is too large: the app accepts at most {limit // 1024} KB.", 413)
         return self.get_response(request)
+
+
+@cache
+def upload_paths() -> frozenset[str]:
+    """The paths of the pages that take a file upload (settings.UPLOAD_URL_NAMES): they get MAX_UPLOAD_BODY."""
+    return frozenset(reverse(name) for name in settings.UPLOAD_URL_NAMES)
 
 
 def _plain_text(message: str, status: int) -> HttpResponse:

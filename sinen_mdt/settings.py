@@ -322,11 +322,16 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- request size ----------------------------------------------------------------------------------
 
-# The largest form (a decision with ten follow-up actions) is a few kilobytes; nothing is uploaded.
+# The largest form (a decision with ten follow-up actions) is a few kilobytes; only the patient import uploads.
 # Bodies over MAX_REQUEST_BODY are refused with 413 by cases.middleware.RequestSizeLimitMiddleware;
 # DATA_UPLOAD_MAX_MEMORY_SIZE (400) is the second line for bodies sent without a Content-Length.
 MAX_REQUEST_BODY = env_int("MAX_REQUEST_BODY", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+# The one upload: a file of patients to import (docs/fhir.md), at most 10 MB, plus the form around it.
+# Held in memory, never spooled to a temporary file: it is patient data.
+UPLOAD_URL_NAMES = ["patients:import_upload"]
+MAX_UPLOAD_BODY = 10 * 1024 * 1024 + 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BODY
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- forms ---------------------------------------------------------------------------------------
@@ -392,6 +397,17 @@ if not 1 <= GUIDELINE_IMPACT_PROCESSES <= 64:
 # What the preview calls to check signed decisions against the draft: the meetings app owns decisions and the
 # rule of what departs from the guideline. Named here rather than imported: meetings builds on pathways.
 GUIDELINE_IMPACT_DECISIONS = "cases.meetings.impact.signed_departures"
+
+# --- FHIR export and patient import (docs/fhir.md) ------------------------------------------------
+
+# The base of the app's own FHIR code systems and extensions (options, verdicts, signatures): a URI this
+# installation owns. The default's .invalid domain never resolves, so nothing ever follows it.
+FHIR_BASE_URI = (env_str("FHIR_BASE_URI", "https://sinen-mdt.invalid/fhir") or "").rstrip("/")
+# The identifier system of the hospital number (the medical record number) in exported and imported
+# Patient resources: the hospital's own, e.g. urn:oid:... of its patient administration system.
+FHIR_HOSPITAL_NUMBER_SYSTEM = env_str("FHIR_HOSPITAL_NUMBER_SYSTEM", f"{FHIR_BASE_URI}/NamingSystem/hospital-number")
+if not FHIR_BASE_URI or not FHIR_HOSPITAL_NUMBER_SYSTEM:
+    raise ImproperlyConfigured("FHIR_BASE_URI and FHIR_HOSPITAL_NUMBER_SYSTEM must not be empty")
 
 # --- PDF reports -------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ class JobKind(models.TextChoices):
     CASE_SUMMARY = "case_summary", "Draft MDT summary of a case"
     DECISION_SUMMARY = "decision_summary", "Draft MDT summary of a decision"
     MEETING_PACK = "meeting_pack", "Outcome pack with drafts"
+    PATIENT_IMPORT = "patient_import", "Import of patients from a file"
     GUIDELINE_IMPACT = "guideline_impact", "Impact preview of a guideline draft"
 
 

@@ -21,6 +21,7 @@ from cases.meetings.models import (
     Meeting,
     MeetingStatus,
     Outcome,
+    TreatmentIntent,
 )
 from cases.pathways.engine import Verdict
 from cases.pathways.guideline_versions import active_guideline
@@ -46,12 +47,14 @@ PAST_DECISIONS = {
     "DEMO-0002": {
         "plan": "No further treatment: R0 resection, node negative, G1. Surveillance with CT/MRI and chromogranin A "
         "at 6 and 12 months, then yearly.",
+        "intent": TreatmentIntent.SURVEILLANCE,
         "outcomes": {},
         "actions": [("Surveillance CT/MRI and chromogranin A", "Gastroenterology clinic", 180)],
     },
     "DEMO-0003": {
         "plan": "Right hemicolectomy with mesenteric lymphadenectomy (at least 8 nodes) by open approach. No "
         "prophylactic cholecystectomy. Re-discuss with the final histology.",
+        "intent": TreatmentIntent.CURATIVE,
         "outcomes": {
             "prophylactic_cholecystectomy": (
                 Outcome.REJECT,
@@ -68,6 +71,7 @@ PAST_DECISIONS = {
     "DEMO-0004": {
         "plan": "One-stage resection: right hemicolectomy with lymphadenectomy and resection of both liver "
         "metastases, with perioperative octreotide cover and prophylactic cholecystectomy.",
+        "intent": TreatmentIntent.CURATIVE,
         "outcomes": {},
         "actions": [
             ("Book one-stage resection", "Dr Jonas Lindqvist, Surgery", 28),
@@ -174,6 +178,7 @@ def _record(item, plan: dict, user, guideline, at: datetime, loaded_lock_version
         outcomes=outcomes,
         plan=plan["plan"],
         rediscuss=plan.get("rediscuss", False),
+        treatment_intent=plan["intent"],
         actions=[
             {"what": what, "owner": owner, "due_date": (at + timedelta(days=days)).date()}
             for what, owner, days in plan.get("actions", [])

@@ -9,7 +9,15 @@ from django.utils import timezone
 from cases import dates
 from cases.access import Role
 from cases.forms import DateInput, FreeTextField, NumberTextInput
-from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, MeetingStatus, Outcome, is_departure
+from cases.meetings.models import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Meeting,
+    MeetingStatus,
+    Outcome,
+    TreatmentIntent,
+    is_departure,
+)
 from cases.meetings.services import DecisionContent
 from cases.pathways.engine import Recommendation, Verdict
 from cases.patients.models import Case, CaseStatus
@@ -284,6 +292,17 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the board recommends to the patient, in words the referrer can act on.",
     )
+    treatment_intent = forms.ChoiceField(
+        label="Treatment intent",
+        choices=TreatmentIntent.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the treatment intent: curative, palliative, surveillance or further work-up.",
+            "invalid_choice": "“%(value)s” is not a treatment intent: choose curative, palliative, surveillance or "
+            "further work-up.",
+        },
+        help_text="What the plan aims at; printed first on the outcome record.",
+    )
     rediscuss = forms.BooleanField(label="Re-discuss at a later meeting", required=False)
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     case_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -382,6 +401,7 @@ def decision_initial(recommendations, decision, case: Case) -> tuple[dict, list[
     if decision:
         initial["plan"] = decision.plan
         initial["rediscuss"] = decision.rediscuss
+        initial["treatment_intent"] = decision.treatment_intent
         initial["no_findings_reason"] = decision.no_findings_reason or ""
         actions = [{"what": a.what, "owner": a.owner, "due_date": a.due_date} for a in decision.actions.all()]
     return initial, actions
@@ -407,6 +427,7 @@ def decision_content(form: DecisionForm, formset) -> DecisionContent:
         outcomes=form.outcomes(),
         plan=form.cleaned_data["plan"],
         rediscuss=form.cleaned_data["rediscuss"],
+        treatment_intent=form.cleaned_data["treatment_intent"],
         actions=actions,
         no_findings_reason=form.cleaned_data.get("no_findings_reason", ""),
     )

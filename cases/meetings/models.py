@@ -160,6 +160,15 @@ class Outcome(models.TextChoices):
     REJECT = "reject", "Reject"
 
 
+class TreatmentIntent(models.TextChoices):
+    """What the board's plan aims at, the first thing a reader of the outcome needs (UK MDT outcome forms)."""
+
+    CURATIVE = "curative", "Curative"
+    PALLIATIVE = "palliative", "Palliative"
+    SURVEILLANCE = "surveillance", "Surveillance"
+    FURTHER_WORKUP = "further_workup", "Further work-up"
+
+
 def is_departure(verdict: str, outcome: str) -> bool:
     """Return whether OUTCOME departs from the engine's VERDICT, so that the board must say why.
 
@@ -201,6 +210,8 @@ class Decision(models.Model):
     outcomes = models.JSONField(default=list)
     plan = models.TextField(max_length=5000)
     rediscuss = models.BooleanField("re-discuss at a later meeting", default=False)
+    # Empty only on decisions recorded before the intent was asked (issue 19); the form requires it.
+    treatment_intent = models.CharField(max_length=16, choices=TreatmentIntent.choices, blank=True)
     # assessment_to_dict() and dataclasses.asdict(guideline) when the decision was (last) recorded.
     engine_snapshot = models.JSONField()
     guideline_version = models.CharField(max_length=100)
@@ -246,6 +257,9 @@ class Decision(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=DecisionStatus.values), name="decision_status_valid"),
             models.CheckConstraint(condition=Q(version__gte=1), name="decision_version_positive"),
+            models.CheckConstraint(
+                condition=Q(treatment_intent__in=["", *TreatmentIntent.values]), name="decision_treatment_intent_valid"
+            ),
             models.UniqueConstraint(fields=["agenda_item", "version"], name="decision_version_unique"),
             # At most one draft per item: two drafts would be two competing truths.
             models.UniqueConstraint(

@@ -154,6 +154,7 @@ class DecisionContent:
     rediscuss: bool
     actions: list[dict]  # [{"what", "owner", "due_date": date | None}]
     no_findings_reason: str = ""  # why the board decided on a case with no findings (needed to sign it)
+    treatment_intent: str = ""  # a TreatmentIntent value; the form requires one
 
 
 def head_decision(item: AgendaItem, *, for_update: bool = False) -> Decision | None:
@@ -196,6 +197,7 @@ def record_decision(
         decision.outcomes = content.outcomes
         decision.plan = content.plan
         decision.rediscuss = content.rediscuss
+        decision.treatment_intent = content.treatment_intent
         decision.no_findings_reason = content.no_findings_reason or None
         decision.engine_snapshot = assessment_to_dict(assessment)
         decision.guideline_version = guideline.version
@@ -297,6 +299,7 @@ def amend_decision(signed: Decision, user, reason: str, now: datetime | None = N
             outcomes=head.outcomes,
             plan=head.plan,
             rediscuss=head.rediscuss,
+            treatment_intent=head.treatment_intent,
             no_findings_reason=head.no_findings_reason,
             engine_snapshot=head.engine_snapshot,
             guideline_version=head.guideline_version,
@@ -378,6 +381,9 @@ def canonical_content(decision: Decision) -> bytes:
     if decision.no_findings_reason:
         # Only when given (issue 17), so the content, and the hash, of every earlier decision stay the same.
         content["no_findings_reason"] = decision.no_findings_reason
+    if decision.treatment_intent:
+        # Likewise only when given (issue 19): decisions signed before the intent was asked keep their hash.
+        content["treatment_intent"] = decision.treatment_intent
     return integrity.canonical_json(content)
 
 

@@ -42,7 +42,7 @@ from cases.meetings.forms import (
     ready_shortlist,
     search_candidates,
 )
-from cases.meetings.models import AgendaItem, Decision, DecisionStatus, Meeting, MeetingStatus
+from cases.meetings.models import AgendaItem, Decision, DecisionStatus, Meeting, MeetingStatus, TreatmentIntent
 from cases.meetings.quorum import quorum
 from cases.pagination import PageForm, keyset_page
 from cases.pathways import guideline_versions
@@ -615,6 +615,14 @@ def _conflict(form: DecisionForm, formset, theirs: Decision) -> Conflict:
             )
     if form.cleaned_data["plan"] != theirs.plan:
         differences.append({"label": "Plan", "mine": form.cleaned_data["plan"], "theirs": theirs.plan})
+    if form.cleaned_data["treatment_intent"] != theirs.treatment_intent:
+        differences.append(
+            {
+                "label": "Treatment intent",
+                "mine": TreatmentIntent(form.cleaned_data["treatment_intent"]).label,
+                "theirs": theirs.get_treatment_intent_display() or "—",
+            }
+        )
     if form.cleaned_data["rediscuss"] != theirs.rediscuss:
         yes_no = {True: "Yes", False: "No"}
         differences.append(

@@ -1,9 +1,11 @@
 """Fetch-or-403 helpers for patients and cases: the only way views load them."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cases.access import Action, require
-from cases.patients.models import Case, Patient
+from cases.patients.models import Case, Patient, PatientImport
 
 
 def get_patient(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> Patient:
@@ -16,3 +18,13 @@ def get_case(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> Case
     """Return the case with its patient, or 403 / 404."""
     require(user, action)
     return get_object_or_404(Case.objects.select_related("patient"), public_id=public_id)
+
+
+def get_import(user, public_id) -> PatientImport:
+    """Return the checked import if USER uploaded it and may still register patients; 403 for anyone else,
+    404 once it has expired. The rows are patient data, checked for one person."""
+    require(user, Action.REGISTER_PATIENTS)
+    pending = get_object_or_404(PatientImport, public_id=public_id, expires_at__gt=timezone.now())
+    if pending.uploaded_by_id != user.pk:
+        raise PermissionDenied("Only the person who uploaded this file may see its import.")
+    return pending

@@ -6,6 +6,7 @@ from django.utils import timezone
 from cases import dates
 from cases.forms import DateInput, FreeTextField
 from cases.pagination import PageForm
+from cases.patients.imports import MAX_BYTES
 from cases.patients.models import Case, CaseStatus, Patient
 
 
@@ -95,3 +96,34 @@ class PatientSearchForm(PageForm):
 
 class CaseFilterForm(PageForm):
     status = forms.ChoiceField(choices=[("", "All statuses"), *CaseStatus.choices], required=False)
+
+
+class PatientImportForm(forms.Form):
+    """The file to import: a FHIR Bundle of Patients, a single Patient (JSON), or a CSV (docs/fhir.md)."""
+
+    file = forms.FileField(
+        label="File of patients",
+        help_text="A FHIR R4 Bundle of Patient resources or a single Patient (.json), or a CSV file with the "
+        "columns hospital_number, family_name, given_names, date_of_birth (YYYY-MM-DD) and sex; at most 10 MB. "
+        "Nothing is imported until you have checked the result and confirmed it.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.csv,application/json,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                "The file is %(size).1f MB; at most %(limit)d MB is accepted. Split it into smaller files.",
+                params={"size": upload.size / 1024 / 1024, "limit": MAX_BYTES // 1024 // 1024},
+            )
+        return upload
+
+
+class ConfirmImportForm(forms.Form):
+    """The coordinator's confirmation of a checked import (a plain POST without it changes nothing)."""
+
+    confirm = forms.BooleanField(
+        label="I have checked the rows: import them",
+        required=True,
+        error_messages={"required": "Tick the box to confirm the import."},
+    )

@@ -589,3 +589,54 @@ class Case(models.Model):
     def has_findings(self) -> bool:
         """Return whether any clinical finding is recorded (dates alone are not findings)."""
         return any(getattr(self, name) is not None for name in FACT_FIELDS)
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "Checked, waiting for confirmation"
+    IMPORTED = "imported", "Imported"
+
+
+class PatientImport(models.Model):
+    """An uploaded file of patients, checked row by row (the dry run), until a coordinator confirms it.
+
+    The checked rows are patient data: they are kept here, on the server, never in a URL or the browser,
+    only for the one who uploaded them, and deleted `JOB_RESULT_HOURS` after the upload (by the next
+    upload). The file itself is not kept: the rows as parsed are what the confirmation imports.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file_name = models.CharField("file name", max_length=255)
+    # Null for `manage.py import_patients` run without --user: nobody's page shows it.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    # [{"row", "hospital_number", "family_name", "given_name", "date_of_birth", "sex", "action", "reason"}]
+    rows = models.JSONField(default=list)
+    # How many rows the dry run would create, update, leave unchanged and refuse; after the import, what it did.
+    counts = models.JSONField(default=dict)
+    imported_counts = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="patient_import_status_valid"),
+            # "Imported" always says when and what.
+            models.CheckConstraint(
+                condition=Q(status=ImportStatus.PENDING) | Q(imported_at__isnull=False, imported_counts__isnull=False),
+                name="patient_import_done_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Patient import {self.public_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patients:import_detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ImportStatus.PENDING

@@ -4,6 +4,7 @@ meetings.views.case_detail: it shows what the higher apps make of the case."""
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -11,14 +12,28 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import Action, require
 from cases.htmx import HtmxHttpRequest, invalid_status
+from cases.jobs.models import JobKind
+from cases.jobs.services import start_job
+from cases.jobs.views import job_started
 from cases.pagination import keyset_page
-from cases.patients.access import get_case, get_patient
-from cases.patients.forms import CaseEditForm, CaseFilterForm, CaseForm, PatientForm, PatientSearchForm
+from cases.patients.access import get_case, get_import, get_patient
+from cases.patients.forms import (
+    CaseEditForm,
+    CaseFilterForm,
+    CaseForm,
+    ConfirmImportForm,
+    PatientForm,
+    PatientImportForm,
+    PatientSearchForm,
+)
+from cases.patients.imports import ImportFileError
 from cases.patients.models import Case, CaseStatus, Patient
 from cases.patients.search import SORT_NAME, patient_matches
-from cases.patients.services import save_patient
+from cases.patients.services import check_import, save_patient
+from cases.patients.tasks import import_checked_patients
 
 PAGE_SIZE = 25
+IMPORT_PAGE_SIZE = 100
 # Each list's order, unique thanks to the id, served by an index (Patient's and Case's Meta.indexes).
 PATIENT_ORDER = ["search_name", "id"]
 CASE_ORDER = ["-referral_date", "-id"]
@@ -140,3 +155,48 @@ def case_list(request):
         "filters": urlencode({"status": status}) if status else "",
     }
     return render(request, "patients/case_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HtmxHttpRequest):
+    """Upload a file of patients; it is checked row by row (the dry run) and nothing is imported yet."""
+    require(request.user, Action.REGISTER_PATIENTS)
+    form = PatientImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                pending = check_import(upload.name, upload.read(), request.user)
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect(pending)
+        return render(request, "patients/import_upload.html", {"form": form}, status=invalid_status(request))
+    return render(request, "patients/import_upload.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def import_detail(request: HtmxHttpRequest, public_id):
+    """The dry run, row by row, and the confirmation that starts the import (a background job)."""
+    pending = get_import(request.user, public_id)
+    form = ConfirmImportForm(request.POST or None)
+    if request.method == "POST":
+        if not pending.is_pending:
+            return redirect(pending)
+        if form.is_valid():
+            job = start_job(
+                import_checked_patients,
+                kind=JobKind.PATIENT_IMPORT,
+                subject=pending,
+                user=request.user,
+                title="Import of patients",
+                back_url=pending.get_absolute_url(),
+                filename=f"patient-import-{pending.public_id}.txt",
+                content_type="text/plain",
+                permission=Action.REGISTER_PATIENTS,
+            )
+            return job_started(request, job)
+    page = Paginator(pending.rows, IMPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"pending": pending, "page": page, "form": form}
+    status = invalid_status(request) if request.method == "POST" else 200
+    return render(request, "patients/import_detail.html", context, status=status)

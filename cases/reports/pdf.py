@@ -14,13 +14,14 @@ import ssl
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import DataHandler, Request
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -108,8 +109,33 @@ def gc_paused():
                 gc.enable()
 
 
+REPORT_STYLESHEET = "css/report.css"
+_per_thread = threading.local()
+
+
+def report_stylesheet() -> tuple[CSS, FontConfiguration]:
+    """Return this thread's parsed report stylesheet and the font configuration its fonts are loaded into.
+
+    Every report uses the same stylesheet; parsing it and loading its @font-face fonts took about a quarter
+    of the render of a two-page record (bench/pdf.py). So each thread does it once: WeasyPrint's font
+    configuration wraps fontconfig and Pango objects that are not to be shared between threads. The file is
+    read through the same fetcher (static files only); a changed stylesheet is read after a restart, as
+    code is.
+    """
+    cached = getattr(_per_thread, "stylesheet", None)
+    if cached is None:
+        font_config = FontConfiguration()
+        url = urljoin(BASE_URL, staticfiles_storage.url(REPORT_STYLESHEET))
+        cached = (CSS(url=url, url_fetcher=StaticOnlyFetcher(), font_config=font_config), font_config)
+        _per_thread.stylesheet = cached
+    return cached
+
+
 def render_pdf(html: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    """Render HTML (already escaped by the template) to PDF/A-3u bytes."""
+    """Render HTML (already escaped by the template) to PDF/A-3u bytes, with the report stylesheet."""
     fetcher = fetcher or StaticOnlyFetcher()
+    stylesheet, font_config = report_stylesheet()
     with gc_paused():
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+            pdf_variant=PDF_VARIANT, stylesheets=[stylesheet], font_config=font_config
+        )

@@ -1,4 +1,8 @@
-"""The MDT summary of a case and the outcome pack of a meeting, as PDF.
+"""The MDT outcome record of a case and the outcome pack of a meeting, as PDF.
+
+The record puts the board's outcome on page 1 (intent, plan, chosen options with the engine's one-line why,
+departures with the board's reason, actions, attendance, signature) and the findings, stage, grade and the
+options not chosen (one line each) on page 2, as UK MDT outcome forms do (issue 19).
 
 A signed decision's summary is rendered once, at sign-off, from what was signed: the decision's stored
 engine snapshot and guideline parameters (not a fresh evaluation), the findings and texts of that
@@ -8,21 +12,28 @@ and marked DRAFT on every page.
 
 import io
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pypdf
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
-from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
 
-from cases.meetings.models import AgendaItem, Attendance, Decision, DecisionStatus, Meeting, is_departure, is_quiet
+from cases.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    DecisionStatus,
+    Meeting,
+    Outcome,
+    is_departure,
+)
 from cases.meetings.quorum import quorum
 from cases.pathways.content import PageContent, load_page_content
 from cases.pathways.engine import Guideline, assessment_to_dict
 from cases.pathways.guideline_versions import active_quorum
-from cases.pathways.models import Reference
 from cases.pathways.services import assess
 from cases.pathways.steps import recorded_findings_by_step
 from cases.patients.display import age_text
@@ -31,44 +42,6 @@ from cases.reports.models import StoredSummary
 from cases.reports.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
-
-REFERENCE_NUMBERS = re.compile(r"\brefs? (\d+(?:(?:, | and )\d+)*)")
-CITED_SECTION = re.compile(r"^refs? (\d+(?:, \d+)*) — (.+)$")
-
-
-def without_gloss(citation: str) -> str:
-    """Drop a citation's closing gloss: "ref 59 — Locoregional Treatment (… (carcinoid crisis))" → "ref 59 — …".
-
-    The engine writes every citation as "refs — section (what the passage says)", the gloss itself may hold
-    parentheses. The printed record keeps reference and section; what each reference is cited for is
-    printed once, in the references list.
-    """
-    if not citation.endswith(")"):
-        return citation
-    depth = 0
-    for index in range(len(citation) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(citation[index], 0)
-        if depth == 0:
-            return citation[:index].rstrip()
-    return citation  # unbalanced: print it whole
-
-
-def printed_sources(citations: list[str]) -> list[str]:
-    """Return CITATIONS without glosses, one entry per section with all its references, in first-cited order.
-
-    "ref 28 — Mesenteric …; refs 10, 18 — Mesenteric …" prints as "refs 28, 10, 18 — Mesenteric …".
-    """
-    sections: dict[str, list[str]] = {}
-    for citation in citations:
-        text = without_gloss(citation)
-        match = CITED_SECTION.match(text)
-        numbers, section = (match.group(1).split(", "), match.group(2)) if match else ([], text)
-        known = sections.setdefault(section, [])
-        known.extend(n for n in numbers if n not in known)
-    return [
-        f"{'ref' if len(numbers) == 1 else 'refs'} {', '.join(numbers)} — {section}" if numbers else section
-        for section, numbers in sections.items()
-    ]
 
 
 @dataclass
@@ -88,8 +61,43 @@ class CaseSection:
     present: list[Attendance] = field(default_factory=list)
     absent: list[Attendance] = field(default_factory=list)
     quorum: object = None
-    reference_numbers: set[int] = field(default_factory=set)
     age: str = ""  # the patient's age at the meeting of the decision (today without one)
+
+    @property
+    def chosen(self) -> list[dict]:
+        """The options the board will do (accepted or modified), each printed with its why on page 1."""
+        return [o for o in self.options if o["outcome"] in (Outcome.ACCEPT, Outcome.MODIFY)]
+
+    @property
+    def declined_departures(self) -> list[dict]:
+        """The options the engine recommends that the board rejected: departures, with the board's reason."""
+        return [o for o in self.options if o["departure"] and o["outcome"] == Outcome.REJECT]
+
+    @property
+    def in_full(self) -> list[dict]:
+        """The options whose every reason, caveat and source the record prints: the chosen ones and departures."""
+        return [o for o in self.options if o["outcome"] in (Outcome.ACCEPT, Outcome.MODIFY) or o["departure"]]
+
+    @property
+    def not_chosen(self) -> list[dict]:
+        """The options the board does not do and did not depart on: one line each (all of them before a decision)."""
+        full = {o["code"] for o in self.in_full}
+        return [o for o in self.options if o["code"] not in full]
+
+    @property
+    def dated_findings(self) -> list[tuple]:
+        """Return [(step, date or "", [(label, value)], [not recorded])]: each step's date out of its lines.
+
+        Every step that records findings asks first for the date they were made (cases/patients/models.py),
+        so the record can print "3. Cross-sectional imaging (14 Sep 2026): …" once, not as one more line.
+        """
+        rows = []
+        for step, recorded, not_recorded in self.findings:
+            date, values = "", list(recorded)
+            if values and values[0][0].lower().startswith("date of"):
+                date, values = values[0][1], values[1:]
+            rows.append((step, date, values, not_recorded))
+        return rows
 
 
 def latest_decision(case: Case) -> Decision | None:
@@ -114,7 +122,6 @@ def build_section(
         errors = result.errors
     outcomes = {o["code"]: o for o in (decision.outcomes if decision else [])}
     options = []
-    numbers: set[int] = set()
     for rec in (assessment or {}).get("recommendations", []):
         text = content.option(rec["code"], rec["title"])
         outcome = outcomes.get(rec["code"])
@@ -127,19 +134,12 @@ def build_section(
                 "why": why,
                 "other_reasons": [reason for reason in rec["reasons"] if reason != why],
                 "to_confirm": rec.get("to_confirm", []),
-                "sources": printed_sources(rec["citations"]),
-                "compact": is_quiet(rec["verdict"], outcome["outcome"] if outcome else None),
                 "title": text.title,
-                "summary": text.summary,
-                "caveats": text.caveats,
                 "outcome": outcome["outcome"] if outcome else None,
                 "reason": outcome.get("reason", "") if outcome else "",
                 "departure": departure,
             }
         )
-        for citation in rec["citations"]:
-            for match in REFERENCE_NUMBERS.finditer(citation):
-                numbers.update(int(n) for n in re.split(r", | and ", match.group(1)))
     section = CaseSection(
         case=case,
         decision=decision,
@@ -149,7 +149,6 @@ def build_section(
         options=options,
         findings=recorded_findings_by_step(case),
         draft=decision is None or decision.status != DecisionStatus.SIGNED,
-        reference_numbers=numbers,
     )
     if decision is not None:
         item = decision.agenda_item
@@ -172,23 +171,6 @@ def build_section(
     return section
 
 
-# The seeded rows say this until an editor enters the published entry; printing it 40 times adds pages.
-PLACEHOLDER_CITATION = "the full entry is not in the seed text"
-
-
-def references_for(sections: list[CaseSection]) -> list[dict]:
-    """Return the references cited in SECTIONS: number, published entry (when known), what it is cited for."""
-    numbers = set().union(*(s.reference_numbers for s in sections)) if sections else set()
-    return [
-        {
-            "number": ref.number,
-            "citation": "" if PLACEHOLDER_CITATION in ref.citation else ref.citation,
-            "cited_for": ref.cited_for,
-        }
-        for ref in Reference.objects.filter(number__in=numbers).order_by("number")
-    ]
-
-
 def case_summary_html(case: Case, decision: Decision | None, content: PageContent | None = None) -> str:
     """Return the HTML of CASE's summary (with DECISION's outcome when given)."""
     section = build_section(case, decision, content or load_page_content())
@@ -197,7 +179,6 @@ def case_summary_html(case: Case, decision: Decision | None, content: PageConten
         {
             "section": section,
             "draft": section.draft,
-            "references": references_for([section]),
             "generated_at": timezone.now(),
         },
     )
@@ -207,16 +188,25 @@ def render_case_summary(case: Case, decision: Decision | None = None) -> bytes:
     return render_pdf(case_summary_html(case, decision))
 
 
-def meeting_pack_cover_html(meeting: Meeting, items: list[AgendaItem], heads: dict) -> str:
-    """Return the HTML of the pack's cover: meeting, attendance and quorum, one outcome line per case."""
+@dataclass(frozen=True)
+class PackEntry:
+    """One case of a meeting's pack: its agenda item, newest decision and the pack page it starts on."""
+
+    item: AgendaItem
+    decision: Decision | None
+    start_page: int = 0
+
+
+def meeting_pack_cover_html(meeting: Meeting, entries: list[PackEntry]) -> str:
+    """Return the HTML of the pack's cover: meeting, attendance and quorum, per case its outcome in one line
+    and the pack page its record starts on."""
     attendees = list(meeting.attendances.select_related("user").order_by("specialty", "name"))
-    rows = [(item, heads.get(item.pk)) for item in items]
-    draft = meeting.is_open or any(d is None or not d.is_signed for _, d in rows)
+    draft = meeting.is_open or any(e.decision is None or not e.decision.is_signed for e in entries)
     return render_to_string(
         "reports/meeting_pack.html",
         {
             "meeting": meeting,
-            "rows": rows,
+            "entries": entries,
             "attendees": attendees,
             "quorum": quorum(attendees, active_quorum()),
             "draft": draft,
@@ -247,11 +237,12 @@ def pack_has_drafts(meeting: Meeting) -> bool:
 
 
 def render_meeting_pack(meeting: Meeting, progress: Callable[[int, int], None] | None = None) -> bytes:
-    """Return MEETING's outcome pack: the cover, then every case's summary in agenda order.
+    """Return MEETING's outcome pack: a cover listing the cases and their start pages, then every case's record.
 
-    A signed decision's summary is its stored PDF, page for page as signed; a draft (or a case without a
-    decision) is rendered now and marked DRAFT. Each summary keeps its own page numbering. PROGRESS, when
-    given, is told (documents rendered, documents to render) after each one: the cover and each draft.
+    A signed decision's record is its stored PDF, page for page as signed; a draft (or a case without a
+    decision) is rendered now and marked DRAFT. Every page carries the pack's own page number ("Pack page
+    7 of 31") beside the record's, and the PDF outline has one entry per case. PROGRESS, when given, is told
+    (documents rendered, documents to render) after each one: each draft, then the cover.
     """
     items, heads = pack_contents(meeting)
     signed_heads = [d for d in heads.values() if d.status == DecisionStatus.SIGNED]
@@ -261,19 +252,94 @@ def render_meeting_pack(meeting: Meeting, progress: Callable[[int, int], None] |
     report = progress or (lambda done, total: None)
     total = 1 + len(drafts)
     report(0, total)
-    cover = render_pdf(meeting_pack_cover_html(meeting, items, heads))
-    report(1, total)
     content = load_page_content()
-    draft_pdfs = {}
-    for done, item in enumerate(drafts, start=2):
-        draft_pdfs[item.pk] = render_pdf(case_summary_html(item.case, heads.get(item.pk), content))
+    records = dict(signed)
+    for done, item in enumerate(drafts, start=1):
+        records[item.pk] = render_pdf(case_summary_html(item.case, heads.get(item.pk), content))
         report(done, total)
-    writer = PdfWriter()
-    for pdf in [cover] + [signed.get(item.pk) or draft_pdfs[item.pk] for item in items]:
-        writer.append(io.BytesIO(pdf))
+    readers = [pypdf.PdfReader(io.BytesIO(records[item.pk])) for item in items]
+    cover = render_pack_cover(meeting, items, heads, [len(reader.pages) for reader in readers])
+    report(total, total)
+    writer = pypdf.PdfWriter()
+    # The records' own outlines (WeasyPrint makes one from their headings) would bury the cases: one entry each.
+    writer.append(cover, import_outline=False)
+    for position, (item, reader) in enumerate(zip(items, readers, strict=True), start=1):
+        start = len(writer.pages)
+        writer.append(reader, import_outline=False)
+        patient = item.case.patient
+        writer.add_outline_item(
+            title=f"{position}. {patient.family_name.upper()}, {patient.given_name} · {patient.hospital_number}",
+            page_number=start,
+        )
+    stamp_pack_page_numbers(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def render_pack_cover(
+    meeting: Meeting, items: list[AgendaItem], heads: dict[int, Decision], record_pages: list[int]
+) -> pypdf.PdfReader:
+    """Render the cover with each case's start page: the pages of the records are known, the cover's own are
+    counted from a first rendering (a second one only when the cover turned out longer than guessed)."""
+    cover_pages = 1
+    while True:
+        starts, page = [], cover_pages + 1
+        for count in record_pages:
+            starts.append(page)
+            page += count
+        entries = [PackEntry(item, heads.get(item.pk), start) for item, start in zip(items, starts, strict=True)]
+        cover = pypdf.PdfReader(io.BytesIO(render_pdf(meeting_pack_cover_html(meeting, entries))))
+        if len(cover.pages) == cover_pages:
+            return cover
+        cover_pages = len(cover.pages)
+
+
+# Helvetica is one of the PDF standard fonts every reader has: the stamp needs no font embedded in each page.
+_STAMP_FONT = DictionaryObject(
+    {
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+    }
+)
+_STAMP_FONT_NAME = NameObject("/FSinenPack")
+STAMP_FROM_TOP_MM = 5.5
+STAMP_FROM_RIGHT_MM = 52
+
+
+def stamp_pack_page_numbers(writer: pypdf.PdfWriter) -> None:
+    """Print "Pack page N of M" at the top right of every page, above each record's own header.
+
+    The signed records keep their own "Page x of y": their bytes are not re-rendered, only joined, so the
+    pack's numbering is drawn on top. Each page gets one more content stream wrapped around the existing
+    ones (q … Q keeps their graphics state away from ours); nothing of the page is parsed or rewritten.
+    """
+    font = writer._add_object(_STAMP_FONT)
+    total = len(writer.pages)
+    points_per_mm = 72 / 25.4
+    for number, page in enumerate(writer.pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        x = float(page.mediabox.left) + width - STAMP_FROM_RIGHT_MM * points_per_mm
+        y = float(page.mediabox.bottom) + height - STAMP_FROM_TOP_MM * points_per_mm
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else DictionaryObject()
+        fonts = resources.get("/Font")
+        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+        fonts[_STAMP_FONT_NAME] = font
+        resources[NameObject("/Font")] = fonts
+        page[NameObject("/Resources")] = resources
+        text = f"Pack page {number} of {total}".encode("cp1252")
+        before, after = StreamObject(), StreamObject()
+        before.set_data(b"q\n")
+        after.set_data(b"\nQ\nq BT /FSinenPack 7 Tf 1 0 0 1 %.2f %.2f Tm (%s) Tj ET Q\n" % (x, y, text))
+        contents = page.get("/Contents")
+        existing = contents.get_object() if contents is not None else ArrayObject()
+        existing = list(existing) if isinstance(existing, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject(
+            [writer._add_object(before), *existing, writer._add_object(after)]
+        )
 
 
 class MissingSignedRecord(Exception):

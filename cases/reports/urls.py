@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("cases/<uuid:public_id>/summary.pdf", views.case_summary, name="case_summary"),
     path("decisions/<uuid:public_id>/summary.pdf", views.decision_summary, name="decision_summary"),
+    path("decisions/<uuid:public_id>/fhir.json", views.decision_fhir, name="decision_fhir"),
     path("meetings/<uuid:public_id>/outcome-pack.pdf", views.meeting_pack, name="meeting_pack"),
     path("records/integrity/", views.record_integrity, name="integrity"),
     path("records/signing-certificate.pem", views.signing_certificate, name="signing_certificate"),

@@ -10,7 +10,7 @@ patient's name or hospital number (they end up in download folders and proxy log
 from collections.abc import Callable
 
 from django.db import models
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.tasks import Task
 from django.utils import timezone
@@ -28,6 +28,7 @@ from cases.jobs.services import start_job
 from cases.jobs.views import job_started
 from cases.meetings.access import get_decision, get_meeting
 from cases.patients.access import get_case
+from cases.reports.fhir import ExportRefused, decision_bundle, to_json
 from cases.reports.integrity import missing_pdfs
 from cases.reports.models import StoredSummary
 from cases.reports.summary import (
@@ -78,7 +79,7 @@ def case_summary(request, public_id):
     decision = latest_decision(case)
     if decision is not None and decision.is_signed:
         return ready(request, lambda: summary_for_decision(decision), filename, case)
-    title = "MDT summary of the case (DRAFT)"
+    title = "MDT outcome record of the case (DRAFT)"
     return draft(request, render_case_summary_draft, JobKind.CASE_SUMMARY, case, title, filename)
 
 
@@ -89,7 +90,7 @@ def decision_summary(request, public_id):
     filename = f"mdt-summary-decision-{decision.public_id}.pdf"
     if decision.is_signed:
         return ready(request, lambda: summary_for_decision(decision), filename, decision)
-    title = f"MDT summary of decision version {decision.version} (DRAFT)"
+    title = f"MDT outcome record of decision version {decision.version} (DRAFT)"
     return draft(request, render_decision_summary_draft, JobKind.DECISION_SUMMARY, decision, title, filename)
 
 
@@ -106,6 +107,26 @@ def meeting_pack(request, public_id):
         return ready(request, lambda: render_meeting_pack(meeting), filename, meeting)
     title = f"Outcome pack of {meeting.title}, {timezone.localtime(meeting.scheduled_at):%d %b %Y} (with drafts)"
     return draft(request, render_meeting_pack_draft, JobKind.MEETING_PACK, meeting, title, filename)
+
+
+@require_GET
+def decision_fhir(request, public_id):
+    """The signed decision as a FHIR R4 Bundle (docs/fhir.md), for anyone who may read the decision.
+
+    Built from the signed record only; a draft has none (404). A signed decision whose record no longer
+    holds is not exported (409, the integrity failure page). Recorded in the access log as a download.
+    """
+    decision = get_decision(request.user, public_id)
+    if not decision.is_signed:
+        raise Http404("Only a signed decision is exported as FHIR.")
+    try:
+        response = attachment(
+            to_json(decision_bundle(decision)), f"mdt-decision-{decision.public_id}.fhir.json", "application/fhir+json"
+        )
+    except ExportRefused:
+        response = render(request, "reports/fhir_refused.html", {"decision": decision}, status=MISSING_RECORD_STATUS)
+    record_access(request, AccessAction.PDF_DOWNLOAD, decision, status_code=response.status_code, detail="FHIR bundle")
+    return response
 
 
 @require_GET

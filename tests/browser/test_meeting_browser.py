@@ -85,6 +85,7 @@ def test_the_chair_runs_a_case_in_meeting_mode_with_the_keyboard_and_signs_the_d
         ("ire", "reject"),
     ]:
         panel.locator(f'input[name="outcome_{code}"][value="{outcome}"]').check()
+    panel.get_by_role("radio", name="Curative").check()
     page.get_by_label("What, action 1").fill("Book right hemicolectomy")
     page.get_by_label("Who, action 1").fill("Dr Lindqvist, Surgery")
     page.get_by_role("button", name="Save decision").click()

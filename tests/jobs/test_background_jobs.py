@@ -216,7 +216,7 @@ def test_a_job_is_run_once_even_if_the_queue_hands_it_out_twice(viewer):
     assert runs == [1] and bytes(job.result) == b"%PDF-1"
 
 
-def test_the_pack_reports_progress_after_the_cover_and_each_draft(chair, clinician, viewer):
+def test_the_pack_reports_progress_after_each_draft_and_the_cover(chair, clinician, viewer):
     meeting = make_meeting(chair)
     signed(add_item(meeting), clinician, chair)
     for _ in range(3):

@@ -52,6 +52,7 @@ def decision_post(item: AgendaItem, *, lock_version: int = 0, guideline: Guideli
         "lock_version": lock_version,
         "case_version": item.case.version,
         "plan": "Resect the primary and both liver metastases in one operation.",
+        "treatment_intent": "curative",
         "actions-TOTAL_FORMS": "2",
         "actions-INITIAL_FORMS": "0",
         "actions-MIN_NUM_FORMS": "0",
@@ -79,16 +80,18 @@ def present_url(item: AgendaItem) -> str:
 
 
 def record(item: AgendaItem, user, *, guideline: Guideline | None = None, plan: str = "Operate.", **kw) -> Decision:
-    """Record a draft decision agreeing with the engine, through the service."""
+    """Record a draft decision through the service: agreeing with the engine, except for the options named in
+    CHOICES ({code: (outcome, reason)})."""
     guideline = guideline or guideline_versions.active_guideline()
     assessment = assess(item.case, guideline).assessment
+    choices = kw.pop("choices", {})
     outcomes = [
         {
             "code": rec.code,
             "title": rec.title,
             "engine_verdict": rec.verdict.value,
-            "outcome": agreeing_outcome(rec.verdict),
-            "reason": "",
+            "outcome": choices.get(rec.code, (agreeing_outcome(rec.verdict), ""))[0],
+            "reason": choices.get(rec.code, (None, ""))[1],
         }
         for rec in assessment.recommendations
     ]
@@ -97,6 +100,7 @@ def record(item: AgendaItem, user, *, guideline: Guideline | None = None, plan: 
         outcomes=outcomes,
         plan=plan,
         rediscuss=kw.pop("rediscuss", False),
+        treatment_intent=kw.pop("treatment_intent", "curative"),
         actions=kw.pop("actions", [{"what": "Book surgery", "owner": "Surgery", "due_date": None}]),
     )
     return services.record_decision(

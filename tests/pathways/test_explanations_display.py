@@ -78,12 +78,13 @@ def test_the_new_options_are_in_the_panel_and_the_decision_form_with_their_conte
 
 @pytest.mark.real_pdf
 def test_the_case_summary_prints_why_and_what_to_confirm_and_the_new_options(case):
+    # Before a decision the record lists every option on one line: verdict, title, why, what to confirm.
     html = case_summary_html(case, None)
-    block = html[html.index("Resection of liver metastases with curative intent") :]
-    block = block[: block.index('<div class="option">')]
-    assert "<b>Why:</b> All of the liver tumour burden can be removed" in block
-    assert "<b>To confirm:</b> liver failure; ECOG performance status" in block
-    assert block.count("All of the liver tumour burden can be removed") == 1
+    line = html[html.index("<b>Resection of liver metastases with curative intent</b>") :]
+    line = line[: line.index("</p>")]
+    assert "— All of the liver tumour burden can be removed" in line
+    assert "<b>To confirm:</b> liver failure; ECOG performance status" in line
+    assert html.count("All of the liver tumour burden can be removed") == 1
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_case_summary(case, None))).pages)
     text = " ".join(text.split())
     for title in (
@@ -92,4 +93,7 @@ def test_the_case_summary_prints_why_and_what_to_confirm_and_the_new_options(cas
         "Cardiology assessment before major surgery",
     ):
         assert title in text
-    assert "Why: Carcinoid syndrome: somatostatin analogues are of high importance for symptom control" in text
+    assert (
+        "Long-term somatostatin analogue therapy — Carcinoid syndrome: somatostatin analogues are of high importance"
+        in text
+    )

@@ -1,5 +1,5 @@
-"""The MDT summary PDF: what it says, that the signed one is stored once and served byte for byte,
-that drafts are marked, and that nothing a user typed can make the renderer fetch or embed anything."""
+"""The MDT outcome record PDF: what it says (the outcome on page 1), that the signed one is stored once and
+served byte for byte, that drafts are marked, and that nothing a user typed can make the renderer fetch anything."""
 
 import io
 
@@ -35,34 +35,44 @@ def signed_decision(chair, clinician):
         patient=make_patient(family_name="Varga", given_name="Ilona", hospital_number="H900100"), **STAGE_IV
     )
     item = add_item(make_meeting(chair, title="Thursday NET board"), case)
-    return signed(item, clinician, chair, plan="One-stage resection of primary, nodes and liver metastases.")
+    # As a board would: resection, not also three ablation techniques the engine leaves open.
+    choices = {code: ("reject", "") for code in ("rfa", "mwa", "ire")}
+    return signed(
+        item, clinician, chair, plan="One-stage resection of primary, nodes and liver metastases.", choices=choices
+    )
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
 
 @pytest.mark.real_pdf
-def test_the_signed_summary_holds_the_facts_the_verdicts_the_plan_and_the_signer(signed_decision):
-    stored = StoredSummary.objects.get(decision=signed_decision)
-    text = " ".join(text_of(bytes(stored.pdf)).split())
+def test_page_one_holds_the_outcome_and_the_signature_and_page_two_the_findings(signed_decision):
+    pdf = bytes(StoredSummary.objects.get(decision=signed_decision).pdf)
+    first, second, *rest = page_texts(pdf)
     for expected in (
-        "VARGA, Ilona",
-        "H900100",
+        "VARGA, Ilona · H900100",
         "Thursday NET board",
         "Question for the board",
-        "TNM T3 N2 M1 (M1a)",
-        "Stage IV",
-        "Grade G2",
-        "Recommended Resection of liver metastases with curative intent",
-        "One-stage resection of primary, nodes and liver metastases.",
-        "Book surgery",
+        "Treatment intent: Curative",
+        "Plan: One-stage resection of primary, nodes and liver metastases.",
+        "Options the board chose",
+        "Accept Resection of liver metastases with curative intent",
+        "curative-intent resection is the treatment of choice",  # the engine's one-line why
+        "Book surgery — Surgery",
+        "Quorum of core specialties",
         "Signed by Chair Tester",
         signed_decision.content_sha256,
-        f"Guideline version: {signed_decision.guideline_version}",
-        "References cited",
-        "Page 1 of",
+        "Page 1 of 2",
         "Confidential",
     ):
-        assert expected in text, expected
-    assert "DRAFT" not in text
-    assert 3 <= pages_of(bytes(stored.pdf)) <= 12
+        assert expected in first, expected
+    for expected in ("Findings and assessment", "TNM T3 N2 M1 (M1a)", "Stage IV", "Grade G2", "Missing work-up"):
+        assert expected in second, expected
+    assert "✕ Not recommended · Liver transplantation" in second  # one line per option not chosen
+    assert "Liver transplantation" not in first
+    assert not rest
+    assert "DRAFT" not in first + second
 
 
 @pytest.mark.real_pdf
@@ -118,10 +128,10 @@ def test_an_amendment_gets_its_own_stored_pdf_and_the_original_keeps_its_own(cha
     assert StoredSummary.objects.count() == 2
     signed_decision.refresh_from_db()
     assert bytes(signed_decision.stored_summary.pdf) == original_pdf
-    text = " ".join(text_of(bytes(StoredSummary.objects.get(decision=draft).pdf)).split())
-    assert "Amendment history" in text
-    assert "Liver resection staged after primary." in text
-    assert "Primary and nodes first; liver in a second stage." in text
+    first = page_texts(bytes(StoredSummary.objects.get(decision=draft).pdf))[0]
+    assert "Amendment: version 2 replaces version 1 (Chair Tester (Chair)," in first
+    assert "What changed and why: Liver resection staged after primary." in first
+    assert "Plan: Primary and nodes first; liver in a second stage." in first
 
 
 @pytest.mark.real_pdf
@@ -232,3 +242,23 @@ def test_free_text_is_escaped_and_nothing_it_names_is_fetched(monkeypatch, clini
     assert all(f.refused == [] for f in fetchers)  # escaped text never becomes a URL to refuse
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).attachments) == 0
     assert b"root:x:0:0" not in pdf
+
+
+def fonts_of(pdf: bytes) -> set[str]:
+    page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
+    return {str(font.get_object()["/BaseFont"]).split("+", 1)[-1] for font in page["/Resources"]["/Font"].values()}
+
+
+@pytest.mark.real_pdf
+@pytest.mark.parametrize(
+    ("family_name", "given_name", "font"),
+    [("山田", "美咲", "Noto-Sans-CJK"), ("Ólafsdóttir-Nguyễn", "Zoë Łucja", "Noto-Sans-Bold")],
+)
+def test_a_name_in_any_script_prints_in_the_text_layer_with_a_font_that_has_it(family_name, given_name, font):
+    case = make_case(patient=make_patient(family_name=family_name, given_name=given_name), **STAGE_IV)
+    pdf = render_case_summary(case)
+    first = page_texts(pdf)[0]
+    assert f"{family_name.upper()}, {given_name}" in first
+    # Debian's fonts-noto-core and fonts-noto-cjk (`make fonts`): without them the name would print as boxes.
+    used = fonts_of(pdf)
+    assert any(name.startswith(font) for name in used), f"{font} not in {used}: install fonts-noto-core, fonts-noto-cjk"

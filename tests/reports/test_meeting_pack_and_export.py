@@ -1,6 +1,7 @@
 """The meeting outcome pack, and `manage.py export_pdf` for batch use."""
 
 import io
+import re
 import uuid
 
 import pypdf
@@ -35,18 +36,42 @@ def meeting(chair, clinician):
     return meeting
 
 
+def pages_of(pdf: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
 @pytest.mark.real_pdf
-def test_the_pack_has_a_cover_with_attendance_and_quorum_an_outcome_table_and_every_case(client, viewer, meeting):
+def test_the_pack_has_a_cover_with_attendance_quorum_and_each_case_with_its_outcome_and_start_page(
+    client, viewer, meeting
+):
     client.force_login(viewer)
     response = draft_pdf(client, reverse("reports:meeting_pack", kwargs={"public_id": meeting.public_id}))
-    text = text_of(response.content)
-    assert "Meeting outcome pack (DRAFT)" in text  # one decision is still a draft
-    assert "Dr Cut Surgery Present" in text
-    assert "Quorum of core specialties: NOT MET — missing: Medical oncology, Pathology, Nuclear medicine" in text
-    assert "Signed v1" in text and "DRAFT v1" in text
-    assert text.count("MDT summary") >= 2
-    assert text.index("ALPHA") < text.index("BRAVO")
-    assert "Resect everything." in text and "Await SSTR PET." in text
+    pages = pages_of(response.content)
+    cover = pages[0]
+    assert "Meeting outcome pack (DRAFT)" in cover  # one decision is still a draft
+    assert "Dr Scan (Radiology); Dr Cut (Surgery)" in cover
+    assert "Quorum of core specialties: NOT MET — missing: Medical oncology, Pathology, Nuclear medicine" in cover
+    assert "Curative: Resect everything. Signed v1" in cover and "Curative: Await SSTR PET. DRAFT v1" in cover
+    alpha = next(n for n, page in enumerate(pages, start=1) if "ALPHA" in page and "MDT outcome record" in page)
+    bravo = next(n for n, page in enumerate(pages, start=1) if "BRAVO" in page and "MDT outcome record" in page)
+    assert alpha < bravo
+    assert re.search(rf"Signed v1 {alpha}\b", cover) and re.search(rf"DRAFT v1 {bravo}\b", cover)
+    assert [f"Pack page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1)] == [True] * len(pages)
+
+
+def test_the_pack_numbers_its_pages_through_and_has_one_bookmark_per_case(chair, clinician, meeting):
+    from cases.reports.summary import render_meeting_pack
+
+    add_item(meeting, make_case(patient=make_patient(family_name="Charlie", hospital_number="H3"), **STAGE_IV))
+    reader = pypdf.PdfReader(io.BytesIO(render_meeting_pack(meeting)))
+    # The test renderer makes one page per document: the cover, then three records.
+    assert [page.extract_text().strip() for page in reader.pages] == [f"Pack page {n} of 4" for n in (1, 2, 3, 4)]
+    assert [(item.title.split(",")[0], reader.get_destination_page_number(item)) for item in reader.outline] == [
+        ("1. ALPHA", 1),
+        ("2. BRAVO", 2),
+        ("3. CHARLIE", 3),
+    ]
+    assert reader.outline[2].title.endswith(" · H3")
 
 
 def test_export_pdf_writes_the_stored_summary_of_a_case(tmp_path, meeting):
@@ -94,9 +119,14 @@ def test_a_signed_meetings_pack_is_its_cover_then_each_stored_summary_page_for_p
         pypdf.PdfReader(io.BytesIO(bytes(s.pdf)))
         for s in StoredSummary.objects.order_by("decision__agenda_item__position")
     ]
-    stored_pages = [page.extract_text() for reader in stored for page in reader.pages]
-    assert [page.extract_text() for page in pack.pages[-len(stored_pages) :]] == stored_pages
-    assert len(pack.pages) > len(stored_pages)  # the cover comes first
+    stored_pages = [page.extract_text().strip() for reader in stored for page in reader.pages]
+    total = len(pack.pages)
+    assert total > len(stored_pages)  # the cover comes first
+    # Each stored page as signed, with only the pack's page number drawn on top.
+    assert [
+        page.extract_text().replace(f"Pack page {n} of {total}", "").strip()
+        for n, page in enumerate(pack.pages[-len(stored_pages) :], start=total - len(stored_pages) + 1)
+    ] == stored_pages
 
 
 def test_a_signed_pack_fetches_every_stored_summary_in_one_query(chair, clinician, meeting):

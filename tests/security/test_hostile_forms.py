@@ -164,7 +164,7 @@ def decision_fields(item) -> list[str]:
     actions = [f"actions-{n}-{name}" for n in range(3) for name in ("what", "owner", "due_date")]
     management = ["actions-TOTAL_FORMS", "actions-INITIAL_FORMS", "actions-MIN_NUM_FORMS", "actions-MAX_NUM_FORMS"]
     outcomes = [f"{kind}_{code}" for code in codes for kind in ("outcome", "reason")]
-    return ["plan", "rediscuss", "lock_version", "case_version", *outcomes, *management, *actions]
+    return ["plan", "treatment_intent", "rediscuss", "lock_version", "case_version", *outcomes, *management, *actions]
 
 
 def test_the_decision_sign_and_amend_forms(client, chair, clinician, world):

@@ -32,6 +32,7 @@ from cases.jobs.services import start_job
 from cases.meetings.models import Attendance
 from cases.pathways.guideline_versions import clone_version
 from cases.pathways.models import GuidelineVersion
+from cases.patients.services import check_import
 from cases.reports.tasks import render_case_summary_draft
 from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case
@@ -59,6 +60,7 @@ STAFF = frozenset({"content_editor", "administrator"})
 CONTENT_EDITORS = frozenset({"content_editor"})
 IMPACT_READERS = frozenset({"content_editor", "clinician", "chair"})  # PREVIEW_GUIDELINE_IMPACT
 REQUESTER = frozenset({"viewer"})  # who asked for the world's background job
+UPLOADER = frozenset({"coordinator"})  # who uploaded the world's file of patients
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,10 @@ def guideline_draft(w):
     return {"pk": w["guideline_draft"].pk}
 
 
+def patient_import(w):
+    return {"public_id": w["patient_import"].public_id}
+
+
 VIEW, PDF = AccessAction.VIEW, AccessAction.PDF_DOWNLOAD
 
 # The permission matrix of the app's own URLs (docs/security.md).
@@ -158,6 +164,10 @@ ROWS: dict[str, Row] = {
     "patients:patient_edit": Row(patient, allow(REGISTRARS, 200), allow(REGISTRARS, 422), logged=VIEW),
     "patients:case_create": Row(patient, allow(REGISTRARS, 200), allow(REGISTRARS, 422), logged=VIEW),
     "patients:case_list": Row(none, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
+    # Importing patients from a file (docs/fhir.md): an empty POST is the invalid form; the checked rows
+    # (the dry run) and their confirmation only for the one who uploaded the file, while their role allows it.
+    "patients:import_upload": Row(none, allow(REGISTRARS, 200), allow(REGISTRARS, 422)),
+    "patients:import_detail": Row(patient_import, allow(UPLOADER, 200), allow(UPLOADER, 422), logged=VIEW),
     "meetings:case_detail": Row(case, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "patients:case_edit": Row(case, allow(REGISTRARS, 200), allow(REGISTRARS, 422), logged=VIEW),
     "pathways:start": Row(case, allow(READERS, 302), NOT_ALLOWED),
@@ -193,6 +203,8 @@ ROWS: dict[str, Row] = {
     # A signed summary: GET downloads it, POST leads there (303).
     "reports:case_summary": Row(case, allow(READERS, 200), allow(READERS, 303), logged=PDF),
     "reports:decision_summary": Row(signed_decision, allow(READERS, 200), allow(READERS, 303), logged=PDF),
+    # The signed decision as a FHIR R4 Bundle (docs/fhir.md): recorded as a download of the decision.
+    "reports:decision_fhir": Row(signed_decision, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
     # The world's pack has a draft: GET shows the page that asks for it, POST starts its job (303 to the job).
     "reports:meeting_pack": Row(meeting, allow(READERS, 200), allow(READERS, 303)),
     # A job and its result: only for the one who asked (the viewer, in the world), while their role allows it.
@@ -289,6 +301,11 @@ def world(coordinator, clinician, chair, viewer, content_editor, administrator, 
     return {
         "job": done_job,
         "guideline_draft": clone_version(GuidelineVersion.objects.get(status="active"), content_editor),
+        "patient_import": check_import(
+            "pas.csv",
+            b"hospital_number,family_name,given_names,date_of_birth,sex\nW1,World,Anna,1950-01-01,F\n",
+            coordinator,
+        ),
         "meeting": the_meeting,
         "case": decided.case,
         "open_item": open_item,

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0002_guideline_impact_job_kind'),
+        ('jobs', '0003_guideline_impact_job_kind'),
         ('pathways', '0005_plausibility_limits'),
         ('patients', '0006_findings_values_dates_and_board_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
