@@ -19,10 +19,12 @@ def get_item(user, meeting_id, item_id, action: Action = Action.VIEW_PATIENT_DAT
     return get_object_or_404(items, public_id=item_id, meeting__public_id=meeting_id)
 
 
-def get_attendance(user, meeting_id, attendance_id, action: Action) -> Attendance:
-    require(user, action)
+def get_attendance(user, meeting_id, attendance_id, action: Action) -> tuple[Meeting, Attendance | None]:
+    """Return the meeting (or 403 / 404) and its attendance row, None when the row is gone: a page open in
+    another window may still show a member taken off the list, and the answer says so instead of a bare 404."""
+    meeting = get_meeting(user, meeting_id, action)
     rows = Attendance.objects.select_related("meeting", "user")
-    return get_object_or_404(rows, public_id=attendance_id, meeting__public_id=meeting_id)
+    return meeting, rows.filter(public_id=attendance_id, meeting=meeting).first()
 
 
 def get_decision(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> Decision:

@@ -178,19 +178,33 @@ class StatusForm(forms.Form):
     transition = forms.ChoiceField(choices=[("start", "Start the meeting"), ("close", "Close the meeting")])
 
 
+def amendment_reason_field() -> FreeTextField:
+    return FreeTextField(
+        label="Reason for the change",
+        max_length=1000,
+        help_text="A decision of this meeting is signed: a change of attendance now is an amendment, shown as such.",
+    )
+
+
 class AttendanceForm(forms.Form):
-    """Add a member: a user of the app, or a guest by name; with the specialty they represent."""
+    """Add a member: a user of the app, or a guest by name; with the specialty they represent.
+
+    Once the meeting has a signed decision (FROZEN), adding is an amendment and asks for its reason.
+    """
 
     name = FreeTextField(label="or a guest's name", max_length=200, required=False)
     specialty = forms.ChoiceField(choices=[("", "Choose…"), *Specialty.choices])
     present = forms.BooleanField(required=False, initial=True, label="Present")
+    remote = forms.BooleanField(required=False, label="Remote (video or telephone)")
 
-    def __init__(self, *args, meeting: Meeting, members: list, attendances: list, **kwargs):
+    def __init__(self, *args, meeting: Meeting, members: list, attendances: list, frozen: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.attendances = attendances
         self.fields["user"] = MemberChoiceField(members=members, required=False, label="Member")
-        self.order_fields(["user", "name", "specialty", "present"])
+        if frozen:
+            self.fields["reason"] = amendment_reason_field()
+        self.order_fields(["user", "name", "specialty", "present", "remote", "reason"])
 
     def clean(self):
         cleaned = super().clean()
@@ -204,8 +218,54 @@ class AttendanceForm(forms.Form):
         return cleaned
 
 
+# A member's state: in the room, remote (both count toward the quorum), or absent.
+ATTENDANCE_STATES = [("yes", "In the room"), ("remote", "Remote"), ("no", "Absent")]
+
+
 class PresentForm(forms.Form):
-    present = forms.TypedChoiceField(choices=[("yes", "Present"), ("no", "Absent")], coerce=lambda v: v == "yes")
+    """Mark a member in the room, remote or absent; a REASON when the attendance is frozen (an amendment)."""
+
+    present = forms.ChoiceField(choices=ATTENDANCE_STATES)
+    reason = FreeTextField(max_length=1000, required=False)
+
+    def state(self) -> tuple[bool, bool]:
+        """Return (present, remote)."""
+        value = self.cleaned_data["present"]
+        return value != "no", value == "remote"
+
+
+class CloseForm(forms.Form):
+    """Settle each undecided case before the meeting closes: defer it to a later meeting, or not discussed."""
+
+    NOT_DISCUSSED = "not_discussed"
+
+    def __init__(self, *args, items: list, later: list[Meeting], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        self.later = {str(m.public_id): m for m in later}
+        choices = [
+            ("", "Choose…"),
+            *((f"defer:{m.public_id}", f"Defer to {m}") for m in later),
+            (self.NOT_DISCUSSED, "Not discussed at this meeting"),
+        ]
+        for item in items:
+            patient = item.case.patient
+            self.fields[f"settle_{item.public_id}"] = forms.ChoiceField(
+                choices=choices,
+                label=f"{patient.family_name.upper()}, {patient.given_name} ({patient.hospital_number})",
+                error_messages={"required": "Defer this case to a later meeting or mark it not discussed."},
+            )
+
+    def rows(self) -> list[tuple]:
+        return [(item, self[f"settle_{item.public_id}"]) for item in self.items]
+
+    def settlements(self) -> dict[int, Meeting | None]:
+        """Return {item pk: the meeting it is deferred to, or None for not discussed}."""
+        settle = {}
+        for item in self.items:
+            value = self.cleaned_data[f"settle_{item.public_id}"]
+            settle[item.pk] = None if value == self.NOT_DISCUSSED else self.later[value.removeprefix("defer:")]
+        return settle
 
 
 class FollowUpForm(forms.Form):
@@ -414,6 +474,12 @@ def decision_content(form: DecisionForm, formset) -> DecisionContent:
 
 class SignForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    early_reason = FreeTextField(
+        label="Reason for signing before the meeting",
+        max_length=1000,
+        required=False,
+        help_text="The meeting's date and time have not come yet; the record keeps this reason.",
+    )
 
     def __init__(self, *args, decision=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -427,12 +493,20 @@ class SignForm(forms.Form):
                 "No finding is recorded for this case: the decision must say why the board decided without "
                 "findings before it is signed. Give the reason in the decision form, save it, then sign."
             )
+        early = decision is not None and timezone.now() < decision.agenda_item.meeting.scheduled_at
+        if early and not cleaned.get("early_reason"):
+            self.add_error(
+                "early_reason",
+                "The meeting has not reached its date and time: say why the decision is signed before it.",
+            )
         return cleaned
 
     def error_text(self) -> str:
         """Return what stopped the signature, in one sentence."""
         if self.non_field_errors():
             return " ".join(self.non_field_errors())
+        if self.has_error("early_reason"):
+            return " ".join(self.errors["early_reason"])
         return "The signature form was incomplete."
 
 

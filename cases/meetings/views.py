@@ -28,6 +28,7 @@ from cases.meetings.forms import (
     AgendaSearchForm,
     AmendForm,
     AttendanceForm,
+    CloseForm,
     DecisionForm,
     MeetingForm,
     MoveForm,
@@ -221,12 +222,16 @@ def agenda_items(meeting: Meeting):
     )
 
 
-def _attendance_context(meeting: Meeting, members: list, form=None) -> dict:
-    attendances = list(meeting.attendances.select_related("user"))
+def _attendance_context(meeting: Meeting, members: list, form=None, notice: str = "") -> dict:
+    attendances = list(meeting.attendances.select_related("user").prefetch_related("amendments__author"))
+    frozen = services.is_attendance_frozen(meeting)
     return {
         "attendances": attendances,
+        "attendance_frozen": frozen,
+        "attendance_notice": notice,
         "quorum": quorum(attendances, guideline_versions.active_quorum()),
-        "attendance_form": form or AttendanceForm(meeting=meeting, members=members, attendances=attendances),
+        "attendance_form": form
+        or AttendanceForm(meeting=meeting, members=members, attendances=attendances, frozen=frozen),
     }
 
 
@@ -243,7 +248,9 @@ def assessed_items(meeting: Meeting, guideline) -> list[tuple]:
     return assessed
 
 
-def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_form=None, query=None) -> dict:
+def _detail_context(
+    request, meeting: Meeting, *, agenda_form=None, attendance_form=None, query=None, attendance_notice: str = ""
+) -> dict:
     guideline = guideline_versions.active_guideline()
     members = list(board_members())
     items = assessed_items(meeting, guideline)
@@ -255,7 +262,7 @@ def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_f
         "not_ready": sum(1 for item, _ in items if item.readiness.is_flagged),
         "may_manage": may_manage and meeting.is_open,
         "may_change_status": may_manage,
-        **_attendance_context(meeting, members, attendance_form),
+        **_attendance_context(meeting, members, attendance_form, attendance_notice),
     }
     if may_manage and meeting.is_open:
         if query is None and agenda_form is not None and agenda_form.is_bound:
@@ -374,6 +381,9 @@ def meeting_status(request: HtmxHttpRequest, public_id):
         return HttpResponse("Unknown transition.", status=422)
     try:
         meeting = services.change_status(meeting, form.cleaned_data["transition"])
+    except services.UndecidedItems:
+        # Closing with cases undecided: the closing page lists them and settles each one.
+        return HttpResponseRedirect(reverse("meetings:close", kwargs={"public_id": meeting.public_id}), status=303)
     except services.MeetingError as exc:
         return _refused(request, meeting, exc)
     messages.success(request, f"The meeting is {meeting.get_status_display().lower()}.")
@@ -383,13 +393,47 @@ def meeting_status(request: HtmxHttpRequest, public_id):
     return HttpResponseRedirect(target, status=303)
 
 
-def _attendance_response(request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def meeting_close(request: HtmxHttpRequest, public_id):
+    """Close the meeting: first defer each undecided case to a later meeting or mark it not discussed."""
+    meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
+    if not meeting.is_in_progress:
+        return _refused(request, meeting, services.MeetingError("Only a meeting in progress can close."))
+    undecided = services.undecided_items(meeting)
+    later = services.later_meetings(meeting)
+    form = CloseForm(request.POST or None, items=undecided, later=later)
+    context = {"meeting": meeting, "form": form, "later": later}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "meetings/meeting_close.html", context, status=invalid_status(request))
+        try:
+            services.close_meeting(meeting, form.settlements())
+        except services.UndecidedItems as exc:
+            # Another case became undecided (or a draft appeared) meanwhile: settle it too.
+            form = CloseForm(request.POST, items=exc.items + undecided, later=later)
+            form.is_valid()
+            context.update(form=form, error=str(exc))
+            return render(request, "meetings/meeting_close.html", context, status=409)
+        except services.MeetingError as exc:
+            context["error"] = str(exc)
+            return render(request, "meetings/meeting_close.html", context, status=409)
+        messages.success(request, "The meeting is closed.")
+        return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
+    return render(request, "meetings/meeting_close.html", context)
+
+
+def _attendance_response(
+    request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200, notice: str = ""
+) -> HttpResponse:
+    """After an attendance change: the attendance partial for htmx (200, so that htmx swaps it, with NOTICE
+    saying what was refused), the page otherwise (STATUS: a refused change is not a success)."""
     if request.htmx:
         context = {"meeting": meeting, "may_manage": meeting.is_open}
-        context.update(_attendance_context(meeting, list(board_members()), form))
-        return render(request, f"{DETAIL}#attendance", context, status=status)
-    if form is not None:
-        return render(request, DETAIL, _detail_context(request, meeting, attendance_form=form), status=status)
+        context.update(_attendance_context(meeting, list(board_members()), form, notice))
+        return render(request, f"{DETAIL}#attendance", context)
+    if form is not None or notice:
+        context = _detail_context(request, meeting, attendance_form=form, attendance_notice=notice)
+        return render(request, DETAIL, context, status=status)
     return HttpResponseRedirect(meeting.get_absolute_url() + "#attendance", status=303)
 
 
@@ -397,37 +441,64 @@ def _attendance_response(request: HtmxHttpRequest, meeting: Meeting, *, form=Non
 def attendance_add(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
     attendances = list(meeting.attendances.all())
-    form = AttendanceForm(request.POST, meeting=meeting, members=list(board_members()), attendances=attendances)
+    form = AttendanceForm(
+        request.POST,
+        meeting=meeting,
+        members=list(board_members()),
+        attendances=attendances,
+        frozen=services.is_attendance_frozen(meeting),
+    )
     if not form.is_valid():
         return _attendance_response(request, meeting, form=form, status=invalid_status(request))
     try:
-        services.add_attendance(meeting, **form.cleaned_data)
+        services.add_attendance(meeting, **form.cleaned_data, author=request.user)
+    except services.AttendanceFrozen as exc:
+        # Signed meanwhile: the form comes back with the reason field, and says why.
+        form = AttendanceForm(
+            request.POST, meeting=meeting, members=list(board_members()), attendances=attendances, frozen=True
+        )
+        form.is_valid()
+        form.add_error("reason", str(exc))
+        return _attendance_response(request, meeting, form=form, status=409)
+    except services.MeetingError as exc:
+        return _refused(request, meeting, exc)
+    return _attendance_response(request, meeting)
+
+
+GONE_MEMBER = "This member was taken off the list in another window: nothing was changed. The list below is current."
+
+
+@require_POST
+def attendance_update(request: HtmxHttpRequest, public_id, attendance_id):
+    """Mark a member in the room, remote or absent (with a reason once a decision is signed: an amendment)."""
+    meeting, attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
+    if attendance is None:
+        return _attendance_response(request, meeting, notice=GONE_MEMBER, status=409)
+    form = PresentForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Say in the room, remote or absent.", status=422)
+    present, remote = form.state()
+    try:
+        services.mark_attendance(attendance, present, remote, reason=form.cleaned_data["reason"], author=request.user)
+    except services.AttendanceFrozen as exc:
+        return _attendance_response(request, meeting, notice=str(exc), status=409)
     except services.MeetingError as exc:
         return _refused(request, meeting, exc)
     return _attendance_response(request, meeting)
 
 
 @require_POST
-def attendance_update(request: HtmxHttpRequest, public_id, attendance_id):
-    attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
-    form = PresentForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("Say present or absent.", status=422)
-    try:
-        services.mark_attendance(attendance, form.cleaned_data["present"])
-    except services.MeetingError as exc:
-        return _refused(request, attendance.meeting, exc)
-    return _attendance_response(request, attendance.meeting)
-
-
-@require_POST
 def attendance_remove(request: HtmxHttpRequest, public_id, attendance_id):
-    attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
+    meeting, attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
+    if attendance is None:
+        return _attendance_response(request, meeting, notice=GONE_MEMBER, status=409)
     try:
         services.remove_attendance(attendance)
+    except services.AttendanceFrozen as exc:
+        return _attendance_response(request, meeting, notice=str(exc), status=409)
     except services.MeetingError as exc:
-        return _refused(request, attendance.meeting, exc)
-    return _attendance_response(request, attendance.meeting)
+        return _refused(request, meeting, exc)
+    return _attendance_response(request, meeting)
 
 
 # --- meeting mode ----------------------------------------------------------------------------------
@@ -519,6 +590,8 @@ def _panel_context(request, item: AgendaItem, result, guideline, *, form=None, f
         "why_no_decision": _why_no_decision(item, result) if head is None and form is None else "",
         "snapshot_stale": bool(head and not head.is_signed and result.assessment and _snapshot_differs(head, result)),
         "amend_form": extra.pop("amend_form", None) or AmendForm(),
+        "sign_form": extra.pop("sign_form", None) or SignForm(),
+        "sign_early": timezone.now() < item.meeting.scheduled_at,
         **extra,
     }
 
@@ -649,9 +722,13 @@ def decision_sign(request: HtmxHttpRequest, public_id):
     item = decision.agenda_item
     form = SignForm(request.POST, decision=decision)
     if not form.is_valid():
-        return _panel_response(request, item, status=422, sign_error=form.error_text())
+        return _panel_response(request, item, status=422, sign_error=form.error_text(), sign_form=form)
     try:
-        services.sign_decision(decision, request.user, form.cleaned_data["lock_version"])
+        services.sign_decision(
+            decision, request.user, form.cleaned_data["lock_version"], early_reason=form.cleaned_data["early_reason"]
+        )
+    except services.MeetingError as exc:
+        return _panel_response(request, item, status=409, sign_error=str(exc))
     except services.DecisionConflict as exc:
         message = (
             f"Version {exc.current.version} was already signed."

@@ -209,9 +209,12 @@ def render_case_summary(case: Case, decision: Decision | None = None) -> bytes:
 
 def meeting_pack_cover_html(meeting: Meeting, items: list[AgendaItem], heads: dict) -> str:
     """Return the HTML of the pack's cover: meeting, attendance and quorum, one outcome line per case."""
-    attendees = list(meeting.attendances.select_related("user").order_by("specialty", "name"))
+    attendees = list(
+        meeting.attendances.select_related("user").prefetch_related("amendments__author").order_by("specialty", "name")
+    )
     rows = [(item, heads.get(item.pk)) for item in items]
-    draft = meeting.is_open or any(d is None or not d.is_signed for _, d in rows)
+    # A case deferred or marked not discussed at closing has no decision to wait for.
+    draft = meeting.is_open or any((d is None or not d.is_signed) and not item.closing for item, d in rows)
     return render_to_string(
         "reports/meeting_pack.html",
         {
@@ -219,6 +222,7 @@ def meeting_pack_cover_html(meeting: Meeting, items: list[AgendaItem], heads: di
             "rows": rows,
             "attendees": attendees,
             "quorum": quorum(attendees, active_quorum()),
+            "amended": any(a.amendments.all() for a in attendees),
             "draft": draft,
             "generated_at": timezone.now(),
         },
@@ -228,7 +232,9 @@ def meeting_pack_cover_html(meeting: Meeting, items: list[AgendaItem], heads: di
 def pack_contents(meeting: Meeting) -> tuple[list[AgendaItem], dict[int, Decision]]:
     """Return MEETING's agenda items in order, and each item's newest decision by the item's pk."""
     items = list(
-        AgendaItem.objects.filter(meeting=meeting).select_related("case__patient", "presenter").order_by("position")
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case__patient", "presenter", "deferred_to")
+        .order_by("position")
     )
     heads = {}
     for decision in (
