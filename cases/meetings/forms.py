@@ -341,8 +341,10 @@ class DecisionForm(forms.Form):
     plan = FreeTextField(
         label="Plan",
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What the board recommends to the patient, in words the referrer can act on.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the board recommends to the patient, in words the referrer can act on. Left blank, the plan "
+        "is the options the board accepts or modifies, listed by the app.",
     )
     rediscuss = forms.BooleanField(label="Re-discuss at a later meeting", required=False)
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -406,7 +408,27 @@ class DecisionForm(forms.Form):
             reason = cleaned.get(f"reason_{rec.code}", "")
             if outcome and not reason and is_departure(rec.verdict, outcome):
                 self.add_error(f"reason_{rec.code}", departure_message(rec, outcome))
+        if not cleaned.get("plan") and not self.errors:
+            cleaned["plan"] = self.plan_from_outcomes()
+            if not cleaned["plan"]:
+                self.add_error("plan", "The board accepts no option: say what it recommends instead.")
         return cleaned
+
+    def plan_from_outcomes(self) -> str:
+        """Return the plan a blank plan stands for: the options accepted, then those modified with how."""
+        accepted, modified = [], []
+        for rec in self.recommendations:
+            outcome = self.cleaned_data.get(f"outcome_{rec.code}")
+            if outcome == Outcome.ACCEPT:
+                accepted.append(rec.title)
+            elif outcome == Outcome.MODIFY:
+                modified.append(f"{rec.title} ({self.cleaned_data.get(f'reason_{rec.code}', '')})")
+        parts = []
+        if accepted:
+            parts.append("The board accepts: " + "; ".join(accepted) + ".")
+        if modified:
+            parts.append("Modified: " + "; ".join(modified) + ".")
+        return " ".join(parts)
 
     def outcomes(self) -> list[dict]:
         return [

@@ -43,7 +43,7 @@ def test_closing_with_undecided_cases_lists_them_and_changes_nothing(client, coo
 
 
 def test_a_case_left_unsettled_keeps_the_meeting_open(client, coordinator, board):
-    meeting, _, drafted, untouched, _ = board
+    meeting, _, drafted, _, _ = board
     client.force_login(coordinator)
     response = client.post(close_url(meeting), {f"settle_{drafted.public_id}": "not_discussed"})
     assert response.status_code == 422
