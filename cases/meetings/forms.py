@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases import dates
 from cases.access import Role
 from cases.forms import DateInput, FreeTextField, NumberTextInput
+from cases.meetings.board import board_order
 from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, MeetingStatus, Outcome, is_departure
 from cases.meetings.services import DecisionContent
 from cases.pathways.engine import Recommendation, Verdict
@@ -385,8 +386,8 @@ class DecisionForm(forms.Form):
         return {"rec": rec, "outcome": self[f"outcome_{rec.code}"], "reason": self[f"reason_{rec.code}"]}
 
     def main_rows(self) -> list[dict]:
-        """The options the engine recommends or leaves to the board: always shown."""
-        return [self._row(rec) for rec in self.recommendations if rec.verdict != Verdict.NOT_RECOMMENDED]
+        """The options the engine recommends, then those it leaves to the board: always shown."""
+        return [self._row(rec) for rec in board_order(self.recommendations) if rec.verdict != Verdict.NOT_RECOMMENDED]
 
     def other_rows(self) -> list[dict]:
         """The options the engine does not recommend: folded away unless the board touches one."""

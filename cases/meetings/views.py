@@ -23,6 +23,7 @@ from cases.conflicts import Conflict, carry, conflict
 from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services
 from cases.meetings.access import get_attendance, get_decision, get_item, get_meeting
+from cases.meetings.board import board_order, header_facts
 from cases.meetings.forms import (
     AgendaAddForm,
     AgendaSearchForm,
@@ -550,6 +551,7 @@ def _present_context(request, meeting: Meeting, item_id, guideline=None, result=
         "case": item.case,
         "patient": item.case.patient,
         "age": age_text(item.case.patient, day, meeting_day=True),
+        "header_facts": header_facts(item.case, result.assessment, years_text(item.case.patient, day), day),
         "readiness": readiness(item.case, result),
         "without_findings": not item.case.has_findings(),
         "result": result,
@@ -588,6 +590,7 @@ def _panel_context(request, item: AgendaItem, result, guideline, *, form=None, f
         "may_amend": may_record and head is not None and head.is_signed,
         "may_sign_draft": may_sign and head is not None and not head.is_signed,
         "why_no_decision": _why_no_decision(item, result) if head is None and form is None else "",
+        "board_options": board_order(recommendations),
         "snapshot_stale": bool(head and not head.is_signed and result.assessment and _snapshot_differs(head, result)),
         "amend_form": extra.pop("amend_form", None) or AmendForm(),
         "sign_form": extra.pop("sign_form", None) or SignForm(),
