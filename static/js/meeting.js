@@ -15,7 +15,8 @@
   const TYPING = "input:not([type='radio']):not([type='checkbox']), textarea, select, [contenteditable]:not([contenteditable='false'])";
   const RADIOS = "input[type='radio']";
 
-  const optionRows = () => [...document.querySelectorAll("#decision-panel tr[data-code]")].filter((row) => row.offsetParent !== null);
+  // The options on screen: not those folded away in a closed <details> (Chromium keeps them laid out).
+  const optionRows = () => [...document.querySelectorAll("#decision-panel tr[data-code]")].filter((row) => !row.closest("details:not([open])"));
   const focusOption = (row) => {
     const radio = row?.querySelector(`${RADIOS}:checked`) || row?.querySelector(RADIOS);
     radio?.focus();
