@@ -12,13 +12,6 @@ def get_meeting(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> M
     return get_object_or_404(Meeting.objects.select_related("chair"), public_id=public_id)
 
 
-def get_item(user, meeting_id, item_id, action: Action = Action.VIEW_PATIENT_DATA) -> AgendaItem:
-    """Return the agenda item of that meeting with its meeting, case and patient, or 403 / 404."""
-    require(user, action)
-    items = AgendaItem.objects.select_related("meeting__chair", "case__patient", "presenter")
-    return get_object_or_404(items, public_id=item_id, meeting__public_id=meeting_id)
-
-
 def get_attendance(user, meeting_id, attendance_id, action: Action) -> tuple[Meeting, Attendance | None]:
     """Return the meeting (or 403 / 404) and its attendance row, None when the row is gone: a page open in
     another window may still show a member taken off the list, and the answer says so instead of a bare 404."""
@@ -34,3 +27,11 @@ def get_decision(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> 
         "agenda_item__meeting__chair", "agenda_item__case__patient", "author", "signed_by", "amends"
     )
     return get_object_or_404(decisions, public_id=public_id)
+
+
+def get_item_if_any(user, meeting_id, item_id, action: Action) -> tuple[Meeting, AgendaItem | None]:
+    """Return the meeting (or 403 / 404) and its agenda item, None when the item was taken off the agenda: an
+    action from a page opened before answers with what happened instead of a bare 404."""
+    meeting = get_meeting(user, meeting_id, action)
+    items = AgendaItem.objects.select_related("meeting__chair", "case__patient", "presenter")
+    return meeting, items.filter(public_id=item_id, meeting=meeting).first()

@@ -22,7 +22,7 @@ from cases.access import Action, Role, can, has_role, require
 from cases.conflicts import Conflict, carry, conflict
 from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services
-from cases.meetings.access import get_attendance, get_decision, get_item, get_meeting
+from cases.meetings.access import get_attendance, get_decision, get_item_if_any, get_meeting
 from cases.meetings.board import board_order, header_facts
 from cases.meetings.forms import (
     AgendaAddForm,
@@ -250,7 +250,14 @@ def assessed_items(meeting: Meeting, guideline) -> list[tuple]:
 
 
 def _detail_context(
-    request, meeting: Meeting, *, agenda_form=None, attendance_form=None, query=None, attendance_notice: str = ""
+    request,
+    meeting: Meeting,
+    *,
+    agenda_form=None,
+    attendance_form=None,
+    query=None,
+    attendance_notice: str = "",
+    agenda_notice: str = "",
 ) -> dict:
     guideline = guideline_versions.active_guideline()
     members = list(board_members())
@@ -263,6 +270,7 @@ def _detail_context(
         "not_ready": sum(1 for item, _ in items if item.readiness.is_flagged),
         "may_manage": may_manage and meeting.is_open,
         "may_change_status": may_manage,
+        "agenda_notice": agenda_notice,
         **_attendance_context(meeting, members, attendance_form, attendance_notice),
     }
     if may_manage and meeting.is_open:
@@ -304,12 +312,17 @@ def meeting_detail(request, public_id):
     return render(request, DETAIL, _detail_context(request, meeting))
 
 
-def _agenda_response(request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
-    """After an agenda change: the agenda partial for htmx, a 303 back to the page otherwise."""
+def _agenda_response(
+    request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200, notice: str = ""
+) -> HttpResponse:
+    """After an agenda change: the agenda partial for htmx (200 with NOTICE when refused, so that htmx swaps it),
+    a 303 back to the page otherwise (the page itself, with STATUS, when the form or NOTICE has something to say)."""
     if request.htmx:
-        return render(request, f"{DETAIL}#agenda", _detail_context(request, meeting, agenda_form=form), status=status)
-    if form is not None:
-        return render(request, DETAIL, _detail_context(request, meeting, agenda_form=form), status=status)
+        context = _detail_context(request, meeting, agenda_form=form, agenda_notice=notice)
+        return render(request, f"{DETAIL}#agenda", context, status=200 if notice else status)
+    if form is not None or notice:
+        context = _detail_context(request, meeting, agenda_form=form, agenda_notice=notice)
+        return render(request, DETAIL, context, status=status)
     return HttpResponseRedirect(meeting.get_absolute_url() + "#agenda", status=303)
 
 
@@ -343,9 +356,14 @@ def agenda_add(request: HtmxHttpRequest, public_id):
     return _agenda_response(request, meeting)
 
 
+GONE_ITEM = "This case was taken off the agenda in another window: nothing was changed. The agenda below is current."
+
+
 @require_POST
 def agenda_move(request: HtmxHttpRequest, public_id, item_id):
-    item = get_item(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
+    meeting, item = get_item_if_any(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
+    if item is None:
+        return _agenda_response(request, meeting, notice=GONE_ITEM, status=409)
     form = MoveForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Choose up or down.", status=422)
@@ -358,7 +376,9 @@ def agenda_move(request: HtmxHttpRequest, public_id, item_id):
 
 @require_POST
 def agenda_remove(request: HtmxHttpRequest, public_id, item_id):
-    item = get_item(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
+    meeting, item = get_item_if_any(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
+    if item is None:
+        return _agenda_response(request, meeting, notice=GONE_ITEM, status=409)
     try:
         services.remove_item(item)
     except services.MeetingError as exc:
@@ -617,6 +637,7 @@ def _panel_response(
 ) -> HttpResponse:
     """Answer a decision POST: the panel for htmx, the whole page otherwise (errors, conflicts)."""
     context = _present_context(request, item.meeting, item.public_id, guideline, result, **panel)
+    context["oob"] = bool(request.htmx)
     template = f"{PRESENT}#decision-panel" if request.htmx else PRESENT
     return render(request, template, context, status=200 if request.htmx else status)
 
@@ -624,7 +645,9 @@ def _panel_response(
 @require_POST
 def decision_save(request: HtmxHttpRequest, public_id, item_id):
     """Record the board's decision on the item as a draft (a new one, or the draft being edited)."""
-    item = get_item(request.user, public_id, item_id, Action.RECORD_DECISIONS)
+    meeting, item = get_item_if_any(request.user, public_id, item_id, Action.RECORD_DECISIONS)
+    if item is None:
+        return _gone_from_meeting_mode(request, meeting)
     guideline = guideline_versions.active_guideline()
     result = assess(item.case, guideline)
     # Recording a decision does not change the findings: every answer below reuses this one evaluation.
@@ -666,6 +689,15 @@ def decision_save(request: HtmxHttpRequest, public_id, item_id):
     if not request.htmx:
         return HttpResponseRedirect(present_url(item) + "#decision-panel", status=303)
     return _panel_response(request, item, saved=True, **assessed)
+
+
+def _gone_from_meeting_mode(request: HtmxHttpRequest, meeting: Meeting) -> HttpResponse:
+    """The case was taken off the agenda while meeting mode showed it: say so, and open the meeting's first case."""
+    messages.warning(request, "That case was taken off the agenda in another window: nothing was saved.")
+    target = reverse("meetings:present", kwargs={"public_id": meeting.public_id})
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return HttpResponseRedirect(target, status=303)
 
 
 def _conflict(form: DecisionForm, formset, theirs: Decision) -> Conflict:

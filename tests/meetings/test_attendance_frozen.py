@@ -136,4 +136,4 @@ def test_a_remote_member_counts_toward_the_quorum(client, coordinator, meeting, 
     omar.refresh_from_db()
     assert (omar.present, omar.remote) == (True, True)
     page = client.get(meeting.get_absolute_url()).content.decode()
-    assert "Medical oncology<span class=\"visually-hidden\"> present" in page
+    assert 'Medical oncology<span class="visually-hidden"> present' in page
