@@ -540,3 +540,10 @@ class AmendForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why the signed decision is changed, e.g. new findings. The signed version stays on record.",
     )
+
+
+class FollowForm(forms.Form):
+    """What a follower's page shows: the agenda item and the room's version."""
+
+    item = forms.UUIDField()
+    v = forms.IntegerField(min_value=0)

@@ -22,6 +22,7 @@ urlpatterns = [
     path(f"{meeting}attendance/<uuid:attendance_id>/", views.attendance_update, name="attendance_update"),
     path(f"{meeting}attendance/<uuid:attendance_id>/remove/", views.attendance_remove, name="attendance_remove"),
     path(f"{meeting}present/", views.present_start, name="present"),
+    path(f"{meeting}follow/", views.meeting_follow, name="follow"),
     path(f"{meeting}present/<uuid:item_id>/", views.present_item, name="present_item"),
     path(f"{meeting}present/<uuid:item_id>/decision/", views.decision_save, name="decision_save"),
     path("decisions/<uuid:public_id>/", views.decision_detail, name="decision"),

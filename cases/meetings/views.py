@@ -5,6 +5,8 @@ htmx the same POST answers with the partial it changed. Pages that list many cas
 guideline once per request and pass it to `assess_workup()` (their missing work-up, without the options).
 """
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
@@ -14,11 +16,12 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases.access import Action, Role, can, has_role, require
+from cases.access import Action, Role, can, has_role, require, without_patient_data
 from cases.conflicts import Conflict, carry, conflict
 from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services
@@ -31,6 +34,7 @@ from cases.meetings.forms import (
     AttendanceForm,
     CloseForm,
     DecisionForm,
+    FollowForm,
     MeetingForm,
     MoveForm,
     PresentForm,
@@ -543,10 +547,77 @@ def present_start(request, public_id):
 
 
 @require_GET
-def present_item(request, public_id, item_id):
-    """Meeting mode: one case on the shared screen with its assessment and the decision form."""
+def present_item(request: HtmxHttpRequest, public_id, item_id):
+    """Meeting mode: one case on the shared screen with its assessment and the decision form.
+
+    The chair's visit moves the members who follow the chair (`?follow=1`); htmx asking for `?part=panel`
+    gets the decision panel only (a follower's refresh after a save or a signature).
+    """
     meeting = get_meeting(request.user, public_id)
-    return render(request, PRESENT, _present_context(request, meeting, item_id))
+    context = _present_context(request, meeting, item_id)
+    item = context["item"]
+    if request.user.pk == meeting.chair_id and meeting.current_item_id != item.pk and meeting.is_in_progress:
+        services.touch_room(meeting, item)
+    if request.htmx and request.GET.get("part") == "panel":
+        return render(request, f"{PRESENT}#decision-panel", {**context, "oob": True})
+    return render(request, PRESENT, context)
+
+
+# A follower asks every second; the answer is a few bytes without patient data. Unchanged: 304 (If-None-Match).
+FOLLOW_POLL_SECONDS = 1
+# htmx stops polling on this status: the meeting is closed, there is nothing left to follow.
+STOP_POLLING = 286
+
+
+def _room_state(request, public_id) -> tuple | None:
+    """Return (room_version, the chair's current item's public id, status) of the meeting, in one query."""
+    if not hasattr(request, "_room_state"):
+        request._room_state = (
+            Meeting.objects.filter(public_id=public_id)
+            .values_list("room_version", "current_item__public_id", "status")
+            .first()
+        )
+    return request._room_state
+
+
+def _room_etag(request, public_id) -> str | None:
+    state = _room_state(request, public_id)
+    return f"{state[0]}.{state[1]}" if state else None
+
+
+@without_patient_data
+@require_GET
+@condition(etag_func=_room_etag)
+def meeting_follow(request: HtmxHttpRequest, public_id):
+    """Tell a follower's page what changed in the room since the version it shows (`?item=…&v=…`).
+
+    Polling with conditional requests rather than server-sent events: each poll is a short ordinary request,
+    so it passes any reverse proxy unchanged and holds no gunicorn sync worker open (one open SSE stream per
+    follower would take a worker each). The browser revalidates with the ETag; an idle room answers 304
+    from one indexed query (bench/follow.py). A new case of the chair's: HX-Location to it; a saved or signed
+    decision: the `room-changed` event, on which the page reloads its decision panel.
+    """
+    require(request.user, Action.VIEW_PATIENT_DATA)
+    state = _room_state(request, public_id)
+    if state is None:
+        raise Http404("No such meeting.")
+    version, current, status = state
+    if status == MeetingStatus.CLOSED:
+        return HttpResponse(status=STOP_POLLING)
+    form = FollowForm(request.GET)
+    response = HttpResponse(b"", content_type="text/plain")
+    if form.is_valid():
+        shown_item, shown_version = form.cleaned_data["item"], form.cleaned_data["v"]
+        if current is not None and current != shown_item:
+            url = reverse("meetings:present_item", kwargs={"public_id": public_id, "item_id": current})
+            response["HX-Location"] = json.dumps(
+                {"path": f"{url}?follow=1", "target": "#main", "select": "#main", "swap": "outerHTML"}
+            )
+        elif version != shown_version:
+            response["HX-Trigger"] = "room-changed"
+    # Revalidated at every poll, kept by this browser only; the answer holds no patient data.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def _present_context(request, meeting: Meeting, item_id, guideline=None, result=None, **panel) -> dict:
@@ -578,6 +649,9 @@ def _present_context(request, meeting: Meeting, item_id, guideline=None, result=
         "findings": findings_by_step(item.case),
         "quorum": quorum(attendances, guideline_versions.active_quorum()),
         "may_change_status": can(request.user, Action.MANAGE_MEETINGS),
+        "following": request.GET.get("follow") == "1" and request.user.pk != meeting.chair_id,
+        "is_chair": request.user.pk == meeting.chair_id,
+        "follow_seconds": FOLLOW_POLL_SECONDS,
     }
     context.update(_panel_context(request, item, result, guideline, **panel))
     return context

@@ -163,6 +163,15 @@
     window.setInterval(tick, 1000);
   }
 
+  // --- following the chair --------------------------------------------------------------------
+  // The poll (views.meeting_follow) signals a saved or signed decision with the room-changed event: reload
+  // the decision panel (its new poll carries the room's new version). A new case comes as HX-Location.
+  document.addEventListener("room-changed", (event) => {
+    const poll = event.target instanceof Element ? event.target.closest("[data-follow]") : null;
+    if (!poll || !window.htmx) return;
+    window.htmx.ajax("GET", poll.dataset.panelUrl, { target: "#decision-panel", swap: "outerHTML" });
+  });
+
   // --- focus after htmx swaps ------------------------------------------------------------------
   // A swap replaces the element that had focus. Put keyboard focus back where the user was: the
   // same reorder button (or its twin at the ends of the agenda), the first invalid field of the
@@ -179,7 +188,7 @@
       const twin = document.getElementById(focusedId.replace(/^(up|down)-/, (m, d) => (d === "up" ? "down-" : "up-")));
       const choice = same && !same.disabled ? same : twin;
       choice?.focus();
-    } else if (target.id === "decision-panel") {
+    } else if (target.id === "decision-panel" && event.detail.requestConfig?.verb !== "get") {
       const panel = document.getElementById("decision-panel");
       // Django marks every control of a field with errors aria-invalid (radio buttons included); after a
       // save without errors the next step is the signature.
