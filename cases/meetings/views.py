@@ -581,6 +581,9 @@ def _room_state(request, public_id) -> tuple | None:
 
 
 def _room_etag(request, public_id) -> str | None:
+    # Checked here too: the ETag is compared (and 304 answered) before the view body runs.
+    if not can(request.user, Action.VIEW_PATIENT_DATA):
+        return None
     state = _room_state(request, public_id)
     return f"{state[0]}.{state[1]}" if state else None
 

@@ -165,6 +165,10 @@ ROWS: dict[str, Row] = {
     "meetings:detail": Row(meeting, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "meetings:edit": Row(meeting, allow(MANAGERS, 200), allow(MANAGERS, 422)),
     "meetings:status": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
+    # Closing asks what happens to each undecided case first (an empty answer is incomplete).
+    "meetings:close": Row(meeting, allow(MANAGERS, 200), allow(MANAGERS, 422)),
+    # A follower's poll: no patient data, so not logged as a read.
+    "meetings:follow": Row(meeting, allow(READERS, 200), NOT_ALLOWED),
     "meetings:agenda_add": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
     # Finding cases to add: an empty search answers the shortlist of ready cases.
     "meetings:agenda_search": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 200), logged=VIEW),
