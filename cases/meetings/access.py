@@ -9,7 +9,7 @@ from cases.meetings.models import AgendaItem, Attendance, Decision, Meeting
 def get_meeting(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> Meeting:
     """Return the meeting with its chair, or 403 without revealing whether it exists, or 404."""
     require(user, action)
-    return get_object_or_404(Meeting.objects.select_related("chair"), public_id=public_id)
+    return get_object_or_404(Meeting.objects.select_related("chair", "series"), public_id=public_id)
 
 
 def get_attendance(user, meeting_id, attendance_id, action: Action) -> tuple[Meeting, Attendance | None]:

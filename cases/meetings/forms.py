@@ -10,7 +10,7 @@ from cases import dates
 from cases.access import Role
 from cases.forms import DateInput, FreeTextField, NumberTextInput
 from cases.meetings.board import board_order
-from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, MeetingStatus, Outcome, is_departure
+from cases.meetings.models import MAX_MINUTES, MIN_MINUTES, Meeting, MeetingSeries, MeetingStatus, Outcome, is_departure
 from cases.meetings.services import DecisionContent
 from cases.pathways.engine import Recommendation, Verdict
 from cases.patients.models import Case, CaseStatus
@@ -61,12 +61,22 @@ class MeetingForm(forms.ModelForm):
         queryset=get_user_model().objects.none(), help_text="Who chairs the meeting. Any chair may sign decisions."
     )
 
+    new_series = FreeTextField(
+        label="or start a new series",
+        max_length=200,
+        required=False,
+        help_text="E.g. “Weekly si-NEN board”. Its standing members are saved from a meeting's attendance list.",
+    )
+
     class Meta:
         model = Meeting
-        fields = ["title", "scheduled_at", "location", "video_url", "chair"]
+        fields = ["title", "scheduled_at", "location", "video_url", "chair", "series"]
         widgets = {"scheduled_at": DateTimeLocalInput}
         field_classes = {"scheduled_at": dates.DateTimeField, "title": FreeTextField, "location": FreeTextField}
-        help_texts = {"video_url": "For members joining remotely (https://…)."}
+        help_texts = {
+            "video_url": "For members joining remotely (https://…).",
+            "series": "A new meeting of a series starts with the series' standing members on its list, present.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +86,15 @@ class MeetingForm(forms.ModelForm):
             .order_by("last_name", "first_name", "username")
         )
         self.fields["scheduled_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("new_series", "")
+        if name and cleaned.get("series"):
+            self.add_error("new_series", "Choose a series or name a new one, not both.")
+        elif name and MeetingSeries.objects.filter(name=name).exists():
+            self.add_error("new_series", f"A series named “{name}” exists: choose it above.")
+        return cleaned
 
     def clean_scheduled_at(self):
         value = self.cleaned_data["scheduled_at"]

@@ -28,7 +28,9 @@ from cases.meetings.models import (
     FollowUpAction,
     ItemClosing,
     Meeting,
+    MeetingSeries,
     MeetingStatus,
+    StandingMember,
 )
 from cases.pathways.engine import Assessment, Guideline, assessment_to_dict
 from cases.patients.models import Case, CaseStatus
@@ -203,14 +205,35 @@ def remove_attendance(attendance: Attendance) -> None:
         Attendance.objects.filter(pk=attendance.pk).delete()
 
 
-def create_meeting(meeting: Meeting) -> Meeting:
-    """Save the new MEETING; a meeting of a series starts with the series' standing members, present."""
+def create_meeting(meeting: Meeting, new_series: str = "") -> Meeting:
+    """Save the new MEETING (in a series named NEW_SERIES, created here, when given); a meeting of a series starts
+    with the series' standing members on its attendance list, present."""
     with transaction.atomic():
+        if new_series:
+            meeting.series = MeetingSeries.objects.create(name=new_series)
         meeting.save()
         if meeting.series_id:
             for member in meeting.series.members.select_related("user"):
                 Attendance.objects.create(meeting=meeting, user=member.user, specialty=member.specialty)
     return meeting
+
+
+def save_standing_members(meeting: Meeting) -> int:
+    """Make the members on MEETING's list (users, not guests) its series' standing members; return how many.
+
+    Raises MeetingError when the meeting belongs to no series.
+    """
+    with transaction.atomic():
+        if meeting.series_id is None:
+            raise MeetingError("This meeting belongs to no series: choose one in its details first.")
+        series = MeetingSeries.objects.select_for_update().get(pk=meeting.series_id)
+        members = list(meeting.attendances.filter(user__isnull=False))
+        StandingMember.objects.filter(series=series).exclude(user__in=[a.user_id for a in members]).delete()
+        for attendance in members:
+            StandingMember.objects.update_or_create(
+                series=series, user_id=attendance.user_id, defaults={"specialty": attendance.specialty}
+            )
+        return len(members)
 
 
 def undecided_items(meeting: Meeting, *, for_update: bool = False) -> list[AgendaItem]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{meeting}edit/", views.meeting_edit, name="edit"),
     path(f"{meeting}status/", views.meeting_status, name="status"),
     path(f"{meeting}close/", views.meeting_close, name="close"),
+    path(f"{meeting}standing/", views.standing_members_save, name="standing_members"),
     path(f"{meeting}agenda/", views.agenda_add, name="agenda_add"),
     path(f"{meeting}agenda/search/", views.agenda_search, name="agenda_search"),
     path(f"{meeting}agenda/<uuid:item_id>/move/", views.agenda_move, name="agenda_move"),

@@ -48,7 +48,7 @@ from cases.meetings.forms import (
     ready_shortlist,
     search_candidates,
 )
-from cases.meetings.models import AgendaItem, Decision, DecisionStatus, Meeting, MeetingStatus
+from cases.meetings.models import AgendaItem, Decision, DecisionStatus, Meeting, MeetingSeries, MeetingStatus
 from cases.meetings.quorum import quorum
 from cases.pagination import PageForm, keyset_page
 from cases.pathways import guideline_versions
@@ -187,8 +187,7 @@ def meeting_create(request: HtmxHttpRequest):
         if form.is_valid():
             meeting = form.save(commit=False)
             meeting.created_by = request.user
-            with transaction.atomic():  # the row and its history record commit together
-                meeting.save()
+            services.create_meeting(meeting, form.cleaned_data["new_series"])
             return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
         return render(request, "meetings/meeting_form.html", {"form": form}, status=invalid_status(request))
     return render(request, "meetings/meeting_form.html", {"form": form})
@@ -204,7 +203,10 @@ def meeting_edit(request: HtmxHttpRequest, public_id):
     if request.method == "POST":
         if form.is_valid():
             with transaction.atomic():
-                form.save()
+                meeting = form.save(commit=False)
+                if form.cleaned_data["new_series"]:
+                    meeting.series = MeetingSeries.objects.create(name=form.cleaned_data["new_series"])
+                meeting.save()
             return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
         return render(request, "meetings/meeting_form.html", context, status=invalid_status(request))
     return render(request, "meetings/meeting_form.html", context)
@@ -416,6 +418,20 @@ def meeting_status(request: HtmxHttpRequest, public_id):
     if form.cleaned_data["transition"] == "start":
         target = reverse("meetings:present", kwargs={"public_id": meeting.public_id})
     return HttpResponseRedirect(target, status=303)
+
+
+@require_POST
+def standing_members_save(request: HtmxHttpRequest, public_id):
+    """Make the members on this meeting's list the standing members of its series."""
+    meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
+    try:
+        count = services.save_standing_members(meeting)
+    except services.MeetingError as exc:
+        return _refused(request, meeting, exc)
+    messages.success(
+        request, f"{count} member{'s' if count != 1 else ''} saved as the standing members of {meeting.series}."
+    )
+    return HttpResponseRedirect(meeting.get_absolute_url() + "#attendance", status=303)
 
 
 @require_http_methods(["GET", "POST"])

@@ -169,6 +169,8 @@ ROWS: dict[str, Row] = {
     "meetings:close": Row(meeting, allow(MANAGERS, 200), allow(MANAGERS, 422)),
     # A follower's poll: no patient data, so not logged as a read.
     "meetings:follow": Row(meeting, allow(READERS, 200), NOT_ALLOWED),
+    # The world's meeting is in no series: refused with a message, back to the page.
+    "meetings:standing_members": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 303)),
     "meetings:agenda_add": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
     # Finding cases to add: an empty search answers the shortlist of ready cases.
     "meetings:agenda_search": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 200), logged=VIEW),
