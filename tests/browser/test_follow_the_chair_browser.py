@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.meetings.models import Attendance
-from tests.browser.conftest import assert_no_script_or_csp_errors
+from tests.browser.conftest import assert_no_script_or_csp_errors, new_page
 from tests.browser.test_board_view_browser import log_in
 from tests.meetings.factories import add_item, make_meeting, present_url
 from tests.meetings.triggers import delete_meeting_rows_past_the_guard
@@ -35,12 +35,7 @@ def test_a_follower_sees_the_chairs_case_and_signature_within_two_seconds(browse
     log_in(page, "chair")  # the chair's browser
     page.goto(present_url(first))
 
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 768})
-    follower = context.new_page()
-    follower.page_errors = []
-    follower.console_messages = []
-    follower.on("pageerror", lambda error: follower.page_errors.append(error))
-    follower.on("console", lambda message: follower.console_messages.append(message))
+    follower = new_page(browser, live_server.url, 1366, 768)  # a second browser: the remote member's
     log_in(follower, "clinician")
     follower.goto(present_url(first))
     follower.get_by_test_id("follow").click()
@@ -68,4 +63,4 @@ def test_a_follower_sees_the_chairs_case_and_signature_within_two_seconds(browse
     assert follower.evaluate("window.notReloaded") is True  # swapped in place, never reloaded
     assert_no_script_or_csp_errors(follower)
     assert_no_script_or_csp_errors(page)
-    context.close()
+    follower.context.close()
