@@ -178,7 +178,8 @@ ROWS: dict[str, Row] = {
     "meetings:agenda_remove": Row(item, NOT_ALLOWED, allow(MANAGERS, 303)),
     "meetings:attendance_add": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
     "meetings:attendance_update": Row(attendance, NOT_ALLOWED, allow(MANAGERS, 422)),
-    "meetings:attendance_remove": Row(attendance, NOT_ALLOWED, allow(MANAGERS, 303)),
+    # The world's meeting has a signed decision: its list is frozen, nobody comes off it (409, with the reason).
+    "meetings:attendance_remove": Row(attendance, NOT_ALLOWED, allow(MANAGERS, 409)),
     "meetings:present": Row(meeting, allow(READERS, 302), NOT_ALLOWED),
     "meetings:present_item": Row(item, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "meetings:decision_save": Row(item, NOT_ALLOWED, allow(RECORDERS, 422)),
