@@ -1,5 +1,6 @@
 """Fetch-or-403 helpers for meetings, agenda items, attendances and decisions: the only way views load them."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cases.access import Action, require
@@ -17,7 +18,10 @@ def get_attendance(user, meeting_id, attendance_id, action: Action) -> tuple[Mee
     another window may still show a member taken off the list, and the answer says so instead of a bare 404."""
     meeting = get_meeting(user, meeting_id, action)
     rows = Attendance.objects.select_related("meeting", "user")
-    return meeting, rows.filter(public_id=attendance_id, meeting=meeting).first()
+    attendance = rows.filter(public_id=attendance_id, meeting=meeting).first()
+    if attendance is None and Attendance.objects.filter(public_id=attendance_id).exists():
+        raise Http404("No such member on this meeting's list.")  # another meeting's: never acted on through this one
+    return meeting, attendance
 
 
 def get_decision(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> Decision:
@@ -34,4 +38,7 @@ def get_item_if_any(user, meeting_id, item_id, action: Action) -> tuple[Meeting,
     action from a page opened before answers with what happened instead of a bare 404."""
     meeting = get_meeting(user, meeting_id, action)
     items = AgendaItem.objects.select_related("meeting__chair", "case__patient", "presenter")
-    return meeting, items.filter(public_id=item_id, meeting=meeting).first()
+    item = items.filter(public_id=item_id, meeting=meeting).first()
+    if item is None and AgendaItem.objects.filter(public_id=item_id).exists():
+        raise Http404("No such item on this meeting's agenda.")  # another meeting's: never acted on through this one
+    return meeting, item
