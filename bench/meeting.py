@@ -70,7 +70,7 @@ def seed() -> tuple[Meeting, AgendaItem]:
     call_command("migrate", verbosity=0)
     chair, clinician = user("chair", "chair"), user("clinician", "clinician")
     meeting = Meeting.objects.create(
-        title="Benchmark board", scheduled_at="2026-12-03T16:00Z", chair=chair, status=MeetingStatus.IN_PROGRESS
+        title="Benchmark board", scheduled_at="2026-11-26T16:00Z", chair=chair, status=MeetingStatus.IN_PROGRESS
     )
     guideline = active_guideline()
     items = []

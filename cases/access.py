@@ -106,3 +106,10 @@ def role_context(request: HttpRequest) -> dict:
         "user_roles": SimpleLazyObject(lambda: user_roles(user)),
         "may": SimpleLazyObject(lambda: {action.name.lower(): can(user, action) for action in Action}),
     }
+
+
+def without_patient_data(view):
+    """Mark VIEW as answering without patient data, so that NoStoreMiddleware (which forbids browsers to keep
+    any other answer) leaves its caching to it, e.g. revalidation with an ETag."""
+    view.without_patient_data = True
+    return view

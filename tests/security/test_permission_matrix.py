@@ -186,6 +186,12 @@ ROWS: dict[str, Row] = {
     "meetings:detail": Row(meeting, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "meetings:edit": Row(meeting, allow(MANAGERS, 200), allow(MANAGERS, 422)),
     "meetings:status": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
+    # Closing asks what happens to each undecided case first (an empty answer is incomplete).
+    "meetings:close": Row(meeting, allow(MANAGERS, 200), allow(MANAGERS, 422)),
+    # A follower's poll: no patient data, so not logged as a read.
+    "meetings:follow": Row(meeting, allow(READERS, 200), NOT_ALLOWED),
+    # The world's meeting is in no series: refused with a message, back to the page.
+    "meetings:standing_members": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 303)),
     "meetings:agenda_add": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
     # Finding cases to add: an empty search answers the shortlist of ready cases.
     "meetings:agenda_search": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 200), logged=VIEW),
@@ -193,7 +199,8 @@ ROWS: dict[str, Row] = {
     "meetings:agenda_remove": Row(item, NOT_ALLOWED, allow(MANAGERS, 303)),
     "meetings:attendance_add": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
     "meetings:attendance_update": Row(attendance, NOT_ALLOWED, allow(MANAGERS, 422)),
-    "meetings:attendance_remove": Row(attendance, NOT_ALLOWED, allow(MANAGERS, 303)),
+    # The world's meeting has a signed decision: its list is frozen, nobody comes off it (409, with the reason).
+    "meetings:attendance_remove": Row(attendance, NOT_ALLOWED, allow(MANAGERS, 409)),
     "meetings:present": Row(meeting, allow(READERS, 302), NOT_ALLOWED),
     "meetings:present_item": Row(item, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "meetings:decision_save": Row(item, NOT_ALLOWED, allow(RECORDERS, 422)),
