@@ -13,41 +13,21 @@ Budget (issue 18): ≤ 1 ms median server time per idle poll.
 """
 
 import argparse
-import atexit
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinen_mdt.settings")
-if "DATABASE_URL" not in os.environ:
-    _tmp = tempfile.mkdtemp(prefix="sinen-bench-")
-    atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
-if "db.sqlite3" in os.environ["DATABASE_URL"]:
-    sys.exit("bench/follow.py refuses to run against the development database db.sqlite3.")
-os.environ.setdefault("DEBUG", "false")
-os.environ["ALLOWED_HOSTS"] = "testserver"
+import inprocess  # noqa: F401  (sets Django up: first, before any Django import)
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from cases.meetings.models import AgendaItem, Meeting, MeetingStatus  # noqa: E402
-from cases.patients.models import Case, Patient  # noqa: E402
+from cases.meetings.models import AgendaItem, Meeting, MeetingStatus
+from cases.patients.models import Case, Patient
 
 FOLLOWERS = 30
 BUDGET_MS = 1.0
