@@ -1,48 +1,26 @@
 """A guideline draft's impact preview in the real Chromium: the content editor computes it and goes on to
 activation, the page follows a running preview by itself, and a chair opens the cases that would change."""
 
-import importlib
-
 import pytest
-from django.apps import apps
-from django.core.management.sql import emit_post_migrate_signal
-from django.db import DEFAULT_DB_ALIAS
 from django.test import override_settings
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.jobs.models import Job
-from cases.pathways.guideline_versions import builtin_thresholds, start_impact_preview
+from cases.pathways.guideline_versions import start_impact_preview
 from cases.pathways.impact import Tally
-from cases.pathways.models import GuidelineImpact, GuidelineStatus, GuidelineVersion
+from cases.pathways.models import GuidelineImpact
 from cases.pathways.tasks import compute_guideline_impact
 from tests.browser.conftest import assert_no_script_or_csp_errors, screenshot
 from tests.conftest import PASSWORD
-from tests.pathways.impact_cases import hand_counted_cases, make_draft
+from tests.pathways.impact_cases import hand_counted_cases, make_draft, restore_seed_guideline
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-seed_content = importlib.import_module("cases.pathways.migrations.0002_seed_content")
 
 
 @pytest.fixture(autouse=True)
 def seed_guideline(transactional_db) -> None:
-    """Make the seed guideline version (the engine's defaults) and the content editors' permissions again (a
-    data migration) when an earlier transactional test's flush removed them: the draft is cloned from it."""
-    if GuidelineVersion.objects.exists():
-        return
-    # A flush after a serialized-rollback test leaves even the content types out (they are restored only for
-    # such tests): make them and the permissions again as migrate does, and forget the ids cached before.
-    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
-    now = timezone.now()
-    GuidelineVersion.objects.create(
-        name=seed_content.SEED_VERSION,
-        status=GuidelineStatus.ACTIVE,
-        effective_date=now.date(),
-        activated_at=now,
-        quorum_specialties=seed_content.QUORUM,
-        **builtin_thresholds(),
-    )
-    seed_content.grant_editor_permissions(apps)
+    restore_seed_guideline()
+
 
 SIZES = {"1366": {"width": 1366, "height": 768}, "1920": {"width": 1920, "height": 1080}}
 

@@ -20,12 +20,20 @@ without liver imaging. So, from 70 to 95:
 The resectable share decides nothing else in these cases, so every other option keeps its verdict.
 """
 
+import importlib
 from datetime import date
 
-from cases.pathways.guideline_versions import clone_version, save_draft
+from django.apps import apps
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS
+from django.utils import timezone
+
+from cases.pathways.guideline_versions import builtin_thresholds, clone_version, save_draft
 from cases.pathways.models import GuidelineStatus, GuidelineVersion
 from cases.patients.models import Case, CaseStatus
 from tests.patients.factories import STAGE_IV, make_case, make_patient
+
+seed_content = importlib.import_module("cases.pathways.migrations.0002_seed_content")
 
 # Eight liver metastases in both lobes, no dominant one, 30 % of the liver: pattern III, no curative resection.
 BILOBAR_80 = {
@@ -59,6 +67,26 @@ def hand_counted_cases() -> dict[str, Case]:
     # Only a change outside the app's forms (which refuse it) can store a contradiction.
     Case.objects.filter(pk=cases["contradictory"].pk).update(liver_lesions=0, liver_bilobar=True)
     return cases
+
+
+def restore_seed_guideline() -> None:
+    """Make the seed guideline version (the engine's defaults) and the content editors' permissions again (a
+    data migration) when an earlier transactional test's flush removed them: drafts are cloned from it."""
+    if GuidelineVersion.objects.exists():
+        return
+    # A flush after a serialized-rollback test leaves even the content types out (they are restored only for
+    # such tests): make them and the permissions again as migrate does.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    now = timezone.now()
+    GuidelineVersion.objects.create(
+        name=seed_content.SEED_VERSION,
+        status=GuidelineStatus.ACTIVE,
+        effective_date=now.date(),
+        activated_at=now,
+        quorum_specialties=seed_content.QUORUM,
+        **builtin_thresholds(),
+    )
+    seed_content.grant_editor_permissions(apps)
 
 
 def seed_version() -> GuidelineVersion:

@@ -20,15 +20,19 @@ from cases.pathways.tasks import compute_guideline_impact
 from cases.patients.models import Case, Patient
 from tests.jobs.live import DATABASE_QUEUE, database_url_of_the_tests, worker_command
 from tests.meetings.factories import add_item, make_meeting, signed
-from tests.pathways.impact_cases import BILOBAR_80, hand_counted_cases, make_draft, seed_version
+from tests.pathways.impact_cases import BILOBAR_80, hand_counted_cases, make_draft, restore_seed_guideline, seed_version
 from tests.patients.factories import make_case
 from tests.security.servers import ROOT, clean_env
 
 pytestmark = [
-    # The migrations' content (the seed version) is restored after other transactional tests flushed it.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="worker processes need a shared database"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def seed_guideline(transactional_db) -> None:
+    restore_seed_guideline()
 
 
 def test_processes_count_what_one_process_counts(content_editor, clinician, chair):
