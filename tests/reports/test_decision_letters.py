@@ -167,7 +167,8 @@ def test_the_first_download_stores_the_signed_letter_and_every_later_one_serves_
     second = client.get(letter_url(decision))
     assert (b"".join(second.streaming_content) if second.streaming else second.content) == body
     assert StoredLetter.objects.filter(decision=decision).count() == 1
-    assert AccessLog.objects.filter(action=AccessAction.PDF_DOWNLOAD, detail="letter to the general practitioner").count() == 2
+    downloads = AccessLog.objects.filter(action=AccessAction.PDF_DOWNLOAD, detail="letter to the general practitioner")
+    assert downloads.count() == 2
 
 
 def test_a_stored_letter_is_not_rendered_again(decision, monkeypatch):
