@@ -337,7 +337,9 @@ def stamp_pack_page_numbers(writer: pypdf.PdfWriter) -> None:
         contents = page.get("/Contents")
         existing = contents.get_object() if contents is not None else ArrayObject()
         existing = list(existing) if isinstance(existing, ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *existing, writer._add_object(after)])
+        page[NameObject("/Contents")] = ArrayObject(
+            [writer._add_object(before), *existing, writer._add_object(after)]
+        )
 
 
 class MissingSignedRecord(Exception):
