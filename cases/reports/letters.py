@@ -95,7 +95,7 @@ def changes_since(decision: Decision, earlier: Decision) -> list[str]:
         after = INTENT_IN_WORDS.get(decision.treatment_intent, "not recorded")
         changes.append(f"The aim of treatment was: {before}. It is now: {after}.")
     if decision.plan.strip() != earlier.plan.strip():
-        changes.append(f"The plan was: “{earlier.plan.strip()}”. It is now: “{decision.plan.strip()}”.")
+        changes.append(f"The plan is now: “{decision.plan.strip()}” (it was: “{earlier.plan.strip()}”)")
     before_outcomes = {o["code"]: o for o in earlier.outcomes}
     for o in decision.outcomes:
         old = before_outcomes.get(o["code"])

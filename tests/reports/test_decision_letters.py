@@ -134,7 +134,7 @@ def test_an_amendments_letters_are_addenda_that_say_what_changed(item, clinician
         text = visible_text(html)
         assert "Addendum: the board has changed its decision" in text
         assert "New imaging: more liver metastases &lt;script&gt;." in text
-        assert "The plan was: “Operate.”. It is now: “Somatostatin analogue first.”." in text
+        assert "The plan is now: “Somatostatin analogue first.” (it was: “Operate.”)" in text
         assert f"{title_of(amendment, code)}: was planned, is now not planned." in text
     # The original's letters stay letters, not addenda.
     assert "Addendum" not in visible_text(letter_html(original, "gp"))
