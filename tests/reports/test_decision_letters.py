@@ -10,6 +10,7 @@ import re
 
 import pypdf
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 
@@ -23,6 +24,7 @@ from cases.reports.models import LetterSending, LetterSettings, StoredLetter, St
 from cases.reports.signing import attached_record, pades_problems
 from cases.reports.summary import record_name
 from tests.meetings.factories import add_item, make_meeting, record, signed
+from tests.reports.tampering import as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -211,6 +213,29 @@ def test_the_database_refuses_to_change_or_delete_a_stored_letter(decision):
         with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
             attempt()
     assert StoredLetter.objects.get(pk=letter.pk).matches()
+
+
+def verify_records() -> tuple[int, str]:
+    out = io.StringIO()
+    try:
+        call_command("verify_records", stdout=out)
+    except SystemExit as exit:
+        return exit.code, out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_verify_records_checks_every_stored_letter_and_finds_one_changed_around_the_database(decision):
+    gp = services.store_letter(decision, "gp")
+    services.store_letter(decision, "referrer")
+    status, out = verify_records()
+    assert status == 0 and "Checked 2 stored letters (to GPs and referrers)." in out
+    pdf = bytes(gp.pdf)
+    as_owner(
+        "UPDATE reports_storedletter SET pdf = %s WHERE id = %s", [pdf.replace(b"/Producer", b"/Pr0ducer", 1), gp.pk]
+    )
+    status, out = verify_records()
+    assert status == 1
+    assert f"PROBLEM letter {gp.public_id} (gp): its stored PDF does not match the SHA-256 stored with it" in out
 
 
 def test_a_draft_has_no_letter(client, clinician, item):
