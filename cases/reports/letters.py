@@ -87,6 +87,29 @@ def _actions(decision: Decision) -> list[tuple[str, str, object]]:
     return [(a.what, a.owner, a.due_date) for a in decision.actions.order_by("position")]
 
 
+def _action_text(what: str, owner: str, due) -> str:
+    return f"{what} ({owner}{f', by {due:%d %b %Y}' if due else ''})"
+
+
+def _action_changes(before: list[tuple], after: list[tuple]) -> list[str]:
+    """Follow-up actions added, dropped, or (same task) given another owner or due date."""
+    changes = []
+    before_by_what = {what: (what, owner, due) for what, owner, due in before}
+    after_by_what = {what: (what, owner, due) for what, owner, due in after}
+    for what, action in after_by_what.items():
+        old = before_by_what.get(what)
+        if old is None:
+            changes.append(f"New follow-up: {_action_text(*action)}.")
+        elif old != action:
+            changes.append(f"Follow-up changed: {_action_text(*action)}; it was {_action_text(*old)}.")
+    changes.extend(
+        f"No longer planned: {_action_text(*action)}."
+        for what, action in before_by_what.items()
+        if what not in after_by_what
+    )
+    return changes
+
+
 def changes_since(decision: Decision, earlier: Decision) -> list[str]:
     """Return, in plain sentences, what DECISION changed against the EARLIER version it amends."""
     changes = []
@@ -107,13 +130,7 @@ def changes_since(decision: Decision, earlier: Decision) -> list[str]:
             )
         elif old.get("reason", "") != o.get("reason", "") and o.get("reason"):
             changes.append(f"{o['title']}: the board's reason is now “{o['reason']}”.")
-    before_actions, after_actions = _actions(earlier), _actions(decision)
-    for what, owner, due in after_actions:
-        if (what, owner, due) not in before_actions:
-            changes.append(f"New follow-up: {what} ({owner}{f', by {due:%d %b %Y}' if due else ''}).")
-    for what, owner, due in before_actions:
-        if (what, owner, due) not in after_actions:
-            changes.append(f"No longer planned: {what} ({owner}).")
+    changes.extend(_action_changes(_actions(earlier), _actions(decision)))
     if decision.rediscuss != earlier.rediscuss:
         changes.append(
             "The board will now discuss the patient again at a later meeting."

@@ -7,6 +7,7 @@ it is rendered from; one real_pdf test reads the text layer of a real rendering.
 
 import io
 import re
+from datetime import date
 
 import pypdf
 import pytest
@@ -140,6 +141,27 @@ def test_an_amendments_letters_are_addenda_that_say_what_changed(item, clinician
         assert f"{title_of(amendment, code)}: was planned, is now not planned." in text
     # The original's letters stay letters, not addenda.
     assert "Addendum" not in visible_text(letter_html(original, "gp"))
+
+
+def test_an_addendum_names_follow_ups_changed_added_and_dropped(item, clinician, chair):
+    before = [
+        {"what": "Book surgery", "owner": "Surgery", "due_date": None},
+        {"what": "Repeat CgA", "owner": "GP", "due_date": None},
+    ]
+    original = signed(item, clinician, chair, actions=before)
+    meeting_services.amend_decision(original, chair, "Dates agreed.")
+    after = [
+        {"what": "Book surgery", "owner": "Surgery", "due_date": date(2026, 12, 27)},
+        {"what": "Octreotide cover", "owner": "Anaesthesia", "due_date": None},
+    ]
+    record(item, clinician, actions=after)
+    head = meeting_services.head_decision(item)
+    amendment = meeting_services.sign_decision(head, chair, head.lock_version)
+    changes = visible_text(letter_html(amendment, "gp"))
+    assert "Follow-up changed: Book surgery (Surgery, by 27 Dec 2026); it was Book surgery (Surgery)." in changes
+    assert "New follow-up: Octreotide cover (Anaesthesia)." in changes
+    assert "No longer planned: Repeat CgA (GP)." in changes
+    assert "The plan is now" not in changes  # the plan itself is the same
 
 
 def test_an_amendment_that_changes_nothing_in_the_plan_says_so(item, clinician, chair):
