@@ -118,7 +118,8 @@ def changes_since(decision: Decision, earlier: Decision) -> list[str]:
         after = INTENT_IN_WORDS.get(decision.treatment_intent, "not recorded")
         changes.append(f"The aim of treatment was: {before}. It is now: {after}.")
     if decision.plan.strip() != earlier.plan.strip():
-        changes.append(f"The plan is now: “{decision.plan.strip()}” (it was: “{earlier.plan.strip()}”)")
+        # The new plan is printed in full under "as it now stands": here only what it was.
+        changes.append(f"The plan has changed (the new plan is below). It was: “{earlier.plan.strip()}”")
     before_outcomes = {o["code"]: o for o in earlier.outcomes}
     for o in decision.outcomes:
         old = before_outcomes.get(o["code"])

@@ -137,7 +137,8 @@ def test_an_amendments_letters_are_addenda_that_say_what_changed(item, clinician
         text = visible_text(html)
         assert "Addendum: the board has changed its decision" in text
         assert "New imaging: more liver metastases &lt;script&gt;." in text
-        assert "The plan is now: “Somatostatin analogue first.” (it was: “Operate.”)" in text
+        assert "The plan has changed (the new plan is below). It was: “Operate.”" in text
+        assert "The plan: Somatostatin analogue first." in text
         assert f"{title_of(amendment, code)}: was planned, is now not planned." in text
     # The original's letters stay letters, not addenda.
     assert "Addendum" not in visible_text(letter_html(original, "gp"))
@@ -161,7 +162,7 @@ def test_an_addendum_names_follow_ups_changed_added_and_dropped(item, clinician,
     assert "Follow-up changed: Book surgery (Surgery, by 27 Dec 2026); it was Book surgery (Surgery)." in changes
     assert "New follow-up: Octreotide cover (Anaesthesia)." in changes
     assert "No longer planned: Repeat CgA (GP)." in changes
-    assert "The plan is now" not in changes  # the plan itself is the same
+    assert "The plan has changed" not in changes  # the plan itself is the same
 
 
 def test_an_amendment_that_changes_nothing_in_the_plan_says_so(item, clinician, chair):
