@@ -60,8 +60,8 @@ def sent_url(decision, recipient: str = "gp") -> str:
 
 
 def visible_text(html: str) -> str:
-    """The letter's words, without its markup and comments (what a reader sees)."""
-    return re.sub(r"<[^>]+>|\{#.*?#\}", " ", html)
+    """The letter's words without its markup, spaces collapsed (what a reader sees)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(" :", ":")
 
 
 # --- what the letters say -------------------------------------------------------------------------------
