@@ -7,12 +7,14 @@ it is rendered from; one real_pdf test reads the text layer of a real rendering.
 
 import io
 import re
+import threading
 from datetime import date
 
 import pypdf
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 
 from cases.audit.models import AccessAction, AccessLog
@@ -25,7 +27,9 @@ from cases.reports.models import LetterSending, LetterSettings, StoredLetter, St
 from cases.reports.signing import attached_record, pades_problems
 from cases.reports.summary import record_name
 from tests.meetings.factories import add_item, make_meeting, record, signed
+from tests.meetings.triggers import delete_meeting_rows_past_the_guard
 from tests.reports.tampering import as_owner
+from tests.reports.test_concurrent_records import THREADED, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +225,41 @@ def test_two_servers_rendering_at_once_store_one_letter(decision, monkeypatch):
     letter = services.store_letter(decision, "gp")
     assert not bytes(letter.pdf).endswith(b"% ours")
     assert StoredLetter.objects.filter(decision=decision, recipient="gp").count() == 1
+
+
+@pytest.fixture
+def clean_meetings():
+    yield
+    delete_meeting_rows_past_the_guard()
+
+
+@THREADED
+@pytest.mark.django_db(transaction=True)
+def test_two_first_downloads_at_once_store_one_letter_and_get_the_same_bytes(
+    clean_meetings, clinician, chair, viewer, monkeypatch
+):
+    """Two app servers: both find no letter, both render it (held until both have), one insert wins."""
+    decision = signed(add_item(make_meeting(chair)), clinician, chair)
+    both_rendered = threading.Barrier(2, timeout=30)
+    real_render = services.render_signed_letter
+
+    def render_side_by_side(d, recipient):
+        pdf = real_render(d, recipient)
+        both_rendered.wait()
+        return pdf + b"% rendered by " + threading.current_thread().name.encode()
+
+    monkeypatch.setattr(services, "render_signed_letter", render_side_by_side)
+
+    def download(n):
+        client = Client()
+        client.force_login(viewer)
+        response = client.get(letter_url(decision))
+        return response.status_code, b"".join(response)
+
+    results = run_together(download, 2)
+    stored = bytes(StoredLetter.objects.get(decision=decision, recipient="gp").pdf)
+    assert results == [(200, stored), (200, stored)]
+    assert StoredLetter.objects.count() == 1
 
 
 def test_the_database_refuses_to_change_or_delete_a_stored_letter(decision):
