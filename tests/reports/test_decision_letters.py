@@ -12,7 +12,6 @@ from datetime import date
 
 import pypdf
 import pytest
-from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -27,9 +26,9 @@ from cases.reports.models import LetterSending, LetterSettings, StoredLetter, St
 from cases.reports.signing import attached_record, pades_problems
 from cases.reports.summary import record_name
 from tests.meetings.factories import add_item, make_meeting, record, signed
-from tests.meetings.triggers import delete_meeting_rows_past_the_guard
 from tests.reports.tampering import as_owner
-from tests.reports.test_concurrent_records import THREADED, run_together
+from tests.reports.test_concurrent_records import THREADED, clean_meetings, run_together  # noqa: F401 (a fixture)
+from tests.reports.test_verify_records import verify as verify_records
 
 pytestmark = pytest.mark.django_db
 
@@ -227,17 +226,10 @@ def test_two_servers_rendering_at_once_store_one_letter(decision, monkeypatch):
     assert StoredLetter.objects.filter(decision=decision, recipient="gp").count() == 1
 
 
-@pytest.fixture
-def clean_meetings():
-    yield
-    delete_meeting_rows_past_the_guard()
-
-
 @THREADED
 @pytest.mark.django_db(transaction=True)
-def test_two_first_downloads_at_once_store_one_letter_and_get_the_same_bytes(
-    clean_meetings, clinician, chair, viewer, monkeypatch
-):
+@pytest.mark.usefixtures("clean_meetings")
+def test_two_first_downloads_at_once_store_one_letter_and_get_the_same_bytes(clinician, chair, viewer, monkeypatch):
     """Two app servers: both find no letter, both render it (held until both have), one insert wins."""
     decision = signed(add_item(make_meeting(chair)), clinician, chair)
     both_rendered = threading.Barrier(2, timeout=30)
@@ -275,15 +267,6 @@ def test_the_database_refuses_to_change_or_delete_a_stored_letter(decision):
         with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
             attempt()
     assert StoredLetter.objects.get(pk=letter.pk).matches()
-
-
-def verify_records() -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        call_command("verify_records", stdout=out)
-    except SystemExit as exit:
-        return exit.code, out.getvalue()
-    return 0, out.getvalue()
 
 
 def test_verify_records_checks_every_stored_letter_and_finds_one_changed_around_the_database(decision):
