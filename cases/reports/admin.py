@@ -19,8 +19,8 @@ class LetterSettingsAdmin(ContentAdmin):
     )
 
     def has_add_permission(self, request) -> bool:
-        # One letterhead: the letters print the first row (LetterSettings.current).
-        return not LetterSettings.objects.exists() and super().has_add_permission(request)
+        # One letterhead, seeded by the migration and never deleted: the letters print it (LetterSettings.current).
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

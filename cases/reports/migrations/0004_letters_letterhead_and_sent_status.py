@@ -102,7 +102,7 @@ def seed_letterhead(apps, schema_editor):
         app_label="reports", model="lettersettings"
     )
     group, _ = apps.get_model("auth", "Group").objects.get_or_create(name="content_editor")
-    for action in ("change", "view"):
+    for action in ("add", "change", "view"):  # add: as for all content; the admin allows one row only
         permission, _ = apps.get_model("auth", "Permission").objects.get_or_create(
             content_type=content_type,
             codename=f"{action}_lettersettings",
