@@ -12,47 +12,25 @@ Budget (issue 5): ≤ 12 queries and a median ≤ 50 ms for each page.
 """
 
 import argparse
-import atexit
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinen_mdt.settings")
-if "DATABASE_URL" not in os.environ:
-    _tmp = tempfile.mkdtemp(prefix="sinen-bench-")
-    atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
-if "db.sqlite3" in os.environ["DATABASE_URL"]:
-    sys.exit("bench/meeting.py refuses to run against the development database db.sqlite3.")
-os.environ.setdefault("DEBUG", "false")
-# The test client's host; set here rather than with setup_test_environment(), which would instrument
-# every template render and distort the figures.
-os.environ["ALLOWED_HOSTS"] = "testserver"
+import inprocess  # noqa: F401  (sets Django up: first, before any Django import)
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from cases.meetings import services  # noqa: E402
-from cases.meetings.models import AgendaItem, Attendance, Meeting, MeetingStatus  # noqa: E402
-from cases.pathways.guideline_versions import active_guideline  # noqa: E402
-from cases.pathways.services import assess  # noqa: E402
-from cases.patients.demo import DEMO_CASES  # noqa: E402
-from cases.patients.models import Case, Patient  # noqa: E402
-from cases.specialties import Specialty  # noqa: E402
+from cases.meetings import services
+from cases.meetings.models import AgendaItem, Attendance, Meeting, MeetingStatus
+from cases.pathways.guideline_versions import active_guideline
+from cases.pathways.services import assess
+from cases.patients.demo import DEMO_CASES
+from cases.patients.models import Case, Patient
+from cases.specialties import Specialty
 
 ITEMS = 30
 QUERY_BUDGET = 12
@@ -70,7 +48,7 @@ def seed() -> tuple[Meeting, AgendaItem]:
     call_command("migrate", verbosity=0)
     chair, clinician = user("chair", "chair"), user("clinician", "clinician")
     meeting = Meeting.objects.create(
-        title="Benchmark board", scheduled_at="2026-12-03T16:00Z", chair=chair, status=MeetingStatus.IN_PROGRESS
+        title="Benchmark board", scheduled_at="2026-11-26T16:00Z", chair=chair, status=MeetingStatus.IN_PROGRESS
     )
     guideline = active_guideline()
     items = []

@@ -33,6 +33,8 @@ class Action(StrEnum):
     SIGN_DECISIONS = "sign board decisions"
     VIEW_ACCESS_LOG = "view and export the access log"
     MANAGE_ACCOUNTS = "end users' sessions, unlock logins and reset second factors"
+    PREVIEW_GUIDELINE_IMPACT = "preview what a guideline draft would change"
+    LIST_IMPACTED_CASES = "list the cases a guideline draft would change"
     VIEW_RECORD_INTEGRITY = "see the signing certificate and the record's integrity alarms"
     RECORD_LETTERS_SENT = "record that a letter about a decision was sent"
 
@@ -51,6 +53,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SIGN_DECISIONS: frozenset({Role.CHAIR}),
     Action.VIEW_ACCESS_LOG: frozenset({Role.ADMINISTRATOR}),
     Action.MANAGE_ACCOUNTS: frozenset({Role.ADMINISTRATOR}),
+    # The impact preview of a guideline draft: counts for whoever weighs the draft (the content editor who
+    # wrote it and the clinicians and chairs who will work with it); which cases change, with their names,
+    # only for the clinicians and chairs who look after them (docs/content-admin.md).
+    Action.PREVIEW_GUIDELINE_IMPACT: frozenset({Role.CONTENT_EDITOR, Role.CLINICIAN, Role.CHAIR}),
+    Action.LIST_IMPACTED_CASES: frozenset({Role.CLINICIAN, Role.CHAIR}),
     # Those who answer for the signed record: the chair signs it, administrators run the installation
     # (the page names records by UUID only).
     Action.VIEW_RECORD_INTEGRITY: frozenset({Role.CHAIR, Role.ADMINISTRATOR}),
@@ -102,3 +109,10 @@ def role_context(request: HttpRequest) -> dict:
         "user_roles": SimpleLazyObject(lambda: user_roles(user)),
         "may": SimpleLazyObject(lambda: {action.name.lower(): can(user, action) for action in Action}),
     }
+
+
+def without_patient_data(view):
+    """Mark VIEW as answering without patient data, so that NoStoreMiddleware (which forbids browsers to keep
+    any other answer) leaves its caching to it, e.g. revalidation with an ETag."""
+    view.without_patient_data = True
+    return view

@@ -141,6 +141,9 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and getattr(match.func, "without_patient_data", False):
+            return response  # the view sets its own caching (e.g. revalidation with an ETag)
         if "no-store" not in response.get("Cache-Control", ""):
             patch_cache_control(response, no_store=True, private=True)
         return response

@@ -386,6 +386,18 @@ JOB_RESULT_HOURS = env_int("JOB_RESULT_HOURS", 24)
 if JOB_RESULT_HOURS < 1:
     raise ImproperlyConfigured(f"JOB_RESULT_HOURS must be 1 or more, got {JOB_RESULT_HOURS}")
 
+# --- guideline impact previews ------------------------------------------------------------------
+
+# The impact preview of a guideline draft assesses every open case twice (cases/pathways/impact.py) in the
+# task worker; it shares the cases out to this many forked processes, one core each (1: in the worker's own
+# process). The worker's machine should have as many cores to spare.
+GUIDELINE_IMPACT_PROCESSES = env_int("GUIDELINE_IMPACT_PROCESSES", 2)
+if not 1 <= GUIDELINE_IMPACT_PROCESSES <= 64:
+    raise ImproperlyConfigured(f"GUIDELINE_IMPACT_PROCESSES must be from 1 to 64, got {GUIDELINE_IMPACT_PROCESSES}")
+# What the preview calls to check signed decisions against the draft: the meetings app owns decisions and the
+# rule of what departs from the guideline. Named here rather than imported: meetings builds on pathways.
+GUIDELINE_IMPACT_DECISIONS = "cases.meetings.impact.signed_departures"
+
 # --- FHIR export and patient import (docs/fhir.md) ------------------------------------------------
 
 # The base of the app's own FHIR code systems and extensions (options, verdicts, signatures): a URI this

@@ -24,6 +24,8 @@ PATIENT_PAGES: dict[str, tuple[str, str | None]] = {
     "meetings:case_detail": ("patients.case", "public_id"),
     "patients:case_edit": ("patients.case", "public_id"),
     "pathways:step": ("patients.case", "public_id"),
+    # The cases a guideline draft would change (clinicians and chairs): a list of cases.
+    "pathways:impact_cases": ("patients.case", None),
     "meetings:detail": ("meetings.meeting", "public_id"),
     "meetings:agenda_search": ("patients.case", None),
     "meetings:present_item": ("meetings.agendaitem", "item_id"),

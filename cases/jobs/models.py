@@ -1,7 +1,7 @@
 """Background jobs: slow work a user asked for, done by a django.tasks worker, with its result kept here.
 
-One model for every kind of such work (draft PDFs today; letters, exports, imports and guideline impact
-previews later): who asked, what for, how far it got, and the bytes it made. Kept in the database, so
+One model for every kind of such work (draft PDFs and guideline impact previews today; letters, exports and
+imports later): who asked, what for, how far it got, and the bytes it made. Kept in the database, so
 whichever app server a user's next request reaches shows the progress and serves the result. A result is
 a copy of patient data: it is deleted `JOB_RESULT_HOURS` after the job finished (or was asked for).
 """
@@ -21,6 +21,15 @@ class JobKind(models.TextChoices):
     DECISION_SUMMARY = "decision_summary", "Draft MDT summary of a decision"
     MEETING_PACK = "meeting_pack", "Outcome pack with drafts"
     PATIENT_IMPORT = "patient_import", "Import of patients from a file"
+    GUIDELINE_IMPACT = "guideline_impact", "Impact preview of a guideline draft"
+
+
+# Kinds whose result is shown on a page of the feature (the job's back_url), not downloaded: the job page
+# leads there once the job is done.
+SHOWN_ON_PAGE = frozenset({JobKind.GUIDELINE_IMPACT})
+# What the progress bar counts and what the result is called, where it is not rendering documents.
+WORDING = {JobKind.GUIDELINE_IMPACT: ("Assessing", "case", "preview")}
+DOCUMENTS = ("Rendering", "document", "document")
 
 
 class JobStatus(models.TextChoices):
@@ -89,6 +98,23 @@ class Job(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == JobStatus.DONE
+
+    @property
+    def progress_verb(self) -> str:
+        return WORDING.get(self.kind, DOCUMENTS)[0]
+
+    @property
+    def progress_noun(self) -> str:
+        return WORDING.get(self.kind, DOCUMENTS)[1]
+
+    @property
+    def result_noun(self) -> str:
+        return WORDING.get(self.kind, DOCUMENTS)[2]
+
+    @property
+    def is_shown_on_page(self) -> bool:
+        """Whether the result is read on the feature's page (back_url) rather than downloaded."""
+        return self.kind in SHOWN_ON_PAGE
 
     @property
     def is_failed(self) -> bool:

@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
 
 from cases.audit.log import record_access
 from cases.audit.models import AccessAction
@@ -34,7 +35,12 @@ def progress_context(job: Job) -> dict:
 
 
 def job_started(request: HtmxHttpRequest, job: Job):
-    """Answer the request that started JOB: its progress partial for htmx, otherwise its page (303)."""
+    """Answer the request that started JOB: its progress partial for htmx, otherwise its page (303).
+
+    A job whose result is shown on a page and that is done already (tasks run at once) leads there.
+    """
+    if job.is_done and job.is_shown_on_page:
+        return _to_result_page(request, job)
     if request.htmx:
         return render(request, "jobs/job.html#progress", progress_context(job))
     return HttpResponseRedirect(job.get_absolute_url(), status=303)
@@ -44,19 +50,31 @@ def job_started(request: HtmxHttpRequest, job: Job):
 def job_detail(request: HtmxHttpRequest, public_id):
     """The job's progress, then its download; htmx polls for the progress partial alone."""
     job = get_job(request.user, public_id)
+    if request.htmx and job.is_done and job.is_shown_on_page:
+        # The poll that sees the job done takes the user to the page that shows its result.
+        return HttpResponseClientRedirect(job.back_url)
     template = "jobs/job.html#progress" if request.htmx else "jobs/job.html"
     return render(request, template, progress_context(job))
+
+
+def _to_result_page(request: HtmxHttpRequest, job: Job):
+    if request.htmx:
+        return HttpResponseClientRedirect(job.back_url)
+    return HttpResponseRedirect(job.back_url, status=303)
 
 
 @require_GET
 def job_download(request, public_id):
     """The job's result, recorded in the access log as a download of the job's subject.
 
-    Every kind's result is a PDF so far; a kind with another result brings its own access action.
+    Every kind downloaded is a PDF so far; a kind with another result brings its own access action. A
+    result shown on a page (a guideline impact preview) is read there.
     """
     job = get_job(request.user, public_id, with_result=True)
     if not job.is_done:
         return redirect(job.get_absolute_url())
+    if job.is_shown_on_page:
+        return redirect(job.back_url)
     response = attachment(bytes(job.result), job.filename, job.content_type)
     record_access(request, AccessAction.PDF_DOWNLOAD, (job.subject_type, job.subject_id), status_code=200)
     return response

@@ -9,10 +9,12 @@ from django.utils import timezone
 from cases import dates
 from cases.access import Role
 from cases.forms import DateInput, FreeTextField, NumberTextInput
+from cases.meetings.board import board_order
 from cases.meetings.models import (
     MAX_MINUTES,
     MIN_MINUTES,
     Meeting,
+    MeetingSeries,
     MeetingStatus,
     Outcome,
     TreatmentIntent,
@@ -68,12 +70,22 @@ class MeetingForm(forms.ModelForm):
         queryset=get_user_model().objects.none(), help_text="Who chairs the meeting. Any chair may sign decisions."
     )
 
+    new_series = FreeTextField(
+        label="or start a new series",
+        max_length=200,
+        required=False,
+        help_text="E.g. “Weekly si-NEN board”. Its standing members are saved from a meeting's attendance list.",
+    )
+
     class Meta:
         model = Meeting
-        fields = ["title", "scheduled_at", "location", "video_url", "chair"]
+        fields = ["title", "scheduled_at", "location", "video_url", "chair", "series"]
         widgets = {"scheduled_at": DateTimeLocalInput}
         field_classes = {"scheduled_at": dates.DateTimeField, "title": FreeTextField, "location": FreeTextField}
-        help_texts = {"video_url": "For members joining remotely (https://…)."}
+        help_texts = {
+            "video_url": "For members joining remotely (https://…).",
+            "series": "A new meeting of a series starts with the series' standing members on its list, present.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +95,15 @@ class MeetingForm(forms.ModelForm):
             .order_by("last_name", "first_name", "username")
         )
         self.fields["scheduled_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("new_series", "")
+        if name and cleaned.get("series"):
+            self.add_error("new_series", "Choose a series or name a new one, not both.")
+        elif name and MeetingSeries.objects.filter(name=name).exists():
+            self.add_error("new_series", f"A series named “{name}” exists: choose it above.")
+        return cleaned
 
     def clean_scheduled_at(self):
         value = self.cleaned_data["scheduled_at"]
@@ -186,19 +207,33 @@ class StatusForm(forms.Form):
     transition = forms.ChoiceField(choices=[("start", "Start the meeting"), ("close", "Close the meeting")])
 
 
+def amendment_reason_field() -> FreeTextField:
+    return FreeTextField(
+        label="Reason for the change",
+        max_length=1000,
+        help_text="A decision of this meeting is signed: a change of attendance now is an amendment, shown as such.",
+    )
+
+
 class AttendanceForm(forms.Form):
-    """Add a member: a user of the app, or a guest by name; with the specialty they represent."""
+    """Add a member: a user of the app, or a guest by name; with the specialty they represent.
+
+    Once the meeting has a signed decision (FROZEN), adding is an amendment and asks for its reason.
+    """
 
     name = FreeTextField(label="or a guest's name", max_length=200, required=False)
     specialty = forms.ChoiceField(choices=[("", "Choose…"), *Specialty.choices])
     present = forms.BooleanField(required=False, initial=True, label="Present")
+    remote = forms.BooleanField(required=False, label="Remote (video or telephone)")
 
-    def __init__(self, *args, meeting: Meeting, members: list, attendances: list, **kwargs):
+    def __init__(self, *args, meeting: Meeting, members: list, attendances: list, frozen: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.attendances = attendances
         self.fields["user"] = MemberChoiceField(members=members, required=False, label="Member")
-        self.order_fields(["user", "name", "specialty", "present"])
+        if frozen:
+            self.fields["reason"] = amendment_reason_field()
+        self.order_fields(["user", "name", "specialty", "present", "remote", "reason"])
 
     def clean(self):
         cleaned = super().clean()
@@ -212,8 +247,54 @@ class AttendanceForm(forms.Form):
         return cleaned
 
 
+# A member's state: in the room, remote (both count toward the quorum), or absent.
+ATTENDANCE_STATES = [("yes", "In the room"), ("remote", "Remote"), ("no", "Absent")]
+
+
 class PresentForm(forms.Form):
-    present = forms.TypedChoiceField(choices=[("yes", "Present"), ("no", "Absent")], coerce=lambda v: v == "yes")
+    """Mark a member in the room, remote or absent; a REASON when the attendance is frozen (an amendment)."""
+
+    present = forms.ChoiceField(choices=ATTENDANCE_STATES)
+    reason = FreeTextField(max_length=1000, required=False)
+
+    def state(self) -> tuple[bool, bool]:
+        """Return (present, remote)."""
+        value = self.cleaned_data["present"]
+        return value != "no", value == "remote"
+
+
+class CloseForm(forms.Form):
+    """Settle each undecided case before the meeting closes: defer it to a later meeting, or not discussed."""
+
+    NOT_DISCUSSED = "not_discussed"
+
+    def __init__(self, *args, items: list, later: list[Meeting], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        self.later = {str(m.public_id): m for m in later}
+        choices = [
+            ("", "Choose…"),
+            *((f"defer:{m.public_id}", f"Defer to {m}") for m in later),
+            (self.NOT_DISCUSSED, "Not discussed at this meeting"),
+        ]
+        for item in items:
+            patient = item.case.patient
+            self.fields[f"settle_{item.public_id}"] = forms.ChoiceField(
+                choices=choices,
+                label=f"{patient.family_name.upper()}, {patient.given_name} ({patient.hospital_number})",
+                error_messages={"required": "Defer this case to a later meeting or mark it not discussed."},
+            )
+
+    def rows(self) -> list[tuple]:
+        return [(item, self[f"settle_{item.public_id}"]) for item in self.items]
+
+    def settlements(self) -> dict[int, Meeting | None]:
+        """Return {item pk: the meeting it is deferred to, or None for not discussed}."""
+        settle = {}
+        for item in self.items:
+            value = self.cleaned_data[f"settle_{item.public_id}"]
+            settle[item.pk] = None if value == self.NOT_DISCUSSED else self.later[value.removeprefix("defer:")]
+        return settle
 
 
 class FollowUpForm(forms.Form):
@@ -289,8 +370,10 @@ class DecisionForm(forms.Form):
     plan = FreeTextField(
         label="Plan",
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What the board recommends to the patient, in words the referrer can act on.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the board recommends to the patient, in words the referrer can act on. Left blank, the plan "
+        "is the options the board accepts or modifies, listed by the app.",
     )
     treatment_intent = forms.ChoiceField(
         label="Treatment intent",
@@ -342,8 +425,8 @@ class DecisionForm(forms.Form):
         return {"rec": rec, "outcome": self[f"outcome_{rec.code}"], "reason": self[f"reason_{rec.code}"]}
 
     def main_rows(self) -> list[dict]:
-        """The options the engine recommends or leaves to the board: always shown."""
-        return [self._row(rec) for rec in self.recommendations if rec.verdict != Verdict.NOT_RECOMMENDED]
+        """The options the engine recommends, then those it leaves to the board: always shown."""
+        return [self._row(rec) for rec in board_order(self.recommendations) if rec.verdict != Verdict.NOT_RECOMMENDED]
 
     def other_rows(self) -> list[dict]:
         """The options the engine does not recommend: folded away unless the board touches one."""
@@ -365,7 +448,27 @@ class DecisionForm(forms.Form):
             reason = cleaned.get(f"reason_{rec.code}", "")
             if outcome and not reason and is_departure(rec.verdict, outcome):
                 self.add_error(f"reason_{rec.code}", departure_message(rec, outcome))
+        if not cleaned.get("plan") and not self.errors:
+            cleaned["plan"] = self.plan_from_outcomes()
+            if not cleaned["plan"]:
+                self.add_error("plan", "The board accepts no option: say what it recommends instead.")
         return cleaned
+
+    def plan_from_outcomes(self) -> str:
+        """Return the plan a blank plan stands for: the options accepted, then those modified with how."""
+        accepted, modified = [], []
+        for rec in self.recommendations:
+            outcome = self.cleaned_data.get(f"outcome_{rec.code}")
+            if outcome == Outcome.ACCEPT:
+                accepted.append(rec.title)
+            elif outcome == Outcome.MODIFY:
+                modified.append(f"{rec.title} ({self.cleaned_data.get(f'reason_{rec.code}', '')})")
+        parts = []
+        if accepted:
+            parts.append("The board accepts: " + "; ".join(accepted) + ".")
+        if modified:
+            parts.append("Modified: " + "; ".join(modified) + ".")
+        return " ".join(parts)
 
     def outcomes(self) -> list[dict]:
         return [
@@ -435,6 +538,12 @@ def decision_content(form: DecisionForm, formset) -> DecisionContent:
 
 class SignForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    early_reason = FreeTextField(
+        label="Reason for signing before the meeting",
+        max_length=1000,
+        required=False,
+        help_text="The meeting's date and time have not come yet; the record keeps this reason.",
+    )
 
     def __init__(self, *args, decision=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -448,12 +557,20 @@ class SignForm(forms.Form):
                 "No finding is recorded for this case: the decision must say why the board decided without "
                 "findings before it is signed. Give the reason in the decision form, save it, then sign."
             )
+        early = decision is not None and timezone.now() < decision.agenda_item.meeting.scheduled_at
+        if early and not cleaned.get("early_reason"):
+            self.add_error(
+                "early_reason",
+                "The meeting has not reached its date and time: say why the decision is signed before it.",
+            )
         return cleaned
 
     def error_text(self) -> str:
         """Return what stopped the signature, in one sentence."""
         if self.non_field_errors():
             return " ".join(self.non_field_errors())
+        if self.has_error("early_reason"):
+            return " ".join(self.errors["early_reason"])
         return "The signature form was incomplete."
 
 
@@ -464,3 +581,10 @@ class AmendForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why the signed decision is changed, e.g. new findings. The signed version stays on record.",
     )
+
+
+class FollowForm(forms.Form):
+    """What a follower's page shows: the agenda item and the room's version."""
+
+    item = forms.UUIDField()
+    v = forms.IntegerField(min_value=0)

@@ -31,6 +31,47 @@ class MeetingStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class MeetingSeries(models.Model):
+    """A recurring board (e.g. the weekly si-NEN board) with its standing members.
+
+    A new meeting of the series starts with the standing members on its attendance list, present: the
+    coordinator marks who is absent instead of adding everyone every week.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "meeting series"
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="series_name_not_blank")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StandingMember(models.Model):
+    """A core member of a series, with the specialty they represent at its meetings."""
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    specialty = models.CharField(max_length=32, choices=Specialty.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["series", "specialty", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(specialty__in=Specialty.values), name="standing_specialty_valid"),
+            models.UniqueConstraint(fields=["series", "user"], name="standing_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{display_name(self.user)} ({self.get_specialty_display()})"
+
+
 class Meeting(models.Model):
     """One sitting of the board: planned, then in progress, then closed."""
 
@@ -41,6 +82,13 @@ class Meeting(models.Model):
     video_url = models.URLField("video link", max_length=500, blank=True)
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_meetings")
     status = models.CharField(max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
+    # Where the chair is in meeting mode, for members who follow the chair; `room_version` counts every change
+    # a follower must see (the chair's case, decisions saved and signed): it is the followers' ETag.
+    current_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    room_version = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -77,6 +125,11 @@ class Meeting(models.Model):
         return self.status == MeetingStatus.IN_PROGRESS
 
 
+class ItemClosing(models.TextChoices):
+    DEFERRED = "deferred", "Deferred"
+    NOT_DISCUSSED = "not_discussed", "Not discussed"
+
+
 class AgendaItem(models.Model):
     """A case on a meeting's agenda. Positions order the agenda; gaps are allowed."""
 
@@ -90,6 +143,11 @@ class AgendaItem(models.Model):
     planned_minutes = models.PositiveSmallIntegerField("minutes planned", default=10)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # How an item without a signed decision was settled when the meeting closed (empty: decided or open).
+    closing = models.CharField(max_length=16, choices=ItemClosing.choices, blank=True)
+    deferred_to = models.ForeignKey(
+        "Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="deferred_items"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -104,6 +162,12 @@ class AgendaItem(models.Model):
             models.CheckConstraint(
                 condition=Q(planned_minutes__gte=MIN_MINUTES, planned_minutes__lte=MAX_MINUTES),
                 name="agenda_planned_minutes_range",
+            ),
+            # A deferral names the meeting the case goes to; nothing else does.
+            models.CheckConstraint(
+                condition=Q(closing="deferred", deferred_to__isnull=False)
+                | (Q(closing__in=["", "not_discussed"]) & Q(deferred_to__isnull=True)),
+                name="agenda_closing_valid",
             ),
         ]
 
@@ -122,6 +186,8 @@ class Attendance(models.Model):
     name = models.CharField("name (guests)", max_length=200, blank=True)
     specialty = models.CharField(max_length=32, choices=Specialty.choices)
     present = models.BooleanField(default=True)
+    # Present by video or telephone: counts toward the quorum like a member in the room.
+    remote = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -145,6 +211,36 @@ class Attendance(models.Model):
         if self.user_id:
             return display_name(self.user)
         return self.name
+
+
+class AttendanceChange(models.TextChoices):
+    ADDED = "added", "Added"
+    PRESENT = "present", "Marked present"
+    ABSENT = "absent", "Marked absent"
+
+
+class AttendanceAmendment(models.Model):
+    """A change of attendance after the meeting's first signed decision, with its reason.
+
+    Signed summaries list the attendance as it was at signing, so a later change is never silent: the
+    attendance list and the pack's cover show each amendment with who made it, when and why.
+    """
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="amendments")
+    change = models.CharField(max_length=8, choices=AttendanceChange.choices)
+    reason = models.TextField(max_length=1000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["attendance", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(change__in=AttendanceChange.values), name="attendance_change_valid"),
+            models.CheckConstraint(condition=~Q(reason=""), name="attendance_amendment_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()}: {self.reason}"
 
 
 class DecisionStatus(models.TextChoices):
@@ -242,6 +338,11 @@ class Decision(models.Model):
     # migration 0002's triggers (a NOT NULL column with a default would make Django rebuild the table).
     no_findings_reason = models.TextField(  # noqa: DJ001 (see above: NULL or empty both mean none given)
         "reason for deciding without findings", max_length=1000, null=True, blank=True
+    )
+    # Why the chair signed before the meeting's own date and time (issue 18); nullable for a plain ALTER TABLE
+    # on SQLite, as above.
+    early_signing_reason = models.TextField(  # noqa: DJ001 (NULL or empty both mean none given)
+        "reason for signing before the meeting", max_length=1000, null=True, blank=True
     )
     lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -268,10 +268,13 @@ def _seed_batch(numbers: list[int], writer: _CaseWriter, coordinator, chair, tod
             10,
             now,
             now,
+            "",
         )
         for number, p in zip(numbers, patients, strict=True)
         if days[number] >= WORK_UP_DAYS
     ]
-    columns = ["public_id", "meeting_id", "case_id", "position", "planned_minutes", "created_at", "updated_at"]
+    columns = [
+        "public_id", "meeting_id", "case_id", "position", "planned_minutes", "created_at", "updated_at", "closing",
+    ]  # fmt: skip
     _execute_many(_insert_sql(AgendaItem, columns), items)
     return Seeded(len(patients), len(case_of), len(new), len(items))

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -21,11 +21,16 @@ from cases.access import user_roles
 from cases.meetings.models import (
     AgendaItem,
     Attendance,
+    AttendanceAmendment,
+    AttendanceChange,
     Decision,
     DecisionStatus,
     FollowUpAction,
+    ItemClosing,
     Meeting,
+    MeetingSeries,
     MeetingStatus,
+    StandingMember,
 )
 from cases.pathways.engine import Assessment, Guideline, assessment_to_dict
 from cases.patients.models import Case, CaseStatus
@@ -34,6 +39,25 @@ from cases.people import display_name
 
 class MeetingError(Exception):
     """The request does not fit the current state (e.g. the agenda of a closed meeting); nothing changed."""
+
+
+class AttendanceFrozen(MeetingError):
+    """The meeting has a signed decision: attendance changes only as an amendment with a reason."""
+
+
+class UndecidedItems(MeetingError):
+    """The meeting cannot close while these items have no signed decision and no deferral or "not discussed"."""
+
+    def __init__(self, items: list[AgendaItem]) -> None:
+        super().__init__(
+            f"{len(items)} case{'s' if len(items) != 1 else ''} without a signed decision: defer each to a later "
+            "meeting or mark it not discussed before closing."
+        )
+        self.items = items
+
+
+class SigningTooEarly(MeetingError):
+    """The meeting's date and time have not come yet, and no reason for signing early was given."""
 
 
 class DecisionConflict(Exception):
@@ -99,29 +123,174 @@ def remove_item(item: AgendaItem) -> None:
         item.delete()
 
 
-def add_attendance(meeting: Meeting, *, user, name: str, specialty: str, present: bool) -> Attendance:
-    """Put a member (USER, or a guest by NAME) on MEETING's attendance list with the specialty they represent."""
+def is_attendance_frozen(meeting: Meeting) -> bool:
+    """Return whether MEETING has a signed decision: its summary lists the attendance as it was then."""
+    return Decision.objects.filter(agenda_item__meeting=meeting, status=DecisionStatus.SIGNED).exists()
+
+
+def _amendment_reason(meeting: Meeting, reason: str) -> str:
+    """Return REASON when MEETING's attendance is frozen ("" when it is not); refuse a frozen change without one.
+
+    Called under the meeting's row lock, which signing takes too: no signature slips in between the check
+    and the write.
+    """
+    if not is_attendance_frozen(meeting):
+        return ""
+    if not reason.strip():
+        raise AttendanceFrozen(
+            "A decision of this meeting is signed, and its summary lists the attendance as it was then: "
+            "a change now is an amendment. Give the reason for it."
+        )
+    return reason.strip()
+
+
+def add_attendance(
+    meeting: Meeting, *, user, name: str, specialty: str, present: bool, remote: bool = False,
+    reason: str = "", author=None,
+) -> Attendance:  # fmt: skip
+    """Put a member (USER, or a guest by NAME) on MEETING's attendance list with the specialty they represent.
+
+    After the meeting's first signature this is an amendment: REASON is required and recorded, by AUTHOR.
+    """
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
+        reason = _amendment_reason(meeting, reason)
         # The form checked this against the list it was shown; the lock makes it true at the write.
         if user is not None and meeting.attendances.filter(user=user).exists():
             raise MeetingError(f"{display_name(user)} is already on the list.")
-        return Attendance.objects.create(meeting=meeting, user=user, name=name, specialty=specialty, present=present)
+        attendance = Attendance.objects.create(
+            meeting=meeting, user=user, name=name, specialty=specialty, present=present, remote=present and remote
+        )
+        if reason:
+            AttendanceAmendment.objects.create(
+                attendance=attendance, change=AttendanceChange.ADDED, reason=reason, author=author
+            )
+        return attendance
 
 
-def mark_attendance(attendance: Attendance, present: bool) -> None:
-    """Mark ATTENDANCE's member present or absent."""
+def mark_attendance(
+    attendance: Attendance, present: bool, remote: bool = False, *, reason: str = "", author=None
+) -> Attendance:
+    """Mark ATTENDANCE's member present (in the room, or REMOTE) or absent.
+
+    After the meeting's first signature this is an amendment: REASON is required and recorded, by AUTHOR.
+    Raises MeetingError when the member was taken off the list meanwhile.
+    """
     with transaction.atomic():
-        _locked_meeting(attendance.meeting)
-        attendance.present = present
-        attendance.save(update_fields=["present", "updated_at"])
+        meeting = _locked_meeting(attendance.meeting)
+        current = Attendance.objects.filter(pk=attendance.pk, meeting=meeting).first()
+        if current is None:
+            raise MeetingError("This member was taken off the list meanwhile: nothing was changed.")
+        reason = _amendment_reason(meeting, reason)
+        remote = present and remote
+        if (current.present, current.remote) == (present, remote):
+            return current
+        current.present, current.remote = present, remote
+        current.save(update_fields=["present", "remote", "updated_at"])
+        if reason:
+            change = AttendanceChange.PRESENT if present else AttendanceChange.ABSENT
+            AttendanceAmendment.objects.create(attendance=current, change=change, reason=reason, author=author)
+        return current
 
 
 def remove_attendance(attendance: Attendance) -> None:
-    """Take ATTENDANCE's member off the list."""
+    """Take ATTENDANCE's member off the list; once a decision is signed, mark them absent with a reason instead."""
     with transaction.atomic():
-        _locked_meeting(attendance.meeting)
-        attendance.delete()
+        meeting = _locked_meeting(attendance.meeting)
+        if is_attendance_frozen(meeting):
+            raise AttendanceFrozen(
+                "A decision of this meeting is signed with this attendance list: nobody is taken off it now. "
+                "Mark the member absent, with the reason, instead."
+            )
+        Attendance.objects.filter(pk=attendance.pk).delete()
+
+
+def create_meeting(meeting: Meeting, new_series: str = "") -> Meeting:
+    """Save the new MEETING (in a series named NEW_SERIES, created here, when given); a meeting of a series starts
+    with the series' standing members on its attendance list, present."""
+    with transaction.atomic():
+        if new_series:
+            meeting.series = MeetingSeries.objects.create(name=new_series)
+        meeting.save()
+        if meeting.series_id:
+            for member in meeting.series.members.select_related("user"):
+                Attendance.objects.create(meeting=meeting, user=member.user, specialty=member.specialty)
+    return meeting
+
+
+def save_standing_members(meeting: Meeting) -> int:
+    """Make the members on MEETING's list (users, not guests) its series' standing members; return how many.
+
+    Raises MeetingError when the meeting belongs to no series.
+    """
+    with transaction.atomic():
+        if meeting.series_id is None:
+            raise MeetingError("This meeting belongs to no series: choose one in its details first.")
+        series = MeetingSeries.objects.select_for_update().get(pk=meeting.series_id)
+        members = list(meeting.attendances.filter(user__isnull=False))
+        StandingMember.objects.filter(series=series).exclude(user__in=[a.user_id for a in members]).delete()
+        for attendance in members:
+            StandingMember.objects.update_or_create(
+                series=series, user_id=attendance.user_id, defaults={"specialty": attendance.specialty}
+            )
+        return len(members)
+
+
+def undecided_items(meeting: Meeting, *, for_update: bool = False) -> list[AgendaItem]:
+    """Return MEETING's items, in agenda order, that have no signed decision and were not deferred or set aside."""
+    # An item whose decision was signed is decided, also while an amendment of it is a draft.
+    signed = Decision.objects.filter(agenda_item=OuterRef("pk"), status=DecisionStatus.SIGNED)
+    items = (
+        meeting.agenda_items.filter(~Exists(signed), closing="").select_related("case__patient").order_by("position")
+    )
+    if for_update:
+        items = items.select_for_update(of=("self",))
+    return list(items)
+
+
+def later_meetings(meeting: Meeting, limit: int = 10) -> list[Meeting]:
+    """Return the open meetings after MEETING that an undecided case can be deferred to, soonest first."""
+    return list(
+        Meeting.objects.filter(status=MeetingStatus.PLANNED, scheduled_at__gt=meeting.scheduled_at)
+        .exclude(pk=meeting.pk)
+        .order_by("scheduled_at", "pk")[:limit]
+    )
+
+
+def close_meeting(meeting: Meeting, settle: dict[int, Meeting | None]) -> Meeting:
+    """Close MEETING, settling each undecided item by SETTLE[item.pk]: a later meeting to defer it to, or None
+    for "not discussed".
+
+    Raises UndecidedItems (nothing changed) when an undecided item is not settled, MeetingError when a
+    deferral's meeting is not a later planned one. A deferred case is added to that meeting's agenda.
+    """
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if current.status != MeetingStatus.IN_PROGRESS:
+            raise MeetingError(f"The meeting is {current.get_status_display().lower()}: it cannot close.")
+        undecided = undecided_items(current, for_update=True)
+        unsettled = [item for item in undecided if item.pk not in settle]
+        if unsettled:
+            raise UndecidedItems(unsettled)
+        for item in undecided:
+            target = settle[item.pk]
+            if target is None:
+                item.closing = ItemClosing.NOT_DISCUSSED
+            else:
+                target = Meeting.objects.select_for_update().get(pk=target.pk)
+                if target.status != MeetingStatus.PLANNED or target.scheduled_at <= current.scheduled_at:
+                    raise MeetingError(f"{target} is not a later planned meeting: choose another one.")
+                if not target.agenda_items.filter(case_id=item.case_id).exists():
+                    last = target.agenda_items.aggregate(last=Max("position"))["last"] or 0
+                    AgendaItem.objects.create(
+                        meeting=target, case_id=item.case_id, position=last + 1, presenter=item.presenter,
+                        planned_minutes=item.planned_minutes,
+                    )  # fmt: skip
+                item.closing, item.deferred_to = ItemClosing.DEFERRED, target
+            item.save(update_fields=["closing", "deferred_to", "updated_at"])
+        current.status = MeetingStatus.CLOSED
+        current.save(update_fields=["status", "updated_at"])
+    return current
 
 
 TRANSITIONS = {
@@ -137,6 +306,10 @@ def change_status(meeting: Meeting, transition: str) -> Meeting:
         current = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if current.status != source:
             raise MeetingError(f"The meeting is {current.get_status_display().lower()}: it cannot {transition}.")
+        if transition == "close":
+            undecided = undecided_items(current)
+            if undecided:
+                raise UndecidedItems(undecided)
         current.status = target
         current.save(update_fields=["status", "updated_at"])
     return current
@@ -211,14 +384,20 @@ def record_decision(
             [FollowUpAction(decision=decision, position=n, **action) for n, action in enumerate(content.actions, 1)],
             FollowUpAction,
         )
+        touch_room(item.meeting)
     return decision
 
 
-def sign_decision(decision: Decision, user, loaded_lock_version: int, now: datetime | None = None) -> Decision:
+def sign_decision(
+    decision: Decision, user, loaded_lock_version: int, now: datetime | None = None, *, early_reason: str = ""
+) -> Decision:
     """Sign the draft DECISION as USER: it becomes final, with signer, time, content hash, PDF and key signature.
 
     The caller checks that USER may sign. Raises DecisionConflict when the draft changed after the signer
-    loaded it (they must see what they sign) or was signed meanwhile; nothing is signed then.
+    loaded it (they must see what they sign) or was signed meanwhile; nothing is signed then. Before the
+    meeting's date and time a signature needs EARLY_REASON (SigningTooEarly otherwise), which the record keeps.
+    The signed summary lists the meeting's attendance; when it changes while the PDF is rendered, nothing is
+    signed (MeetingError): the record would list a different attendance from the meeting's.
 
     The slow part runs before any transaction: the record's PDF is rendered from the decision as it will be
     signed and signed with the installation's key (settings.SIGNED_RECORD_RENDERER, the reports app). Then
@@ -232,15 +411,30 @@ def sign_decision(decision: Decision, user, loaded_lock_version: int, now: datet
     )
     if draft.is_signed or draft.lock_version != loaded_lock_version:
         raise DecisionConflict(draft)
+    meeting = draft.agenda_item.meeting
+    if now < meeting.scheduled_at:
+        if not early_reason.strip():
+            raise SigningTooEarly(
+                f"The meeting is set for {timezone.localtime(meeting.scheduled_at):%d %b %Y, %H:%M}: signing before "
+                "then needs the reason, which the record keeps."
+            )
+        draft.early_signing_reason = early_reason.strip()
+    attendance = attendance_fingerprint(meeting)
     _mark_signed(draft, user, now)
     content = canonical_content(draft)
     draft.content_sha256 = integrity.sha256(content)
     pdf = import_string(settings.SIGNED_RECORD_RENDERER)(draft, content)
     draft.pdf_sha256 = integrity.sha256(pdf)
     with transaction.atomic(durable=True):
+        # The meeting's row lock, which attendance changes take too: the attendance the PDF lists stays so.
+        Meeting.objects.select_for_update().get(pk=meeting.pk)
         current = Decision.objects.select_for_update().get(pk=decision.pk)
         if current.is_signed or current.lock_version != loaded_lock_version:
             raise DecisionConflict(current)
+        if attendance_fingerprint(meeting) != attendance:
+            raise MeetingError(
+                "The attendance changed while the decision was being signed: nothing was signed. Sign again."
+            )
         with integrity.chain_lock("decisions"):
             last = Decision.objects.filter(chain_position__isnull=False).order_by("-chain_position").first()
             link = integrity.next_link(
@@ -254,12 +448,27 @@ def sign_decision(decision: Decision, user, loaded_lock_version: int, now: datet
             current.save()
             import_string(settings.SIGNED_RECORD_WRITER)(current, pdf)
         update_case_status(current)
+        touch_room(meeting)
     return current
+
+
+def attendance_fingerprint(meeting: Meeting) -> list[tuple]:
+    """Return what a signed summary shows of MEETING's attendance: each row's member, state and last change."""
+    return list(meeting.attendances.order_by("pk").values_list("pk", "present", "remote", "updated_at"))
+
+
+def touch_room(meeting: Meeting, item: AgendaItem | None = None) -> None:
+    """Tell members following MEETING that something changed (ITEM: the chair is now at that case)."""
+    changes = {"room_version": F("room_version") + 1}
+    if item is not None:
+        changes["current_item"] = item
+    Meeting.objects.filter(pk=meeting.pk).update(**changes)
 
 
 # What signing sets on the draft before its PDF is rendered (the chain link is added in the transaction).
 SIGNED_FIELDS = (
     "status", "signed_by", "signed_at", "signed_schema", "people_at_signing", "content_sha256", "pdf_sha256",
+    "early_signing_reason",
 )  # fmt: skip
 
 
@@ -384,6 +593,9 @@ def canonical_content(decision: Decision) -> bytes:
     if decision.treatment_intent:
         # Likewise only when given (issue 19): decisions signed before the intent was asked keep their hash.
         content["treatment_intent"] = decision.treatment_intent
+    if decision.early_signing_reason:
+        # Likewise only when given (issue 18): signed before the meeting's date and time, and why.
+        content["early_signing_reason"] = decision.early_signing_reason
     return integrity.canonical_json(content)
 
 

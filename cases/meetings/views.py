@@ -5,6 +5,8 @@ htmx the same POST answers with the partial it changed. Pages that list many cas
 guideline once per request and pass it to `assess_workup()` (their missing work-up, without the options).
 """
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
@@ -14,21 +16,25 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases.access import Action, Role, can, has_role, require
+from cases.access import Action, Role, can, has_role, require, without_patient_data
 from cases.conflicts import Conflict, carry, conflict
 from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services
-from cases.meetings.access import get_attendance, get_decision, get_item, get_meeting
+from cases.meetings.access import get_attendance, get_decision, get_item_if_any, get_meeting
+from cases.meetings.board import board_order, header_facts
 from cases.meetings.forms import (
     AgendaAddForm,
     AgendaSearchForm,
     AmendForm,
     AttendanceForm,
+    CloseForm,
     DecisionForm,
+    FollowForm,
     MeetingForm,
     MoveForm,
     PresentForm,
@@ -42,7 +48,15 @@ from cases.meetings.forms import (
     ready_shortlist,
     search_candidates,
 )
-from cases.meetings.models import AgendaItem, Decision, DecisionStatus, Meeting, MeetingStatus, TreatmentIntent
+from cases.meetings.models import (
+    AgendaItem,
+    Decision,
+    DecisionStatus,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    TreatmentIntent,
+)
 from cases.meetings.quorum import quorum
 from cases.pagination import PageForm, keyset_page
 from cases.pathways import guideline_versions
@@ -102,7 +116,8 @@ def capped_count(queryset, shown: int, limit: int) -> int:
 
 @require_GET
 def dashboard(request):
-    """Show upcoming meetings, ready cases not yet on an agenda and, for chairs, drafts to sign."""
+    """Show upcoming meetings, ready cases not yet on an agenda and, for chairs, drafts to sign; guideline
+    drafts with their impact for content editors, and the previewed ones for clinicians and chairs."""
     context = {}
     if can(request.user, Action.VIEW_PATIENT_DATA):
         guideline = guideline_versions.active_guideline()
@@ -139,6 +154,11 @@ def dashboard(request):
             )
             context["drafts"] = list(shown_drafts[:DASHBOARD_DRAFTS])
             context["drafts_total"] = capped_count(drafts, len(context["drafts"]), DASHBOARD_DRAFTS)
+    if has_role(request.user, Role.CONTENT_EDITOR):
+        # The content editor's landing page: their drafts, what each changes and would change (counts only).
+        context["guideline_drafts"], context["guideline_drafts_total"] = guideline_versions.drafts_overview()
+    elif can(request.user, Action.LIST_IMPACTED_CASES):
+        context["previewed_drafts"] = guideline_versions.previewed_drafts()
     return render(request, "meetings/dashboard.html", context)
 
 
@@ -181,8 +201,7 @@ def meeting_create(request: HtmxHttpRequest):
         if form.is_valid():
             meeting = form.save(commit=False)
             meeting.created_by = request.user
-            with transaction.atomic():  # the row and its history record commit together
-                meeting.save()
+            services.create_meeting(meeting, form.cleaned_data["new_series"])
             return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
         return render(request, "meetings/meeting_form.html", {"form": form}, status=invalid_status(request))
     return render(request, "meetings/meeting_form.html", {"form": form})
@@ -198,7 +217,10 @@ def meeting_edit(request: HtmxHttpRequest, public_id):
     if request.method == "POST":
         if form.is_valid():
             with transaction.atomic():
-                form.save()
+                meeting = form.save(commit=False)
+                if form.cleaned_data["new_series"]:
+                    meeting.series = MeetingSeries.objects.create(name=form.cleaned_data["new_series"])
+                meeting.save()
             return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
         return render(request, "meetings/meeting_form.html", context, status=invalid_status(request))
     return render(request, "meetings/meeting_form.html", context)
@@ -221,12 +243,16 @@ def agenda_items(meeting: Meeting):
     )
 
 
-def _attendance_context(meeting: Meeting, members: list, form=None) -> dict:
-    attendances = list(meeting.attendances.select_related("user"))
+def _attendance_context(meeting: Meeting, members: list, form=None, notice: str = "") -> dict:
+    attendances = list(meeting.attendances.select_related("user").prefetch_related("amendments__author"))
+    frozen = services.is_attendance_frozen(meeting)
     return {
         "attendances": attendances,
+        "attendance_frozen": frozen,
+        "attendance_notice": notice,
         "quorum": quorum(attendances, guideline_versions.active_quorum()),
-        "attendance_form": form or AttendanceForm(meeting=meeting, members=members, attendances=attendances),
+        "attendance_form": form
+        or AttendanceForm(meeting=meeting, members=members, attendances=attendances, frozen=frozen),
     }
 
 
@@ -243,7 +269,16 @@ def assessed_items(meeting: Meeting, guideline) -> list[tuple]:
     return assessed
 
 
-def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_form=None, query=None) -> dict:
+def _detail_context(
+    request,
+    meeting: Meeting,
+    *,
+    agenda_form=None,
+    attendance_form=None,
+    query=None,
+    attendance_notice: str = "",
+    agenda_notice: str = "",
+) -> dict:
     guideline = guideline_versions.active_guideline()
     members = list(board_members())
     items = assessed_items(meeting, guideline)
@@ -255,7 +290,8 @@ def _detail_context(request, meeting: Meeting, *, agenda_form=None, attendance_f
         "not_ready": sum(1 for item, _ in items if item.readiness.is_flagged),
         "may_manage": may_manage and meeting.is_open,
         "may_change_status": may_manage,
-        **_attendance_context(meeting, members, attendance_form),
+        "agenda_notice": agenda_notice,
+        **_attendance_context(meeting, members, attendance_form, attendance_notice),
     }
     if may_manage and meeting.is_open:
         if query is None and agenda_form is not None and agenda_form.is_bound:
@@ -296,12 +332,17 @@ def meeting_detail(request, public_id):
     return render(request, DETAIL, _detail_context(request, meeting))
 
 
-def _agenda_response(request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
-    """After an agenda change: the agenda partial for htmx, a 303 back to the page otherwise."""
+def _agenda_response(
+    request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200, notice: str = ""
+) -> HttpResponse:
+    """After an agenda change: the agenda partial for htmx (200 with NOTICE when refused, so that htmx swaps it),
+    a 303 back to the page otherwise (the page itself, with STATUS, when the form or NOTICE has something to say)."""
     if request.htmx:
-        return render(request, f"{DETAIL}#agenda", _detail_context(request, meeting, agenda_form=form), status=status)
-    if form is not None:
-        return render(request, DETAIL, _detail_context(request, meeting, agenda_form=form), status=status)
+        context = _detail_context(request, meeting, agenda_form=form, agenda_notice=notice)
+        return render(request, f"{DETAIL}#agenda", context, status=200 if notice else status)
+    if form is not None or notice:
+        context = _detail_context(request, meeting, agenda_form=form, agenda_notice=notice)
+        return render(request, DETAIL, context, status=status)
     return HttpResponseRedirect(meeting.get_absolute_url() + "#agenda", status=303)
 
 
@@ -335,9 +376,14 @@ def agenda_add(request: HtmxHttpRequest, public_id):
     return _agenda_response(request, meeting)
 
 
+GONE_ITEM = "This case was taken off the agenda in another window: nothing was changed. The agenda below is current."
+
+
 @require_POST
 def agenda_move(request: HtmxHttpRequest, public_id, item_id):
-    item = get_item(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
+    meeting, item = get_item_if_any(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
+    if item is None:
+        return _agenda_response(request, meeting, notice=GONE_ITEM, status=409)
     form = MoveForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Choose up or down.", status=422)
@@ -350,7 +396,9 @@ def agenda_move(request: HtmxHttpRequest, public_id, item_id):
 
 @require_POST
 def agenda_remove(request: HtmxHttpRequest, public_id, item_id):
-    item = get_item(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
+    meeting, item = get_item_if_any(request.user, public_id, item_id, Action.MANAGE_MEETINGS)
+    if item is None:
+        return _agenda_response(request, meeting, notice=GONE_ITEM, status=409)
     try:
         services.remove_item(item)
     except services.MeetingError as exc:
@@ -374,6 +422,9 @@ def meeting_status(request: HtmxHttpRequest, public_id):
         return HttpResponse("Unknown transition.", status=422)
     try:
         meeting = services.change_status(meeting, form.cleaned_data["transition"])
+    except services.UndecidedItems:
+        # Closing with cases undecided: the closing page lists them and settles each one.
+        return HttpResponseRedirect(reverse("meetings:close", kwargs={"public_id": meeting.public_id}), status=303)
     except services.MeetingError as exc:
         return _refused(request, meeting, exc)
     messages.success(request, f"The meeting is {meeting.get_status_display().lower()}.")
@@ -383,13 +434,61 @@ def meeting_status(request: HtmxHttpRequest, public_id):
     return HttpResponseRedirect(target, status=303)
 
 
-def _attendance_response(request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200) -> HttpResponse:
+@require_POST
+def standing_members_save(request: HtmxHttpRequest, public_id):
+    """Make the members on this meeting's list the standing members of its series."""
+    meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
+    try:
+        count = services.save_standing_members(meeting)
+    except services.MeetingError as exc:
+        return _refused(request, meeting, exc)
+    messages.success(
+        request, f"{count} member{'s' if count != 1 else ''} saved as the standing members of {meeting.series}."
+    )
+    return HttpResponseRedirect(meeting.get_absolute_url() + "#attendance", status=303)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_close(request: HtmxHttpRequest, public_id):
+    """Close the meeting: first defer each undecided case to a later meeting or mark it not discussed."""
+    meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
+    if not meeting.is_in_progress:
+        return _refused(request, meeting, services.MeetingError("Only a meeting in progress can close."))
+    undecided = services.undecided_items(meeting)
+    later = services.later_meetings(meeting)
+    form = CloseForm(request.POST or None, items=undecided, later=later)
+    context = {"meeting": meeting, "form": form, "later": later}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "meetings/meeting_close.html", context, status=invalid_status(request))
+        try:
+            services.close_meeting(meeting, form.settlements())
+        except services.UndecidedItems as exc:
+            # Another case became undecided (or a draft appeared) meanwhile: settle it too.
+            form = CloseForm(request.POST, items=exc.items + undecided, later=later)
+            form.is_valid()
+            context.update(form=form, error=str(exc))
+            return render(request, "meetings/meeting_close.html", context, status=409)
+        except services.MeetingError as exc:
+            context["error"] = str(exc)
+            return render(request, "meetings/meeting_close.html", context, status=409)
+        messages.success(request, "The meeting is closed.")
+        return HttpResponseRedirect(meeting.get_absolute_url(), status=303)
+    return render(request, "meetings/meeting_close.html", context)
+
+
+def _attendance_response(
+    request: HtmxHttpRequest, meeting: Meeting, *, form=None, status=200, notice: str = ""
+) -> HttpResponse:
+    """After an attendance change: the attendance partial for htmx (200, so that htmx swaps it, with NOTICE
+    saying what was refused), the page otherwise (STATUS: a refused change is not a success)."""
     if request.htmx:
         context = {"meeting": meeting, "may_manage": meeting.is_open}
-        context.update(_attendance_context(meeting, list(board_members()), form))
-        return render(request, f"{DETAIL}#attendance", context, status=status)
-    if form is not None:
-        return render(request, DETAIL, _detail_context(request, meeting, attendance_form=form), status=status)
+        context.update(_attendance_context(meeting, list(board_members()), form, notice))
+        return render(request, f"{DETAIL}#attendance", context)
+    if form is not None or notice:
+        context = _detail_context(request, meeting, attendance_form=form, attendance_notice=notice)
+        return render(request, DETAIL, context, status=status)
     return HttpResponseRedirect(meeting.get_absolute_url() + "#attendance", status=303)
 
 
@@ -397,37 +496,64 @@ def _attendance_response(request: HtmxHttpRequest, meeting: Meeting, *, form=Non
 def attendance_add(request: HtmxHttpRequest, public_id):
     meeting = get_meeting(request.user, public_id, Action.MANAGE_MEETINGS)
     attendances = list(meeting.attendances.all())
-    form = AttendanceForm(request.POST, meeting=meeting, members=list(board_members()), attendances=attendances)
+    form = AttendanceForm(
+        request.POST,
+        meeting=meeting,
+        members=list(board_members()),
+        attendances=attendances,
+        frozen=services.is_attendance_frozen(meeting),
+    )
     if not form.is_valid():
         return _attendance_response(request, meeting, form=form, status=invalid_status(request))
     try:
-        services.add_attendance(meeting, **form.cleaned_data)
+        services.add_attendance(meeting, **form.cleaned_data, author=request.user)
+    except services.AttendanceFrozen as exc:
+        # Signed meanwhile: the form comes back with the reason field, and says why.
+        form = AttendanceForm(
+            request.POST, meeting=meeting, members=list(board_members()), attendances=attendances, frozen=True
+        )
+        form.is_valid()
+        form.add_error("reason", str(exc))
+        return _attendance_response(request, meeting, form=form, status=409)
+    except services.MeetingError as exc:
+        return _refused(request, meeting, exc)
+    return _attendance_response(request, meeting)
+
+
+GONE_MEMBER = "This member was taken off the list in another window: nothing was changed. The list below is current."
+
+
+@require_POST
+def attendance_update(request: HtmxHttpRequest, public_id, attendance_id):
+    """Mark a member in the room, remote or absent (with a reason once a decision is signed: an amendment)."""
+    meeting, attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
+    if attendance is None:
+        return _attendance_response(request, meeting, notice=GONE_MEMBER, status=409)
+    form = PresentForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Say in the room, remote or absent.", status=422)
+    present, remote = form.state()
+    try:
+        services.mark_attendance(attendance, present, remote, reason=form.cleaned_data["reason"], author=request.user)
+    except services.AttendanceFrozen as exc:
+        return _attendance_response(request, meeting, notice=str(exc), status=409)
     except services.MeetingError as exc:
         return _refused(request, meeting, exc)
     return _attendance_response(request, meeting)
 
 
 @require_POST
-def attendance_update(request: HtmxHttpRequest, public_id, attendance_id):
-    attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
-    form = PresentForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("Say present or absent.", status=422)
-    try:
-        services.mark_attendance(attendance, form.cleaned_data["present"])
-    except services.MeetingError as exc:
-        return _refused(request, attendance.meeting, exc)
-    return _attendance_response(request, attendance.meeting)
-
-
-@require_POST
 def attendance_remove(request: HtmxHttpRequest, public_id, attendance_id):
-    attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
+    meeting, attendance = get_attendance(request.user, public_id, attendance_id, Action.MANAGE_MEETINGS)
+    if attendance is None:
+        return _attendance_response(request, meeting, notice=GONE_MEMBER, status=409)
     try:
         services.remove_attendance(attendance)
+    except services.AttendanceFrozen as exc:
+        return _attendance_response(request, meeting, notice=str(exc), status=409)
     except services.MeetingError as exc:
-        return _refused(request, attendance.meeting, exc)
-    return _attendance_response(request, attendance.meeting)
+        return _refused(request, meeting, exc)
+    return _attendance_response(request, meeting)
 
 
 # --- meeting mode ----------------------------------------------------------------------------------
@@ -451,10 +577,80 @@ def present_start(request, public_id):
 
 
 @require_GET
-def present_item(request, public_id, item_id):
-    """Meeting mode: one case on the shared screen with its assessment and the decision form."""
+def present_item(request: HtmxHttpRequest, public_id, item_id):
+    """Meeting mode: one case on the shared screen with its assessment and the decision form.
+
+    The chair's visit moves the members who follow the chair (`?follow=1`); htmx asking for `?part=panel`
+    gets the decision panel only (a follower's refresh after a save or a signature).
+    """
     meeting = get_meeting(request.user, public_id)
-    return render(request, PRESENT, _present_context(request, meeting, item_id))
+    context = _present_context(request, meeting, item_id)
+    item = context["item"]
+    if request.user.pk == meeting.chair_id and meeting.current_item_id != item.pk and meeting.is_in_progress:
+        services.touch_room(meeting, item)
+    if request.htmx and request.GET.get("part") == "panel":
+        return render(request, f"{PRESENT}#decision-panel", {**context, "oob": True})
+    return render(request, PRESENT, context)
+
+
+# A follower asks every second; the answer is a few bytes without patient data. Unchanged: 304 (If-None-Match).
+FOLLOW_POLL_SECONDS = 1
+# htmx stops polling on this status: the meeting is closed, there is nothing left to follow.
+STOP_POLLING = 286
+
+
+def _room_state(request, public_id) -> tuple | None:
+    """Return (room_version, the chair's current item's public id, status) of the meeting, in one query."""
+    if not hasattr(request, "_room_state"):
+        request._room_state = (
+            Meeting.objects.filter(public_id=public_id)
+            .values_list("room_version", "current_item__public_id", "status")
+            .first()
+        )
+    return request._room_state
+
+
+def _room_etag(request, public_id) -> str | None:
+    # Checked here too: the ETag is compared (and 304 answered) before the view body runs.
+    if not can(request.user, Action.VIEW_PATIENT_DATA):
+        return None
+    state = _room_state(request, public_id)
+    return f"{state[0]}.{state[1]}" if state else None
+
+
+@without_patient_data
+@require_GET
+@condition(etag_func=_room_etag)
+def meeting_follow(request: HtmxHttpRequest, public_id):
+    """Tell a follower's page what changed in the room since the version it shows (`?item=…&v=…`).
+
+    Polling with conditional requests rather than server-sent events: each poll is a short ordinary request,
+    so it passes any reverse proxy unchanged and holds no gunicorn sync worker open (one open SSE stream per
+    follower would take a worker each). The browser revalidates with the ETag; an idle room answers 304
+    from one indexed query (bench/follow.py). A new case of the chair's: HX-Location to it; a saved or signed
+    decision: the `room-changed` event, on which the page reloads its decision panel.
+    """
+    require(request.user, Action.VIEW_PATIENT_DATA)
+    state = _room_state(request, public_id)
+    if state is None:
+        raise Http404("No such meeting.")
+    version, current, status = state
+    if status == MeetingStatus.CLOSED:
+        return HttpResponse(status=STOP_POLLING)
+    form = FollowForm(request.GET)
+    response = HttpResponse(b"", content_type="text/plain")
+    if form.is_valid():
+        shown_item, shown_version = form.cleaned_data["item"], form.cleaned_data["v"]
+        if current is not None and current != shown_item:
+            url = reverse("meetings:present_item", kwargs={"public_id": public_id, "item_id": current})
+            response["HX-Location"] = json.dumps(
+                {"path": f"{url}?follow=1", "target": "#main", "select": "#main", "swap": "outerHTML"}
+            )
+        elif version != shown_version:
+            response["HX-Trigger"] = "room-changed"
+    # Revalidated at every poll, kept by this browser only; the answer holds no patient data.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def _present_context(request, meeting: Meeting, item_id, guideline=None, result=None, **panel) -> dict:
@@ -479,12 +675,16 @@ def _present_context(request, meeting: Meeting, item_id, guideline=None, result=
         "case": item.case,
         "patient": item.case.patient,
         "age": age_text(item.case.patient, day, meeting_day=True),
+        "header_facts": header_facts(item.case, result.assessment, years_text(item.case.patient, day), day),
         "readiness": readiness(item.case, result),
         "without_findings": not item.case.has_findings(),
         "result": result,
         "findings": findings_by_step(item.case),
         "quorum": quorum(attendances, guideline_versions.active_quorum()),
         "may_change_status": can(request.user, Action.MANAGE_MEETINGS),
+        "following": request.GET.get("follow") == "1" and request.user.pk != meeting.chair_id,
+        "is_chair": request.user.pk == meeting.chair_id,
+        "follow_seconds": FOLLOW_POLL_SECONDS,
     }
     context.update(_panel_context(request, item, result, guideline, **panel))
     return context
@@ -517,8 +717,11 @@ def _panel_context(request, item: AgendaItem, result, guideline, *, form=None, f
         "may_amend": may_record and head is not None and head.is_signed,
         "may_sign_draft": may_sign and head is not None and not head.is_signed,
         "why_no_decision": _why_no_decision(item, result) if head is None and form is None else "",
+        "board_options": board_order(recommendations),
         "snapshot_stale": bool(head and not head.is_signed and result.assessment and _snapshot_differs(head, result)),
         "amend_form": extra.pop("amend_form", None) or AmendForm(),
+        "sign_form": extra.pop("sign_form", None) or SignForm(),
+        "sign_early": timezone.now() < item.meeting.scheduled_at,
         **extra,
     }
 
@@ -541,6 +744,7 @@ def _panel_response(
 ) -> HttpResponse:
     """Answer a decision POST: the panel for htmx, the whole page otherwise (errors, conflicts)."""
     context = _present_context(request, item.meeting, item.public_id, guideline, result, **panel)
+    context["oob"] = bool(request.htmx)
     template = f"{PRESENT}#decision-panel" if request.htmx else PRESENT
     return render(request, template, context, status=200 if request.htmx else status)
 
@@ -548,7 +752,9 @@ def _panel_response(
 @require_POST
 def decision_save(request: HtmxHttpRequest, public_id, item_id):
     """Record the board's decision on the item as a draft (a new one, or the draft being edited)."""
-    item = get_item(request.user, public_id, item_id, Action.RECORD_DECISIONS)
+    meeting, item = get_item_if_any(request.user, public_id, item_id, Action.RECORD_DECISIONS)
+    if item is None:
+        return _gone_from_meeting_mode(request, meeting)
     guideline = guideline_versions.active_guideline()
     result = assess(item.case, guideline)
     # Recording a decision does not change the findings: every answer below reuses this one evaluation.
@@ -590,6 +796,15 @@ def decision_save(request: HtmxHttpRequest, public_id, item_id):
     if not request.htmx:
         return HttpResponseRedirect(present_url(item) + "#decision-panel", status=303)
     return _panel_response(request, item, saved=True, **assessed)
+
+
+def _gone_from_meeting_mode(request: HtmxHttpRequest, meeting: Meeting) -> HttpResponse:
+    """The case was taken off the agenda while meeting mode showed it: say so, and open the meeting's first case."""
+    messages.warning(request, "That case was taken off the agenda in another window: nothing was saved.")
+    target = reverse("meetings:present", kwargs={"public_id": meeting.public_id})
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return HttpResponseRedirect(target, status=303)
 
 
 def _conflict(form: DecisionForm, formset, theirs: Decision) -> Conflict:
@@ -657,9 +872,13 @@ def decision_sign(request: HtmxHttpRequest, public_id):
     item = decision.agenda_item
     form = SignForm(request.POST, decision=decision)
     if not form.is_valid():
-        return _panel_response(request, item, status=422, sign_error=form.error_text())
+        return _panel_response(request, item, status=422, sign_error=form.error_text(), sign_form=form)
     try:
-        services.sign_decision(decision, request.user, form.cleaned_data["lock_version"])
+        services.sign_decision(
+            decision, request.user, form.cleaned_data["lock_version"], early_reason=form.cleaned_data["early_reason"]
+        )
+    except services.MeetingError as exc:
+        return _panel_response(request, item, status=409, sign_error=str(exc))
     except services.DecisionConflict as exc:
         message = (
             f"Version {exc.current.version} was already signed."

@@ -15,12 +15,22 @@ from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import dates
+from cases.pathways.content import option_titles
 from cases.pathways.engine import RECOMMENDATION_CODES, Recommendation, Verdict
-from cases.pathways.guideline_versions import activate_version, clone_version, save_draft
+from cases.pathways.guideline_versions import (
+    activate_version,
+    clone_version,
+    differences,
+    preview_state,
+    save_draft,
+    specialty_labels,
+)
+from cases.pathways.impact import describe
 from cases.pathways.models import (
     GuidelineStatus,
     GuidelineVersion,
@@ -100,26 +110,6 @@ class GuidelineVersionForm(forms.ModelForm):
         return [specialty.value for specialty in Specialty if specialty.value in chosen]
 
 
-def _differences(draft: GuidelineVersion, active: GuidelineVersion | None) -> list[tuple[str, str, str]]:
-    """Return (label, value in force, value in the draft) for every threshold and the quorum that differ."""
-    if active is None:
-        return []
-    rows = []
-    for name in THRESHOLD_NAMES:
-        before, after = getattr(active, name), getattr(draft, name)
-        if before != after:
-            rows.append((str(GuidelineVersion._meta.get_field(name).verbose_name), f"{before:g}", f"{after:g}"))
-    if active.quorum() != draft.quorum():
-        rows.append(
-            ("Core specialties for a quorum", _specialty_labels(active.quorum()), _specialty_labels(draft.quorum()))
-        )
-    return rows
-
-
-def _specialty_labels(specialties) -> str:
-    return ", ".join(str(specialty.label) for specialty in specialties)
-
-
 @admin.register(GuidelineVersion)
 class GuidelineVersionAdmin(ContentAdmin):
     form = GuidelineVersionForm
@@ -131,6 +121,7 @@ class GuidelineVersionAdmin(ContentAdmin):
     readonly_fields = (
         "status",
         "changes_from_active",
+        "impact_preview",
         "created_at",
         "created_by",
         "updated_at",
@@ -140,7 +131,9 @@ class GuidelineVersionAdmin(ContentAdmin):
 
     def get_fieldsets(self, request, obj=None):
         editable = obj is None or obj.is_editable
-        general = ("name", "status", "effective_date", "notes") + (("changes_from_active",) if editable else ())
+        general = ("name", "status", "effective_date", "notes") + (
+            ("changes_from_active", "impact_preview") if editable else ("impact_preview",)
+        )
         return (
             (
                 None,
@@ -169,14 +162,14 @@ class GuidelineVersionAdmin(ContentAdmin):
 
     @admin.display(description="Core specialties for a quorum")
     def quorum_labels(self, obj: GuidelineVersion) -> str:
-        return _specialty_labels(obj.quorum())
+        return specialty_labels(obj.quorum())
 
     @admin.display(description="Changes from the active version")
     def changes_from_active(self, obj: GuidelineVersion) -> str:
         if obj.pk is None:
             return "—"
         active = GuidelineVersion.objects.filter(status=GuidelineStatus.ACTIVE).exclude(pk=obj.pk).first()
-        rows = _differences(obj, active)
+        rows = differences(obj, active)
         if not rows:
             return "None: the same values as the active version." if active else "—"
         return format_html(
@@ -185,6 +178,33 @@ class GuidelineVersionAdmin(ContentAdmin):
             active.name,
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
+
+    @admin.display(description="Impact on open cases")
+    def impact_preview(self, obj: GuidelineVersion) -> str:
+        if obj.pk is None:
+            return "—"
+        state = preview_state(obj)
+        preview = state.preview
+        if state.is_current and preview is not None:
+            cases = preview.result["cases"]
+            made = f"{timezone.localtime(preview.finished_at):%d %b %Y, %H:%M}"
+            text = (
+                f"{cases['changed']} of {cases['open']} open cases would be assessed differently "
+                f"(preview of {made}, against {preview.baseline_name})."
+                if obj.is_editable
+                else f"Previewed {made}: {cases['changed']} of {cases['open']} open cases changed "
+                f"against {preview.baseline_name}."
+            )
+        elif state.is_stale:
+            text = "The preview is out of date. " + " ".join(state.why)
+        elif state.is_running:
+            text = "The preview is being computed."
+        elif state.is_failed:
+            text = "The last preview could not be computed."
+        else:
+            text = "Not previewed yet." if obj.is_editable else "No impact preview was computed for this version."
+        link = reverse("pathways:impact", kwargs={"pk": obj.pk})
+        return format_html('{} <a href="{}">Open the impact preview</a>', text, link)
 
     # Versions are made by cloning, never from scratch, and never deleted: decisions name them.
     def has_add_permission(self, request) -> bool:
@@ -245,7 +265,8 @@ class GuidelineVersionAdmin(ContentAdmin):
                 "opts": self.model._meta,
                 "draft": draft,
                 "active": active,
-                "differences": _differences(draft, active),
+                "differences": differences(draft, active),
+                **_preview_context(request, draft),
                 "queryset": queryset,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
@@ -260,6 +281,18 @@ class GuidelineVersionAdmin(ContentAdmin):
             self.log_change(request, active, f"Retired: superseded by {activated.name}.")
         self.message_user(request, f"“{activated.name}” is now active: every new assessment uses it.")
         return None
+
+
+def _preview_context(request, draft: GuidelineVersion) -> dict:
+    """The draft's impact preview for the activation page: its state and, once computed, its counts."""
+    state = preview_state(draft, count_changed_cases=True)
+    preview = state.preview
+    finished = preview is not None and preview.is_finished
+    return {
+        "preview_state": state,
+        "preview": preview,
+        "summary": describe(preview.result, option_titles(request)) if finished else None,
+    }
 
 
 # --- recommendation texts -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, Value
 
+from cases.pathways.engine.rules import TITLES
 from cases.pathways.models import RecommendationText, StepHelp
 from cases.pathways.steps import Step
 
@@ -75,3 +76,9 @@ def page_content(request=None) -> PageContent:
         content = load_page_content()
         setattr(request, _REQUEST_ATTRIBUTE, content)
     return content
+
+
+def option_titles(request=None) -> dict[str, str]:
+    """Return every option's title as the board sees it: the editable text, else the engine's own."""
+    content = page_content(request)
+    return {code: content.option(code, title).title for code, title in TITLES.items()}

@@ -5,6 +5,7 @@ and knows nothing of the texts, which the templates look up by recommendation co
 Every model keeps its full history with django-simple-history: who changed what, and when.
 """
 
+import uuid
 from dataclasses import fields as dataclass_fields
 
 from django.conf import settings
@@ -339,6 +340,72 @@ class StepHelp(models.Model):
         return self.get_step_display()
 
 
+class GuidelineImpact(models.Model):
+    """What activating a draft would change: the engine run over every open case with the version in force
+    (the baseline) and with the draft, counted (cases.pathways.impact).
+
+    The exact thresholds on both sides are stored with the result: the preview describes those, and it is
+    stale as soon as the draft's thresholds or the version in force differ from them. The result holds
+    counts only, never a case or patient identifier (content editors read it); the cases that change are in
+    GuidelineImpactCase, for the clinicians and chairs who may list them. Kept after activation: the
+    version's page shows the preview it was activated with.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="impacts")
+    version_name = models.CharField(max_length=100)
+    version_thresholds = models.JSONField()
+    # The version in force when the preview was asked for; null when there was none (the engine's defaults).
+    baseline = models.ForeignKey(
+        GuidelineVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    baseline_name = models.CharField(max_length=100)
+    baseline_thresholds = models.JSONField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The background job computing it, while it exists (jobs expire; the result stays here).
+    job = models.ForeignKey("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The counts (cases.pathways.impact.Tally.to_json); null until the computation has finished.
+    result = models.JSONField(null=True, blank=True)
+    # Set by the activation of VERSION when this was its current preview then.
+    activated_with = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A finished preview has its result; an unfinished one has none.
+            models.CheckConstraint(
+                condition=Q(result__isnull=True, finished_at__isnull=True)
+                | Q(result__isnull=False, finished_at__isnull=False),
+                name="guideline_impact_result_when_finished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Impact of {self.version_name} against {self.baseline_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.result is not None
+
+
+class GuidelineImpactCase(models.Model):
+    """An open case whose assessment the previewed draft changes, with what changes (option: from → to)."""
+
+    impact = models.ForeignKey(GuidelineImpact, on_delete=models.CASCADE, related_name="cases")
+    case = models.ForeignKey("patients.Case", on_delete=models.CASCADE, related_name="+")
+    # {"options": [[code, from, to], ...], "staging": [[item, from, to], ...], "departure": "new" | "ended" | null}
+    changes = models.JSONField()
+
+    class Meta:
+        ordering = ["impact", "pk"]
+        constraints = [models.UniqueConstraint(fields=["impact", "case"], name="guideline_impact_case_once")]
+
+    def __str__(self) -> str:
+        return f"Case changed by {self.impact}"
 def _limited_findings() -> list[tuple[str, str]]:
     """The numeric findings a plausibility limit may be set for, by their labels."""
     return [(name, str(Case._meta.get_field(name).verbose_name)) for name in NUMERIC_FINDINGS]

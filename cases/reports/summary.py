@@ -198,10 +198,15 @@ class PackEntry:
 
 
 def meeting_pack_cover_html(meeting: Meeting, entries: list[PackEntry]) -> str:
-    """Return the HTML of the pack's cover: meeting, attendance and quorum, per case its outcome in one line
-    and the pack page its record starts on."""
-    attendees = list(meeting.attendances.select_related("user").order_by("specialty", "name"))
-    draft = meeting.is_open or any(e.decision is None or not e.decision.is_signed for e in entries)
+    """Return the HTML of the pack's cover: meeting, attendance (with its amendments) and quorum, per case its
+    outcome in one line and the pack page its record starts on."""
+    attendees = list(
+        meeting.attendances.select_related("user").prefetch_related("amendments__author").order_by("specialty", "name")
+    )
+    # A case deferred or marked not discussed at closing has no decision to wait for.
+    draft = meeting.is_open or any(
+        (e.decision is None or not e.decision.is_signed) and not e.item.closing for e in entries
+    )
     return render_to_string(
         "reports/meeting_pack.html",
         {
@@ -209,6 +214,7 @@ def meeting_pack_cover_html(meeting: Meeting, entries: list[PackEntry]) -> str:
             "entries": entries,
             "attendees": attendees,
             "quorum": quorum(attendees, active_quorum()),
+            "amended": any(a.amendments.all() for a in attendees),
             "draft": draft,
             "generated_at": timezone.now(),
         },
@@ -218,7 +224,9 @@ def meeting_pack_cover_html(meeting: Meeting, entries: list[PackEntry]) -> str:
 def pack_contents(meeting: Meeting) -> tuple[list[AgendaItem], dict[int, Decision]]:
     """Return MEETING's agenda items in order, and each item's newest decision by the item's pk."""
     items = list(
-        AgendaItem.objects.filter(meeting=meeting).select_related("case__patient", "presenter").order_by("position")
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case__patient", "presenter", "deferred_to")
+        .order_by("position")
     )
     heads = {}
     for decision in (
@@ -337,9 +345,7 @@ def stamp_pack_page_numbers(writer: pypdf.PdfWriter) -> None:
         contents = page.get("/Contents")
         existing = contents.get_object() if contents is not None else ArrayObject()
         existing = list(existing) if isinstance(existing, ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject(
-            [writer._add_object(before), *existing, writer._add_object(after)]
-        )
+        page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *existing, writer._add_object(after)])
 
 
 class MissingSignedRecord(Exception):

@@ -130,3 +130,32 @@ document.addEventListener("change", (event) => {
 });
 document.addEventListener("htmx:afterSwap", () => enhance(document));
 enhance(document);
+
+// --- an htmx action the server refused or could not answer ---------------------------------------
+// htmx swaps nothing on an error status, so without this the click would seem to do nothing. Views answer
+// stale actions with the refreshed part and a message (200); this covers the rest (403, 404, 500, no network).
+const showRequestProblem = (text) => {
+  const main = document.getElementById("main");
+  if (!main) return;
+  let box = document.getElementById("request-problem");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "request-problem";
+    box.className = "alert alert-danger";
+    box.setAttribute("role", "alert");
+    main.prepend(box);
+  }
+  box.textContent = text;
+  box.scrollIntoView({ block: "nearest" });
+};
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr?.status;
+  const words = { 403: "you may not do this", 404: "what it acts on no longer exists", 409: "something changed meanwhile" };
+  showRequestProblem(
+    `The action was not carried out (${status}: ${words[status] || "the server could not answer"}). ` +
+      "The page may be out of date: reload it to see the current state.",
+  );
+});
+document.addEventListener("htmx:sendError", () => {
+  showRequestProblem("The server could not be reached: nothing was changed. Check the connection and try again.");
+});

@@ -5,23 +5,126 @@
 (() => {
   const meetingMode = document.querySelector("[data-meeting-mode]");
 
-  // --- next / previous case by keyboard --------------------------------------------------------
-  // ArrowLeft/ArrowRight and k/j follow the page's rel=prev/next links, except while the user types
-  // or chooses in a form field (arrow keys move between radio buttons there) or holds a modifier.
-  const KEYS = { ArrowLeft: "prev", k: "prev", ArrowRight: "next", j: "next" };
-  const FIELDS = "input, textarea, select, [contenteditable]:not([contenteditable='false'])";
+  // --- keyboard shortcuts of meeting mode (listed in the page's dialog, shown with "?") --------------
+  // ArrowLeft/ArrowRight and k/j follow the page's rel=prev/next links; d jumps to the first option;
+  // a/m/r choose the focused option's outcome and move on to the next option; s saves the decision (the
+  // focus lands on "Sign" after the swap); g goes to "Sign"; 1-4 choose the treatment intent in the form's
+  // order (curative, palliative, surveillance, further work-up). Never while the user types or chooses in a
+  // text field, nor with a modifier held (Shift only for "?" and "+").
+  const NAVIGATION = { ArrowLeft: "prev", k: "prev", ArrowRight: "next", j: "next" };
+  const OUTCOMES = { a: "accept", m: "modify", r: "reject" };
+  const TYPING = "input:not([type='radio']):not([type='checkbox']), textarea, select, [contenteditable]:not([contenteditable='false'])";
+  const RADIOS = "input[type='radio']";
+
+  // The options on screen: not those folded away in a closed <details> (Chromium keeps them laid out).
+  const optionRows = () => [...document.querySelectorAll("#decision-panel tr[data-code]")].filter((row) => !row.closest("details:not([open])"));
+  const focusOption = (row) => {
+    const radio = row?.querySelector(`${RADIOS}:checked`) || row?.querySelector(RADIOS);
+    radio?.focus();
+    return Boolean(radio);
+  };
+  const choose = (row, outcome) => {
+    const radio = row.querySelector(`${RADIOS}[value="${outcome}"]`);
+    if (!radio) return;
+    radio.checked = true;
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
+    const reason = row.querySelector("input[name^='reason_']");
+    // A departure needs its reason: modifying always, rejecting a recommended option.
+    const verdict = row.querySelector(".verdict");
+    const departs = outcome === "modify" || (outcome === "reject" && verdict?.classList.contains("verdict-recommended"));
+    if (departs && reason) {
+      reason.focus();
+      return;
+    }
+    const rows = optionRows();
+    const next = rows[rows.indexOf(row) + 1];
+    if (!focusOption(next)) document.querySelector("#decision-panel [data-save-decision]")?.focus();
+  };
+
+  const dialog = document.getElementById("shortcuts");
+  const toggleShortcuts = () => {
+    if (!dialog) return;
+    if (dialog.open) dialog.close();
+    else dialog.showModal();
+  };
+  document.querySelector("[data-shortcuts-open]")?.addEventListener("click", toggleShortcuts);
+
+  // --- zoom for the room: the .board's font size in steps, remembered on this computer ---------------
+  const board = document.querySelector(".board");
+  const ZOOM_KEY = "sinen-mdt:zoom";
+  let zoom = Math.max(-2, Math.min(3, Number(window.localStorage.getItem(ZOOM_KEY)) || 0));
+  const applyZoom = () => {
+    if (!board) return;
+    for (const cls of [...board.classList]) if (cls.startsWith("zoom-")) board.classList.remove(cls);
+    if (zoom) board.classList.add(`zoom-${zoom}`);
+    window.localStorage.setItem(ZOOM_KEY, String(zoom));
+  };
+  const changeZoom = (step) => {
+    zoom = Math.max(-2, Math.min(3, zoom + step));
+    applyZoom();
+  };
+  if (board) {
+    applyZoom();
+    document.querySelectorAll("[data-zoom], [data-shortcuts-open]").forEach((button) => { button.hidden = false; });
+    document.querySelectorAll("[data-zoom]").forEach((button) => {
+      button.addEventListener("click", () => changeZoom(Number(button.dataset.zoom)));
+    });
+  }
 
   if (meetingMode) {
     document.addEventListener("keydown", (event) => {
-      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-      const rel = KEYS[event.key];
-      if (!rel) return;
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
       const target = event.target;
-      if (target instanceof Element && target.closest(FIELDS)) return;
-      const link = document.querySelector(`.meeting-nav a[rel="${rel}"]`);
-      if (!link) return;
-      event.preventDefault();
-      window.location.assign(link.href);
+      if (event.key === "Escape" && target instanceof Element && target.closest(TYPING)) {
+        target.blur();
+        return;
+      }
+      if (target instanceof Element && target.closest(TYPING)) return;
+      if (dialog?.open && event.key !== "?") return;
+      const key = event.key;
+      if (key === "?") {
+        event.preventDefault();
+        toggleShortcuts();
+        return;
+      }
+      if (key === "+" || key === "-") {
+        event.preventDefault();
+        changeZoom(key === "+" ? 1 : -1);
+        return;
+      }
+      if (event.shiftKey) return;
+      const row = target instanceof Element ? target.closest("#decision-panel tr[data-code]") : null;
+      if (row && OUTCOMES[key]) {
+        event.preventDefault();
+        choose(row, OUTCOMES[key]);
+        return;
+      }
+      // Arrow keys move between radio buttons inside an option: only j/k move between cases there.
+      if (target instanceof Element && target.matches(RADIOS) && key.startsWith("Arrow")) return;
+      if (NAVIGATION[key]) {
+        const link = document.querySelector(`.meeting-nav a[rel="${NAVIGATION[key]}"]`);
+        if (!link) return;
+        event.preventDefault();
+        window.location.assign(link.href);
+      } else if (key === "d") {
+        if (focusOption(optionRows()[0])) event.preventDefault();
+      } else if (key === "s") {
+        const form = document.querySelector("#decision-panel form.decision-form");
+        if (!form) return;
+        event.preventDefault();
+        form.requestSubmit();
+      } else if (/^[1-9]$/.test(key)) {
+        const intent = document.querySelectorAll("#decision-panel input[name='treatment_intent']")[Number(key) - 1];
+        if (!intent) return;
+        event.preventDefault();
+        intent.checked = true;
+        intent.dispatchEvent(new Event("change", { bubbles: true }));
+      } else if (key === "g") {
+        const sign = document.querySelector("#decision-panel [data-sign-decision]");
+        if (!sign) return;
+        event.preventDefault();
+        sign.focus();
+      }
     });
   }
 
@@ -67,6 +170,15 @@
     window.setInterval(tick, 1000);
   }
 
+  // --- following the chair --------------------------------------------------------------------
+  // The poll (views.meeting_follow) signals a saved or signed decision with the room-changed event: reload
+  // the decision panel (its new poll carries the room's new version). A new case comes as HX-Location.
+  document.addEventListener("room-changed", (event) => {
+    const poll = event.target instanceof Element ? event.target.closest("[data-follow]") : null;
+    if (!poll || !window.htmx) return;
+    window.htmx.ajax("GET", poll.dataset.panelUrl, { target: "#decision-panel", swap: "outerHTML" });
+  });
+
   // --- focus after htmx swaps ------------------------------------------------------------------
   // A swap replaces the element that had focus. Put keyboard focus back where the user was: the
   // same reorder button (or its twin at the ends of the agenda), the first invalid field of the
@@ -83,11 +195,12 @@
       const twin = document.getElementById(focusedId.replace(/^(up|down)-/, (m, d) => (d === "up" ? "down-" : "up-")));
       const choice = same && !same.disabled ? same : twin;
       choice?.focus();
-    } else if (target.id === "decision-panel") {
+    } else if (target.id === "decision-panel" && event.detail.requestConfig?.verb !== "get") {
       const panel = document.getElementById("decision-panel");
-      // Django marks every control of a field with errors aria-invalid (radio buttons included).
+      // Django marks every control of a field with errors aria-invalid (radio buttons included); after a
+      // save without errors the next step is the signature.
       const invalid = panel?.querySelector("[aria-invalid='true']");
-      (invalid || panel?.querySelector("#decision-heading"))?.focus();
+      (invalid || panel?.querySelector("[data-sign-decision]") || panel?.querySelector("#decision-heading"))?.focus();
     }
   });
 })();

@@ -13,6 +13,8 @@ from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
+from tests.browser.axe import axe_violations
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 # Flags that keep Chromium from reaching for Google's services on a closed network.
@@ -57,16 +59,22 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+def new_page(browser, base_url: str, width: int = 1400, height: int = 900):
+    """Open a page in a browser context of its own that collects console messages and script errors."""
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
     page = context.new_page()
     page.console_messages = []
     page.page_errors = []
     page.on("console", lambda message: page.console_messages.append(message))
     page.on("pageerror", lambda error: page.page_errors.append(error))
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = new_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def screenshot(page, name: str) -> Path:
@@ -78,6 +86,8 @@ def screenshot(page, name: str) -> Path:
 
 
 def assert_no_script_or_csp_errors(page) -> None:
-    """No uncaught JavaScript error and no Content-Security-Policy violation on the pages visited."""
+    """No uncaught JavaScript error and no Content-Security-Policy violation on the pages visited, and no serious
+    or critical accessibility violation (axe-core, contrast among them) on the page shown at the end."""
     assert page.page_errors == []
     assert [m.text for m in page.console_messages if "Content Security Policy" in m.text] == []
+    assert axe_violations(page) == []

@@ -19,9 +19,11 @@ NOT_RECOMMENDED = "liver_transplant"
 
 
 def make_meeting(chair, status: str = MeetingStatus.IN_PROGRESS, **overrides) -> Meeting:
+    # A planned meeting lies ahead; one in progress or closed began an hour ago (signing earlier needs a reason).
+    ahead = timedelta(days=2) if status == MeetingStatus.PLANNED else -timedelta(hours=1)
     values = {
         "title": "Neuroendocrine tumour board",
-        "scheduled_at": timezone.now() + timedelta(days=2),
+        "scheduled_at": timezone.now() + ahead,
         "location": "Seminar room 2",
         "chair": chair,
         "status": status,

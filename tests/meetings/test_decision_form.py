@@ -3,6 +3,7 @@
 import pytest
 
 from cases.meetings.models import Decision, is_departure
+from cases.pathways.services import assess
 from tests.meetings.factories import (
     CONSIDERED,
     NOT_RECOMMENDED,
@@ -137,11 +138,24 @@ def test_an_outcome_outside_the_three_choices_is_refused(client, clinician, item
     assert not Decision.objects.exists()
 
 
-def test_a_plan_is_required(client, clinician, item):
+def test_a_blank_plan_records_the_options_the_board_accepts(client, clinician, item):
     client.force_login(clinician)
     response = client.post(save_url(item), decision_post(item, plan=""))
+    assert response.status_code == 303
+    plan = Decision.objects.get().plan
+    assert plan.startswith("The board accepts: ")
+    assert "Resection of liver metastases with curative intent" in plan
+
+
+def test_a_plan_is_required_when_the_board_accepts_no_option(client, clinician, item):
+    client.force_login(clinician)
+    assessment = assess(item.case).assessment
+    rejected = {f"outcome_{rec.code}": "reject" for rec in assessment.recommendations}
+    reasons = {f"reason_{rec.code}": "Patient declines surgery." for rec in assessment.recommendations}
+    response = client.post(save_url(item), decision_post(item, plan="", **rejected, **reasons))
     assert response.status_code == 422
-    assert response.context["form"].errors["plan"] == ["This field is required."]
+    assert response.context["form"].errors["plan"] == ["The board accepts no option: say what it recommends instead."]
+    assert not Decision.objects.exists()
 
 
 def test_a_follow_up_action_needs_someone_to_do_it(client, clinician, item):

@@ -95,7 +95,8 @@ def test_a_board_plans_runs_and_closes_a_meeting(client, coordinator, clinician,
     client.force_login(chair)
     response = client.post(
         reverse("meetings:decision_sign", kwargs={"public_id": decision.public_id}),
-        {"lock_version": decision.lock_version},
+        # The meeting is set for 3 December: signing before then says why (the record keeps it).
+        {"lock_version": decision.lock_version, "early_reason": "The board met two days early this week."},
     )
     assert response.status_code == 303
     decision.refresh_from_db()
@@ -115,9 +116,15 @@ def test_a_board_plans_runs_and_closes_a_meeting(client, coordinator, clinician,
     assert decision.content_sha256 in record
     assert "the digitally signed PDF hold" in record
 
-    # The coordinator closes the meeting; its agenda no longer changes.
+    assert decision.early_signing_reason == "The board met two days early this week."
+
+    # The coordinator closes the meeting: the undecided first case is marked not discussed on the way.
     client.force_login(coordinator)
-    client.post(reverse("meetings:status", kwargs={"public_id": meeting.public_id}), {"transition": "close"})
+    response = client.post(reverse("meetings:status", kwargs={"public_id": meeting.public_id}), {"transition": "close"})
+    assert response["Location"] == reverse("meetings:close", kwargs={"public_id": meeting.public_id})
+    undecided = AgendaItem.objects.get(case=first)
+    response = client.post(response["Location"], {f"settle_{undecided.public_id}": "not_discussed"})
+    assert response.status_code == 303
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CLOSED
     other = make_case(**STAGE_IV)

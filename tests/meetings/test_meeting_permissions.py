@@ -9,7 +9,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from cases.meetings.models import AgendaItem, Attendance, Decision, FollowUpAction, Meeting
+from cases.meetings.models import AgendaItem, Attendance, AttendanceAmendment, Decision, FollowUpAction, Meeting
 from cases.patients.models import Case
 from tests.meetings.factories import add_item, decision_post, make_meeting, record, signed
 from tests.savepoints import savepoint
@@ -33,7 +33,12 @@ def world(coordinator, clinician, chair):
     draft = record(drafted, clinician)
     done = signed(decided, clinician, chair)
     attendance = Attendance.objects.create(meeting=meeting, user=clinician, specialty="medical_oncology")
+    # The meeting's attendance is frozen by its signature; members come off the list of a planned one.
+    later = make_meeting(chair, status="planned")
+    loose = Attendance.objects.create(meeting=later, name="Dr Ito", specialty="radiology")
     return {
+        "later": later,
+        "loose": loose,
         "meeting": meeting,
         "draft": draft,
         "signed": done,
@@ -81,7 +86,17 @@ ENDPOINTS = [
         lambda w: {"title": "Renamed", "scheduled_at": "2027-01-07T16:00", "chair": w["chair"].pk},
         MANAGERS,
     ),
-    ("close the meeting", "post", "meetings:status", m, lambda w: {"transition": "close"}, MANAGERS),
+    (
+        "close the meeting",
+        "post",
+        "meetings:close",
+        m,
+        lambda w: {
+            f"settle_{w['draft'].agenda_item.public_id}": "not_discussed",
+            f"settle_{w['open_item'].public_id}": "not_discussed",
+        },
+        MANAGERS,
+    ),
     (
         "add to the agenda",
         "post",
@@ -100,11 +115,18 @@ ENDPOINTS = [
         "post",
         "meetings:attendance_add",
         m,
-        lambda w: {"name": "Dr Guest", "specialty": "pathology", "present": "on"},
+        lambda w: {"name": "Dr Guest", "specialty": "pathology", "present": "on", "reason": "Joined late."},
         MANAGERS,
     ),
-    ("mark absent", "post", "meetings:attendance_update", ma, lambda w: {"present": "no"}, MANAGERS),
-    ("remove a member", "post", "meetings:attendance_remove", ma, lambda w: {}, MANAGERS),
+    ("mark absent", "post", "meetings:attendance_update", ma, lambda w: {"present": "no", "reason": "Left."}, MANAGERS),
+    (
+        "remove a member",
+        "post",
+        "meetings:attendance_remove",
+        lambda w: {"public_id": w["later"].public_id, "attendance_id": w["loose"].public_id},
+        lambda w: {},
+        MANAGERS,
+    ),
     ("record a decision", "post", "meetings:decision_save", mi, lambda w: decision_post(w["open_item"]), RECORDERS),
     (
         "sign a decision",
@@ -129,7 +151,7 @@ CASE = {"referral_date": "2026-10-01", "referring_clinician": "Dr R", "question"
 def database_state():
     """Every meetings row and every case, as plain values, to compare before and after a request."""
     rows = {}
-    for model in (Meeting, AgendaItem, Attendance, Decision, FollowUpAction, Case):
+    for model in (Meeting, AgendaItem, Attendance, AttendanceAmendment, Decision, FollowUpAction, Case):
         rows[model.__name__] = sorted(
             (model_to_dict(obj, exclude=["updated_at"]) for obj in model.objects.all()), key=lambda r: r["id"]
         )

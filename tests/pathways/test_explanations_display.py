@@ -26,7 +26,7 @@ def case():
 
 
 def option_html(page: str, code: str) -> str:
-    start = page.index(f'data-code="{code}"')
+    start = page.index(f'<li data-code="{code}"')  # the assessment panel's option
     return page[start : page.index("</li>", page.index("</details>", start))]
 
 
@@ -59,7 +59,14 @@ def test_meeting_mode_shows_why_and_what_to_confirm_before_the_other_reasons(cli
     client.force_login(clinician)
     response = client.get(present_url(item))
     assert response.status_code == 200
-    assert_why_and_to_confirm_come_first(response.content.decode(), case)
+    page = response.content.decode()
+    assert_why_and_to_confirm_come_first(page, case)
+    # The board view's row of the option says the same, beside the decision controls (issue 18).
+    row = page[page.index('<tr data-code="liver_resection"') :]
+    row = row[: row.index("</tr>")]
+    assert "All of the liver tumour burden can be removed" in row
+    assert "To confirm: liver failure; ECOG performance status" in row
+    assert 'name="outcome_liver_resection"' in row
 
 
 def test_the_new_options_are_in_the_panel_and_the_decision_form_with_their_content_texts(

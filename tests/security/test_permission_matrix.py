@@ -30,6 +30,7 @@ from cases.audit.models import AccessAction, AccessLog, RoleRequest
 from cases.jobs.models import JobKind
 from cases.jobs.services import start_job
 from cases.meetings.models import Attendance
+from cases.pathways.guideline_versions import clone_version
 from cases.pathways.models import GuidelineVersion
 from cases.patients.services import check_import
 from cases.reports.tasks import render_case_summary_draft
@@ -58,6 +59,7 @@ ADMINISTRATORS = frozenset({"administrator"})  # VIEW_ACCESS_LOG, MANAGE_ACCOUNT
 GUARDIANS = frozenset({"chair", "administrator"})  # VIEW_RECORD_INTEGRITY
 STAFF = frozenset({"content_editor", "administrator"})
 CONTENT_EDITORS = frozenset({"content_editor"})
+IMPACT_READERS = frozenset({"content_editor", "clinician", "chair"})  # PREVIEW_GUIDELINE_IMPACT
 REQUESTER = frozenset({"viewer"})  # who asked for the world's background job
 UPLOADER = frozenset({"coordinator"})  # who uploaded the world's file of patients
 
@@ -136,6 +138,10 @@ def job(w):
     return {"public_id": w["job"].public_id}
 
 
+def guideline_draft(w):
+    return {"pk": w["guideline_draft"].pk}
+
+
 def patient_import(w):
     return {"public_id": w["patient_import"].public_id}
 
@@ -173,6 +179,11 @@ ROWS: dict[str, Row] = {
     "pathways:step": Row(step, allow(READERS, 200), allow(EDITORS, 422), logged=VIEW),
     # What-if: evaluates typed values without saving; answers the panel (invalid values are said there).
     "pathways:preview": Row(step, NOT_ALLOWED, allow(READERS, 200)),
+    # A guideline draft's impact: counts for editors, clinicians and chairs (POST computes it: 303 back to the
+    # page); the cases that change, by name, for clinicians and chairs only.
+    "pathways:impact": Row(guideline_draft, allow(IMPACT_READERS, 200), allow(IMPACT_READERS, 303)),
+    "pathways:impact_json": Row(guideline_draft, allow(IMPACT_READERS, 200), NOT_ALLOWED),
+    "pathways:impact_cases": Row(guideline_draft, allow(RECORDERS, 200), NOT_ALLOWED, logged=VIEW),
     # The coordinator's one-click "ready for the board" (issue 17); an empty POST is the invalid form.
     "pathways:ready": Row(case, NOT_ALLOWED, allow(REGISTRARS, 422)),
     "meetings:list": Row(none, allow(READERS, 200), NOT_ALLOWED),
@@ -180,6 +191,12 @@ ROWS: dict[str, Row] = {
     "meetings:detail": Row(meeting, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "meetings:edit": Row(meeting, allow(MANAGERS, 200), allow(MANAGERS, 422)),
     "meetings:status": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
+    # Closing asks what happens to each undecided case first (an empty answer is incomplete).
+    "meetings:close": Row(meeting, allow(MANAGERS, 200), allow(MANAGERS, 422)),
+    # A follower's poll: no patient data, so not logged as a read.
+    "meetings:follow": Row(meeting, allow(READERS, 200), NOT_ALLOWED),
+    # The world's meeting is in no series: refused with a message, back to the page.
+    "meetings:standing_members": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 303)),
     "meetings:agenda_add": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
     # Finding cases to add: an empty search answers the shortlist of ready cases.
     "meetings:agenda_search": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 200), logged=VIEW),
@@ -187,7 +204,8 @@ ROWS: dict[str, Row] = {
     "meetings:agenda_remove": Row(item, NOT_ALLOWED, allow(MANAGERS, 303)),
     "meetings:attendance_add": Row(meeting, NOT_ALLOWED, allow(MANAGERS, 422)),
     "meetings:attendance_update": Row(attendance, NOT_ALLOWED, allow(MANAGERS, 422)),
-    "meetings:attendance_remove": Row(attendance, NOT_ALLOWED, allow(MANAGERS, 303)),
+    # The world's meeting has a signed decision: its list is frozen, nobody comes off it (409, with the reason).
+    "meetings:attendance_remove": Row(attendance, NOT_ALLOWED, allow(MANAGERS, 409)),
     "meetings:present": Row(meeting, allow(READERS, 302), NOT_ALLOWED),
     "meetings:present_item": Row(item, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "meetings:decision_save": Row(item, NOT_ALLOWED, allow(RECORDERS, 422)),
@@ -301,6 +319,7 @@ def world(coordinator, clinician, chair, viewer, content_editor, administrator, 
         job_of(render_case_summary_draft, user=chair, filename="queued.pdf")
     return {
         "job": done_job,
+        "guideline_draft": clone_version(GuidelineVersion.objects.get(status="active"), content_editor),
         "patient_import": check_import(
             "pas.csv",
             b"hospital_number,family_name,given_names,date_of_birth,sex\nW1,World,Anna,1950-01-01,F\n",

@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_background_job'),
+        ("jobs", "0001_background_job"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='job',
-            name='kind',
-            field=models.CharField(choices=[('case_summary', 'Draft MDT summary of a case'), ('decision_summary', 'Draft MDT summary of a decision'), ('meeting_pack', 'Outcome pack with drafts'), ('patient_import', 'Import of patients from a file')], max_length=32),
+            model_name="job",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("case_summary", "Draft MDT summary of a case"),
+                    ("decision_summary", "Draft MDT summary of a decision"),
+                    ("meeting_pack", "Outcome pack with drafts"),
+                    ("patient_import", "Import of patients from a file"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -1,0 +1,106 @@
+"""Benchmark of following the chair (issue 18): the cost of an idle follower's poll with 30 followers.
+
+Builds a meeting in progress with a few cases and 30 members (each a user with the clinician role and a
+session of their own) in a throwaway database. Each follower loads the poll once (200 with the room's ETag),
+then every follower polls in turn with If-None-Match, as the browser revalidates every second: the answer
+is 304. Times each poll through the whole Django stack (middleware, session, login, permission) with the
+test client, in-process, and counts its queries. Prints the median and p95 server time in milliseconds.
+
+    .venv/bin/python bench/follow.py [--rounds N]          # SQLite in a temporary directory
+    DATABASE_URL=postgres://... .venv/bin/python bench/follow.py   # an empty PostgreSQL database
+
+Budget (issue 18): ≤ 1 ms median server time per idle poll.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+
+import inprocess  # noqa: F401  (sets Django up: first, before any Django import)
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.meetings.models import AgendaItem, Meeting, MeetingStatus
+from cases.patients.models import Case, Patient
+
+FOLLOWERS = 30
+BUDGET_MS = 1.0
+
+
+def seed() -> tuple[str, list[Client]]:
+    """Create the meeting and the followers; return the poll URL and a logged-in client per follower."""
+    call_command("migrate", verbosity=0)
+    chair = User.objects.create_user("chair", first_name="Chair", last_name="Bench")
+    chair.groups.add(Group.objects.get(name="chair"))
+    meeting = Meeting.objects.create(
+        title="Benchmark board", scheduled_at=timezone.now(), chair=chair, status=MeetingStatus.IN_PROGRESS
+    )
+    items = []
+    for n in range(5):
+        patient = Patient.objects.create(
+            hospital_number=f"FOLLOW-{n:04d}", family_name=f"Follow{n}", given_name="Bench",
+            date_of_birth="1960-01-01", sex="female",
+        )  # fmt: skip
+        case = Case.objects.create(patient=patient, referral_date="2026-10-01", referring_clinician="Dr Bench")
+        items.append(AgendaItem.objects.create(meeting=meeting, case=case, position=n + 1))
+    Meeting.objects.filter(pk=meeting.pk).update(current_item=items[0], room_version=7)
+    clients = []
+    for n in range(FOLLOWERS):
+        member = User.objects.create_user(f"member{n}")
+        member.groups.add(Group.objects.get(name="clinician"))
+        client = Client()
+        client.force_login(member)
+        clients.append(client)
+    url = reverse("meetings:follow", kwargs={"public_id": meeting.public_id})
+    return f"{url}?item={items[0].public_id}&v=7", clients
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20, help="polls per follower (default 20)")
+    rounds = max(parser.parse_args().rounds, 5)
+    url, clients = seed()
+    etags = []
+    for client in clients:
+        first = client.get(url)
+        assert first.status_code == 200, first.status_code
+        etags.append(first["ETag"])
+    for client, etag in zip(clients, etags, strict=True):  # warm up: sessions, URL and permission caches
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    with CaptureQueriesContext(connection) as queries:
+        clients[0].get(url, headers={"If-None-Match": etags[0]})
+    sql = [q["sql"] for q in queries]
+    timings = []
+    for _ in range(rounds):
+        for client, etag in zip(clients, etags, strict=True):
+            start = time.perf_counter()
+            response = client.get(url, headers={"If-None-Match": etag})
+            timings.append((time.perf_counter() - start) * 1e3)
+            assert response.status_code == 304
+    median = statistics.median(timings)
+    p95 = statistics.quantiles(timings, n=20)[-1]
+    # The view's own share: the one query that reads the room's version (the rest is Django's session and login).
+    public_id = url.split("/")[2]
+    room = []
+    for _ in range(rounds * FOLLOWERS):
+        start = time.perf_counter()
+        Meeting.objects.filter(public_id=public_id).values_list("room_version", "current_item__public_id", "status")[0]
+        room.append((time.perf_counter() - start) * 1e3)
+    print(f"{FOLLOWERS} followers x {rounds} idle polls, database: {connection.vendor}")
+    print(f"idle poll (304): median {median:.2f} ms   p95 {p95:.2f} ms   {len(sql)} queries")
+    print(f"  of which the room's query: median {statistics.median(room):.2f} ms")
+    for statement in sql:
+        print(f"  {statement[:110]}")
+    within = median <= BUDGET_MS
+    print(f"budget: median ≤ {BUDGET_MS:.0f} ms per idle poll: {'met' if within else 'EXCEEDED'}")
+    return 0 if within else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
