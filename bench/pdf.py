@@ -14,6 +14,8 @@ then prints
     chair logged in; the time to first byte of the POST that starts the pack (what the meeting page's button
     sends, htmx and plain) and of the job page's polls while the worker renders, and the time until the job
     page says the pack is ready (the worker polls its queue every second, as in production);
+  - the GP letter of the demo stage IV case's signed decision: pages, median render time next to bare
+    WeasyPrint, and median time of what its first download does (render, attach the content, sign);
   - signing the 20 decisions (each renders and stores its summary), then the signed pack (the cover
     rendered, the stored summaries joined, in the request).
 
@@ -60,7 +62,8 @@ from weasyprint import HTML  # noqa: E402
 from bench.board import seed_board  # noqa: E402
 from cases.meetings import services  # noqa: E402
 from cases.meetings.models import Decision, Meeting  # noqa: E402
-from cases.reports.pdf import BASE_URL, PDF_VARIANT, StaticOnlyFetcher  # noqa: E402
+from cases.reports.letters import letter_html, render_signed_letter  # noqa: E402
+from cases.reports.pdf import BASE_URL, PDF_VARIANT, StaticOnlyFetcher, render_pdf  # noqa: E402
 from cases.reports.summary import (  # noqa: E402
     PackEntry,
     case_summary_html,
@@ -277,9 +280,31 @@ def pack_over_http(meeting: Meeting, runs: int) -> tuple[float, float]:
     return max(ms for ms, _ in starts), statistics.median(ready_s)
 
 
+def gp_letter(runs: int) -> float:
+    """Print the GP letter's pages and render times for the demo stage IV case's signed decision; return the median
+    time of its first download's work (render and sign; storing it is one INSERT)."""
+    decision = (
+        Decision.objects.filter(agenda_item__case__patient__hospital_number="DEMO-0004", status="signed")
+        .select_related("agenda_item__case__patient", "agenda_item__meeting", "amends")
+        .order_by("-version")
+        .first()
+    )
+    pages = len(pypdf.PdfReader(io.BytesIO(render_pdf(letter_html(decision, "gp")))).pages)
+    print(f"GP letter (DEMO-0004 v{decision.version}{', an addendum' if decision.amends_id else ''}): {pages} page(s)")
+    compare("GP letter", lambda: render_pdf(letter_html(decision, "gp")), lambda: [letter_html(decision, "gp")], runs)
+    signed_ms = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        render_signed_letter(decision, "gp")
+        signed_ms.append((time.perf_counter() - start) * 1000)
+    print(f"GP letter, rendered and signed (its first download): median {statistics.median(signed_ms):.0f} ms")
+    return statistics.median(signed_ms)
+
+
 def main() -> None:
     meeting = seed()
     record_ratio = outcome_record_against_the_old_summary(runs=5)
+    gp_letter(runs=7)
     item = meeting.agenda_items.select_related("case").first()
     decision = services.head_decision(item)
     case = item.case

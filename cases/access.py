@@ -36,6 +36,7 @@ class Action(StrEnum):
     PREVIEW_GUIDELINE_IMPACT = "preview what a guideline draft would change"
     LIST_IMPACTED_CASES = "list the cases a guideline draft would change"
     VIEW_RECORD_INTEGRITY = "see the signing certificate and the record's integrity alarms"
+    RECORD_LETTERS_SENT = "record that a letter about a decision was sent"
 
 
 # The permission matrix (docs/security.md explains it). Content editors maintain clinical content
@@ -60,6 +61,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Those who answer for the signed record: the chair signs it, administrators run the installation
     # (the page names records by UUID only).
     Action.VIEW_RECORD_INTEGRITY: frozenset({Role.CHAIR, Role.ADMINISTRATOR}),
+    # Those who send the board's letters out: the coordinator mostly, a clinician or the chair at times.
+    Action.RECORD_LETTERS_SENT: frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR}),
 }
 
 

@@ -417,6 +417,8 @@ if not FHIR_BASE_URI or not FHIR_HOSPITAL_NUMBER_SYSTEM:
 SIGNED_RECORD_RENDERER = "cases.reports.summary.render_signed_summary"
 SIGNED_RECORD_WRITER = "cases.reports.summary.store_signed_summary"
 SIGNED_RECORD_VERIFIER = "cases.reports.integrity.check_decision"
+# The decision page's letters panel (the meetings app may not import the reports app).
+DECISION_LETTERS_PANEL = "cases.reports.views.letters_panel"
 
 # --- record integrity ----------------------------------------------------------------------------
 

@@ -929,5 +929,9 @@ def decision_detail(request, public_id):
         "integrity_problems": import_string(settings.SIGNED_RECORD_VERIFIER)(decision) if decision.is_signed else [],
         "present_url": present_url(item),
         "guideline_parameters": sorted(decision.guideline_parameters.items()),
+        # The letters to the GP and the referrer, and when they were sent (the reports app's, named in settings).
+        "letters": import_string(settings.DECISION_LETTERS_PANEL)(request.user, decision)
+        if decision.is_signed
+        else None,
     }
     return render(request, "meetings/decision_detail.html", context)

@@ -1,4 +1,4 @@
-"""Whether the signed record still holds: each signed decision, its stored PDF, and both chains.
+"""Whether the signed record still holds: each signed decision, its stored PDF and letters, and both chains.
 
 One set of checks serves `manage.py verify_records` (everything), the decision page (one decision and its
 neighbours in the chain, through settings.SIGNED_RECORD_VERIFIER) and the dashboard's alarm for chairs and
@@ -22,7 +22,7 @@ from cases.access import Action, can
 from cases.audit.models import AccessLog
 from cases.meetings.models import Decision, DecisionStatus
 from cases.meetings.services import canonical_content, chain_statement, signature_problems
-from cases.reports.models import StoredSummary
+from cases.reports.models import StoredLetter, StoredSummary
 from cases.reports.summary import record_name
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class Report:
     decisions: int = 0
     before_keys: int = 0
     pdfs: int = 0
+    letters: int = 0
     log_entries: int = 0
     unsigned_log_entries: int = 0
     heads: dict[str, tuple[int, str]] = field(default_factory=dict)
@@ -152,6 +153,30 @@ def verify_decisions(report: Report, trusted: dict) -> None:
         report.findings.append(Finding("stored PDFs", f"{orphans} belong to a decision that is not signed"))
 
 
+def letter_problems(letter: StoredLetter, trusted: dict) -> list[str]:
+    """Return what does not hold about a stored letter: its hash, its PAdES signature, the signed content it carries."""
+    from cases.reports.signing import attached_record, pades_problems  # pyHanko: see pdf_problems
+
+    pdf = bytes(letter.pdf)
+    problems = []
+    if not letter.matches():
+        problems.append("its stored PDF does not match the SHA-256 stored with it")
+    problems.extend(pades_problems(pdf, trusted))
+    decision = letter.decision
+    if attached_record(pdf, record_name(decision)) != canonical_content(decision):
+        problems.append(f"it does not carry the signed content of decision {decision.public_id}")
+    return problems
+
+
+def verify_letters(report: Report, trusted: dict) -> None:
+    """Check every stored letter to a GP or referrer, as the decisions' own PDFs are checked."""
+    letters = StoredLetter.objects.select_related("decision__agenda_item__meeting", "decision__agenda_item__case")
+    for letter in letters.order_by("pk").iterator(chunk_size=100):
+        report.letters += 1
+        name = f"letter {letter.public_id} ({letter.recipient})"
+        report.findings.extend(Finding(name, p) for p in letter_problems(letter, trusted))
+
+
 def verify_access_log(report: Report, trusted: dict) -> None:
     """Check the access log's chain: positions without gaps, every link, every signature."""
     expected_position, previous, signed = 1, integrity.GENESIS, False
@@ -183,6 +208,7 @@ def verify_records() -> Report:
     report = Report()
     trusted = integrity.trusted_certificates()
     verify_decisions(report, trusted)
+    verify_letters(report, trusted)
     verify_access_log(report, trusted)
     for finding in report.findings:
         logger.error("Integrity failure: %s", finding)

@@ -14,11 +14,11 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.tasks import Task
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from cases import integrity
-from cases.access import Action, require
+from cases.access import Action, can, require
 from cases.audit.log import record_access
 from cases.audit.models import AccessAction
 from cases.downloads import attachment
@@ -27,10 +27,14 @@ from cases.jobs.models import JobKind
 from cases.jobs.services import start_job
 from cases.jobs.views import job_started
 from cases.meetings.access import get_decision, get_meeting
+from cases.meetings.models import Decision
 from cases.patients.access import get_case
 from cases.reports.fhir import ExportRefused, decision_bundle, to_json
+from cases.reports.forms import LetterSentForm
 from cases.reports.integrity import missing_pdfs
-from cases.reports.models import StoredSummary
+from cases.reports.letters import letter_filename
+from cases.reports.models import LetterRecipient, StoredLetter, StoredSummary
+from cases.reports.services import record_letter_sent, store_letter
 from cases.reports.summary import (
     MissingSignedRecord,
     latest_decision,
@@ -157,3 +161,79 @@ def signing_certificate(request):
     response = HttpResponse(pem, content_type="application/x-pem-file")
     response["Content-Disposition"] = 'attachment; filename="sinen-mdt-signing-certificate.pem"'
     return response
+
+
+# --- letters to the GP and the referrer --------------------------------------------------------------
+
+
+def letters_panel(user, decision: Decision, form: LetterSentForm | None = None, form_for: str = "") -> dict:
+    """What the decision page's letters panel shows: per recipient its download, whether it is stored yet,
+    when and how it was sent, and the "sent" form (FORM, with its errors, for FORM_FOR after a failed POST).
+
+    Handed to the meetings app's decision page through settings.DECISION_LETTERS_PANEL (it may not import us).
+    """
+    stored = {
+        letter.recipient: letter
+        for letter in StoredLetter.objects.filter(decision=decision).prefetch_related("sendings__sent_by")
+    }
+    may_record = can(user, Action.RECORD_LETTERS_SENT)
+    rows = []
+    for recipient in LetterRecipient:
+        letter = stored.get(recipient.value)
+        rows.append(
+            {
+                "recipient": recipient.value,
+                "label": recipient.label,
+                "letter": letter,
+                "sendings": list(letter.sendings.all()) if letter else [],
+                "form": form if form is not None and form_for == recipient.value else LetterSentForm(),
+            }
+        )
+    return {"decision": decision, "rows": rows, "may_record": may_record, "addendum": decision.amends_id is not None}
+
+
+def _recipient(recipient: str) -> str:
+    if recipient not in LetterRecipient.values:
+        raise Http404("No such letter.")
+    return recipient
+
+
+@require_GET
+def decision_letter(request, public_id, recipient):
+    """The letter about a signed decision to the GP or the referrer: stored on the first request, then served.
+
+    Anyone who may read the decision may download it; a draft has no letter (404). Recorded in the access log.
+    """
+    decision = get_decision(request.user, public_id)
+    recipient = _recipient(recipient)
+    if not decision.is_signed:
+        raise Http404("Only a signed decision has letters.")
+    letter = store_letter(decision, recipient)
+    response = attachment(bytes(letter.pdf), letter_filename(decision, recipient))
+    label = LetterRecipient(recipient).label.lower()
+    record_access(
+        request, AccessAction.PDF_DOWNLOAD, decision, status_code=response.status_code, detail=f"letter to the {label}"
+    )
+    return response
+
+
+@require_POST
+def letter_sent(request: HtmxHttpRequest, public_id, recipient):
+    """Record that a stored letter was sent (who, when, how). Invalid: the panel with errors (htmx 200, else 422)."""
+    decision = get_decision(request.user, public_id)
+    require(request.user, Action.RECORD_LETTERS_SENT)
+    recipient = _recipient(recipient)
+    form = LetterSentForm(request.POST)
+    letter = StoredLetter.objects.filter(decision=decision, recipient=recipient).first()
+    if form.is_valid() and letter is None:
+        form.add_error(None, "This letter has not been generated yet: download it first, then record how it was sent.")
+    if not form.is_valid():
+        context = {"letters": letters_panel(request.user, decision, form, recipient)}
+        if request.htmx:
+            return render(request, "meetings/_letters.html#letters", context)
+        context.update(decision=decision)
+        return render(request, "reports/letter_sent.html", context, status=422)
+    record_letter_sent(letter, request.user, form.cleaned_data["method"], form.cleaned_data["note"])
+    if request.htmx:
+        return render(request, "meetings/_letters.html#letters", {"letters": letters_panel(request.user, decision)})
+    return HttpResponseRedirect(f"{decision.get_absolute_url()}#letters", status=303)

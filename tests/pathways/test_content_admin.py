@@ -18,6 +18,7 @@ from cases.pathways.models import (
     Reference,
     StepHelp,
 )
+from cases.reports.models import LetterSettings
 from tests.security.otp import pass_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +75,11 @@ def version_post(version: GuidelineVersion, **changes) -> dict:
 
 def test_the_content_editor_group_holds_add_change_and_view_of_content_only():
     codenames = set(Group.objects.get(name=Role.CONTENT_EDITOR).permissions.values_list("codename", flat=True))
+    # The letters' letterhead and signatory (reports) are content too.
     assert codenames == {
-        f"{action}_{m._meta.model_name}" for m in CONTENT_MODELS for action in ("add", "change", "view")
+        f"{action}_{m._meta.model_name}"
+        for m in (*CONTENT_MODELS, LetterSettings)
+        for action in ("add", "change", "view")
     }
 
 

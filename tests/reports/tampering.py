@@ -13,6 +13,7 @@ MIGRATIONS = {
     "meetings": importlib.import_module("cases.meetings.migrations.0005_keyed_signatures_and_chain"),
     "reports": importlib.import_module("cases.reports.migrations.0003_stored_summary_undeletable"),
     "audit": importlib.import_module("cases.audit.migrations.0005_access_log_chain"),
+    "letters": importlib.import_module("cases.reports.migrations.0004_letters_letterhead_and_sent_status"),
 }
 
 

@@ -54,6 +54,7 @@ EDITORS = frozenset({"coordinator", "clinician", "chair"})  # EDIT_FINDINGS
 MANAGERS = frozenset({"coordinator", "chair"})  # MANAGE_MEETINGS
 RECORDERS = frozenset({"clinician", "chair"})  # RECORD_DECISIONS
 SIGNERS = frozenset({"chair"})  # SIGN_DECISIONS
+SENDERS = frozenset({"coordinator", "clinician", "chair"})  # RECORD_LETTERS_SENT
 ADMINISTRATORS = frozenset({"administrator"})  # VIEW_ACCESS_LOG, MANAGE_ACCOUNTS
 GUARDIANS = frozenset({"chair", "administrator"})  # VIEW_RECORD_INTEGRITY
 STAFF = frozenset({"content_editor", "administrator"})
@@ -123,6 +124,10 @@ def draft(w):
 
 def signed_decision(w):
     return {"public_id": w["signed"].public_id}
+
+
+def gp_letter(w):
+    return {"public_id": w["signed"].public_id, "recipient": "gp"}
 
 
 def account(w):
@@ -213,6 +218,10 @@ ROWS: dict[str, Row] = {
     # The signed decision as a FHIR R4 Bundle (docs/fhir.md): recorded as a download of the decision.
     "reports:decision_fhir": Row(signed_decision, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
     # The world's pack has a draft: GET shows the page that asks for it, POST starts its job (303 to the job).
+    # The letters about the signed decision: the first GET stores the letter; an empty "sent" POST is the
+    # invalid form. Those who may read the decision download; those who send letters record them sent.
+    "reports:decision_letter": Row(gp_letter, allow(READERS, 200), NOT_ALLOWED, logged=PDF),
+    "reports:letter_sent": Row(gp_letter, NOT_ALLOWED, allow(SENDERS, 422)),
     "reports:meeting_pack": Row(meeting, allow(READERS, 200), allow(READERS, 303)),
     # A job and its result: only for the one who asked (the viewer, in the world), while their role allows it.
     "jobs:detail": Row(job, allow(REQUESTER, 200), NOT_ALLOWED),
@@ -262,6 +271,9 @@ ADMIN_ROWS: dict[str, tuple[frozenset, frozenset]] = {
     "admin:pathways_guidelineversion_add": (NOBODY, NOBODY),
     "admin:pathways_guidelineversion_change": (CONTENT_EDITORS, NOBODY),
     "admin:pathways_guidelineversion_simple_history": (CONTENT_EDITORS, NOBODY),  # no revert of the active one
+    # Content editors: the letters' letterhead and signatory (one, seeded: nobody adds a second).
+    "admin:reports_*": (CONTENT_EDITORS, CONTENT_EDITORS),
+    "admin:reports_lettersettings_add": (NOBODY, NOBODY),
     # The task queue (django-tasks-db's read-only admin): superusers only, for IT.
     "admin:django_tasks_database_*": (NOBODY, NOBODY),
     # Nobody deletes accounts, roles or content, not even a superuser for content.

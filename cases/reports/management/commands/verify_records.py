@@ -2,7 +2,8 @@
 
 Checks every signed decision (its content against its SHA-256, the key's signature over its statement, its
 link in the chain of signed decisions, its stored PDF: present, its SHA-256, a valid PAdES signature by the
-installation's key covering the whole file, carrying the signed content) and the access log's chain (no
+installation's key covering the whole file, carrying the signed content), every stored letter (its SHA-256,
+its PAdES signature, the decision's signed content it carries) and the access log's chain (no
 gap, every link, every signature). Prints one line per problem, naming records by UUID or chain position
 only, then a summary with the head of each chain (note it: a chain cut off at its end shows against it).
 """
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             f"hash only), {report.pdfs} stored PDFs and {report.log_entries} access log entries "
             f"({report.unsigned_log_entries} written before the log was signed)."
         )
+        self.stdout.write(f"Checked {report.letters} stored letters (to GPs and referrers).")
         for chain, (position, digest) in report.heads.items():
             self.stdout.write(f"Head of the {chain} chain: position {position}, SHA-256 {digest}")
         if report.holds:
