@@ -15,6 +15,7 @@ and changed cases come back: the engine is pure Python, so one process uses one 
 
 import logging
 import multiprocessing
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -278,9 +279,14 @@ def case_ranges(size: int = RANGE_SIZE) -> Iterator[tuple[int | None, int | None
 def can_fork() -> bool:
     """Whether worker processes can read the database on their own connections.
 
-    Not inside a transaction (they would not see its rows, and closing the connection would end it), and not
-    for an in-memory SQLite database (tests), which exists only in this process's connection.
+    Not inside a transaction (they would not see its rows, and closing the connection would end it), not for
+    an in-memory SQLite database (tests), which exists only in this process's connection, and not while other
+    threads run here (a development server's reloader, a test's live server): a forked child gets a copy of
+    every lock such a thread held at that moment and can wait on it forever (seen in the test suite). The
+    task worker in production (`db_worker` without --reload) is one thread.
     """
+    if threading.active_count() > 1:
+        return False
     if any(conn.in_atomic_block for conn in connections.all()):
         return False
     return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
