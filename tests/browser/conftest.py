@@ -11,9 +11,10 @@ import pytest
 from django.conf import settings
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.axe import axe_violations
+from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
@@ -91,3 +92,12 @@ def assert_no_script_or_csp_errors(page) -> None:
     assert page.page_errors == []
     assert [m.text for m in page.console_messages if "Content Security Policy" in m.text] == []
     assert axe_violations(page) == []
+
+
+def log_in(page, username: str) -> None:
+    """Sign USERNAME in (the test users' password) with the keyboard and wait for the signed-in page."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    expect(page.get_by_test_id("current-user")).to_be_visible()

@@ -5,7 +5,7 @@ import pytest
 
 from cases.meetings.models import Attendance
 from tests.browser.axe import axe_violations
-from tests.browser.test_board_view_browser import log_in
+from tests.browser.conftest import log_in
 from tests.meetings.factories import add_item, make_meeting, present_url, record, signed
 from tests.meetings.triggers import delete_meeting_rows_past_the_guard
 from tests.patients.factories import STAGE_IV_COMPLETE, make_case, make_patient

@@ -5,8 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.meetings.models import Attendance
-from tests.browser.conftest import ARTIFACTS, assert_no_script_or_csp_errors
-from tests.conftest import PASSWORD
+from tests.browser.conftest import ARTIFACTS, assert_no_script_or_csp_errors, log_in
 from tests.meetings.factories import add_item, make_meeting, present_url
 from tests.meetings.triggers import delete_meeting_rows_past_the_guard
 from tests.patients.factories import STAGE_IV_COMPLETE, make_case, make_patient
@@ -18,14 +17,6 @@ QUESTION = (
     "Stage IV ileal NET with two liver metastases in the right lobe and carcinoid syndrome: one-stage resection "
     "of the primary and the liver metastases, or resection of the primary and ablation of the liver lesions?"
 )
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url("**/")
 
 
 @pytest.fixture

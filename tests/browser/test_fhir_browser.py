@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.patients.models import Patient
-from tests.browser.conftest import assert_no_script_or_csp_errors, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import assert_no_script_or_csp_errors, log_in, screenshot
 from tests.meetings.factories import add_item, make_meeting, signed
 from tests.meetings.triggers import delete_meeting_rows_past_the_guard
 
@@ -21,13 +20,6 @@ CSV = (
     "H101,Nakamura,Ken,1949-13-01,M\n"
     "H102,Okafor,Chidi,1961-04-02,male\n"
 )
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_coordinator_checks_a_csv_file_then_imports_it(page, coordinator):

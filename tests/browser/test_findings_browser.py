@@ -11,22 +11,13 @@ from playwright.sync_api import expect
 from cases.meetings.models import Decision
 from cases.pathways.models import PlausibilityLimit
 from cases.patients.models import Case, CaseStatus
-from tests.browser.conftest import assert_no_script_or_csp_errors, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import assert_no_script_or_csp_errors, log_in, screenshot
 from tests.meetings.factories import add_item, make_meeting, present_url
 from tests.patients.factories import STAGE_IV, STAGE_IV_COMPLETE, make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YES, NO = 0, 1
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    expect(page.get_by_test_id("current-user")).to_be_visible()
 
 
 def step(case, slug: str) -> str:

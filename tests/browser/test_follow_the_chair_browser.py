@@ -5,8 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.meetings.models import Attendance
-from tests.browser.conftest import assert_no_script_or_csp_errors, new_page
-from tests.browser.test_board_view_browser import log_in
+from tests.browser.conftest import assert_no_script_or_csp_errors, log_in, new_page
 from tests.meetings.factories import add_item, make_meeting, present_url
 from tests.meetings.triggers import delete_meeting_rows_past_the_guard
 from tests.patients.factories import STAGE_IV_COMPLETE, make_case, make_patient

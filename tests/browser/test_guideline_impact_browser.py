@@ -10,8 +10,7 @@ from cases.pathways.guideline_versions import start_impact_preview
 from cases.pathways.impact import Tally
 from cases.pathways.models import GuidelineImpact
 from cases.pathways.tasks import compute_guideline_impact
-from tests.browser.conftest import assert_no_script_or_csp_errors, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import assert_no_script_or_csp_errors, log_in, screenshot
 from tests.pathways.impact_cases import hand_counted_cases, make_draft, restore_seed_guideline
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,14 +22,6 @@ def seed_guideline(transactional_db) -> None:
 
 
 SIZES = {"1366": {"width": 1366, "height": 768}, "1920": {"width": 1920, "height": 1080}}
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    expect(page.get_by_role("heading", name="Welcome", exact=False)).to_be_visible()
 
 
 def screenshots(page, name: str) -> None:

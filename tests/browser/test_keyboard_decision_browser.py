@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 
 from cases.meetings import services
 from cases.meetings.models import Attendance, Decision, Outcome
-from tests.browser.conftest import assert_no_script_or_csp_errors
-from tests.browser.test_board_view_browser import log_in
+from tests.browser.conftest import assert_no_script_or_csp_errors, log_in
 from tests.meetings.factories import add_item, make_meeting, present_url
 from tests.meetings.triggers import delete_meeting_rows_past_the_guard
 from tests.patients.factories import STAGE_IV_COMPLETE, make_case, make_patient

@@ -6,20 +6,12 @@ from playwright.sync_api import expect
 
 from cases.meetings.models import AgendaItem
 from cases.patients.models import CaseStatus
-from tests.browser.conftest import assert_no_script_or_csp_errors, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import assert_no_script_or_csp_errors, log_in, screenshot
 from tests.meetings.factories import make_meeting
 from tests.meetings.triggers import delete_meeting_rows_past_the_guard
 from tests.patients.factories import STAGE_IV, make_case, make_patient
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
 
 
 @pytest.fixture
