@@ -148,6 +148,10 @@ class AgendaItem(models.Model):
     deferred_to = models.ForeignKey(
         "Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="deferred_items"
     )
+    # For the board's figures (issue 20): how long the board spent on the case (meeting mode's timer), and
+    # whether its work-up was complete when the board discussed it (empty: not known).
+    discussion_seconds = models.PositiveIntegerField("time discussed (seconds)", null=True, blank=True)
+    workup_complete = models.BooleanField("work-up complete at the meeting", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -488,3 +492,83 @@ class FollowUpAction(models.Model):
     def _refuse_if_signed(self) -> None:
         if self.decision_id and Decision.objects.filter(pk=self.decision_id, status=DecisionStatus.SIGNED).exists():
             raise SignedDecisionError("the follow-up actions of a signed decision cannot change")
+
+
+class ImplementationStatus(models.TextChoices):
+    """What became of a treatment the board decided on (UK cancer alliances' annual audit of MDT decision
+    against treatment; the German MII and Danish FHIR profiles code the same)."""
+
+    PLANNED = "planned", "Planned"
+    DONE = "done", "Done"
+    NOT_DONE = "not_done", "Not done"
+    CHANGED = "changed", "Changed"
+
+
+class DepartureCause(models.TextChoices):
+    """Why a planned treatment was not done or was changed (issue 20's coded reasons)."""
+
+    PATIENT_CHOICE = "patient_choice", "Patient choice"
+    FITNESS_CHANGED = "fitness_changed", "Fitness changed"
+    DISEASE_PROGRESSED = "disease_progressed", "Disease progressed"
+    UNSUITABLE = "unsuitable", "Found unsuitable at treatment"
+    DIED = "died", "Died"
+    TRANSFERRED = "transferred", "Transferred"
+    OTHER = "other", "Other"
+
+
+class DecidedOption(models.Model):
+    """One option of a signed decision as the board settled it, in a row of its own so that concordance and
+    implementation can be counted in the database (the decision keeps the same in its signed JSON).
+
+    Written when a decision is signed (meetings.services.sign_decision), one row per option of its outcomes.
+    `current` marks the rows of the head signed version of the item: signing an amendment clears the rows of
+    the version it amends, so that an amended decision counts once. The board's verdict fields copy the signed
+    content and never change; the implementation fields (status, when, why) are kept up to date by the
+    coordinators afterwards and are not part of the signed record. Options the board rejected are not planned
+    (status empty).
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="decided_options")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decided_options")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decided_options")
+    meeting_date = models.DateField(help_text="The local date of the meeting that decided (for periods).")
+    current = models.BooleanField(default=True)
+    code = models.CharField(max_length=64)
+    title = models.CharField(max_length=300)
+    engine_verdict = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    departure = models.BooleanField(help_text="The board's outcome departs from the engine's verdict.")
+    board_reason = models.TextField(blank=True, help_text="The board's reason for the outcome, as signed.")
+    guideline_version = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=ImplementationStatus.choices, blank=True)
+    happened_on = models.DateField("date", null=True, blank=True)
+    cause = models.CharField("reason", max_length=20, choices=DepartureCause.choices, blank=True)
+    cause_text = models.TextField("details", max_length=2000, blank=True)
+    lock_version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "code"], name="decided_option_unique"),
+            models.CheckConstraint(
+                condition=Q(outcome=Outcome.REJECT, status="") | (~Q(outcome=Outcome.REJECT) & ~Q(status="")),
+                name="decided_option_planned_unless_rejected",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["current", "meeting_date"], name="decided_option_period"),
+            models.Index(fields=["current", "status", "happened_on"], name="decided_option_worklist"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.get_outcome_display()}"
+
+    @property
+    def is_planned_treatment(self) -> bool:
+        """Return whether the board decided to do this option (accepted or modified)."""
+        return self.outcome != Outcome.REJECT

@@ -23,14 +23,18 @@ from cases.meetings.models import (
     Attendance,
     AttendanceAmendment,
     AttendanceChange,
+    DecidedOption,
     Decision,
     DecisionStatus,
     FollowUpAction,
+    ImplementationStatus,
     ItemClosing,
     Meeting,
     MeetingSeries,
     MeetingStatus,
+    Outcome,
     StandingMember,
+    is_departure,
 )
 from cases.pathways.engine import Assessment, Guideline, assessment_to_dict
 from cases.patients.models import Case, CaseStatus
@@ -447,9 +451,43 @@ def sign_decision(
             current.signature, current.signing_key = link.signature, link.key
             current.save()
             import_string(settings.SIGNED_RECORD_WRITER)(current, pdf)
+        write_decided_options(current)
         update_case_status(current)
         touch_room(meeting)
     return current
+
+
+def write_decided_options(decision: Decision) -> list[DecidedOption]:
+    """Write one DecidedOption row per option of the just-signed DECISION (inside the signing transaction).
+
+    An amendment supersedes the version it amends: that version's rows stop being current, and what is known
+    of carrying out each still-planned option (status, date, reason) passes on to the amendment's row of the
+    same option, so that an amended decision counts once and no follow-up typed so far is lost.
+    """
+    item = decision.agenda_item
+    meeting_date = timezone.localdate(item.meeting.scheduled_at)
+    # The work-up as the board saw it: the engine output the decision was signed against.
+    AgendaItem.objects.filter(pk=item.pk).update(workup_complete=not decision.engine_snapshot.get("missing_workup"))
+    earlier = {}
+    if decision.amends_id:
+        earlier = {row.code: row for row in DecidedOption.objects.filter(decision_id=decision.amends_id)}
+        DecidedOption.objects.filter(decision_id=decision.amends_id).update(current=False)
+    rows = []
+    for outcome in decision.outcomes:
+        planned = outcome["outcome"] != Outcome.REJECT
+        row = DecidedOption(
+            decision=decision, case_id=item.case_id, meeting_id=item.meeting_id, meeting_date=meeting_date,
+            code=outcome["code"], title=outcome["title"], engine_verdict=outcome["engine_verdict"],
+            outcome=outcome["outcome"], departure=is_departure(outcome["engine_verdict"], outcome["outcome"]),
+            board_reason=outcome.get("reason") or "", guideline_version=decision.guideline_version,
+            status=ImplementationStatus.PLANNED if planned else "",
+        )  # fmt: skip
+        before = earlier.get(row.code)
+        if planned and before is not None and before.status:
+            row.status, row.happened_on = before.status, before.happened_on
+            row.cause, row.cause_text = before.cause, before.cause_text
+        rows.append(row)
+    return bulk_create_with_history(rows, DecidedOption)
 
 
 def attendance_fingerprint(meeting: Meeting) -> list[tuple]:
