@@ -73,7 +73,6 @@ class Draft:
     __slots__ = (
         "_by_kind",
         "_ceiling",
-        "_kinds",
         "_lowered_by",
         "_sources",
         "_texts",
@@ -84,8 +83,7 @@ class Draft:
 
     def __init__(self, code: str) -> None:
         self.code = code
-        self._texts: list[str] = []
-        self._kinds: list[int] = []
+        self._texts: dict[str, int] = {}  # each reason once, with its index (a dict keeps them in order)
         self._sources: dict[str, None] = {}  # citation texts, in order (a dict keeps them unique)
         self._ceiling = REC
         self._lowered_by: dict[Verdict, int] = {}
@@ -96,15 +94,18 @@ class Draft:
 
     # --- reasons -------------------------------------------------------------------------------------------
     def _add(self, kind: int, text: str, sources: tuple[Source, ...]) -> int:
-        suffix, citations = _tags(sources)
-        sentence = f"{text}{suffix}"
-        for citation in citations:
-            self._sources.setdefault(citation, None)
-        if sentence in self._texts:  # each reason at most once
-            return self._texts.index(sentence)
-        index = len(self._texts)
-        self._texts.append(sentence)
-        self._kinds.append(kind)
+        # Runs for every reason of every option of every assessment: a few dictionary operations, no loop.
+        if sources:
+            suffix, citations = _tags(sources)
+            self._sources.update(citations)  # a citation already there keeps its place
+        else:
+            suffix = "."
+        sentence = text + suffix
+        texts = self._texts
+        index = texts.get(sentence)
+        if index is not None:  # each reason at most once
+            return index
+        index = texts[sentence] = len(texts)
         self._by_kind[kind].append(index)
         return index
 
@@ -191,11 +192,12 @@ class Draft:
         elif final != known and self._unknown_cap is not None:
             deciding = self._unknown_cap
         else:
-            wanted = AGAINST if final == NOT_REC else FOR
-            deciding = next((i for i, kind in enumerate(self._kinds) if kind == wanted), 0)
-        texts = self._texts
+            # The first reason of the kind wanted, else the first reason.
+            of_kind = self._by_kind[AGAINST if final == NOT_REC else FOR]
+            deciding = of_kind[0] if of_kind else 0
+        texts = list(self._texts)
         reasons = tuple([texts[deciding]] if texts else []) + tuple(
-            texts[i] for group in self._by_kind for i in group if i != deciding
+            [texts[i] for group in self._by_kind for i in group if i != deciding]
         )
         rank, known_rank = VERDICT_RANK[final], VERDICT_RANK[known]
         confirm: dict[str, ToConfirm] = {}
@@ -215,14 +217,14 @@ class Draft:
         )
 
 
-_TAGS: dict[tuple[int, ...], tuple[str, tuple[str, ...]]] = {}
+_TAGS: dict[int | tuple[int, ...], tuple[str, dict[str, None]]] = {}
 
 
-def _tags(sources: tuple[Source, ...]) -> tuple[str, tuple[str, ...]]:
+def _tags(sources: tuple[Source, ...]) -> tuple[str, dict[str, None]]:
     """Return the sentence ending for SOURCES, e.g. `` (refs 60, 61; Table II, Stage IV line 3a).``, and their
     full citations. Cached by the sources' identity: they are module constants and this runs for every reason.
     """
-    key = tuple(map(id, sources))
+    key = id(sources[0]) if len(sources) == 1 else tuple(map(id, sources))
     found = _TAGS.get(key)
     if found is None:
         refs: list[int] = []
@@ -235,7 +237,7 @@ def _tags(sources: tuple[Source, ...]) -> tuple[str, tuple[str, ...]]:
                 rest = [ref for ref in source.refs if ref not in refs]
                 tags.append(f"{source.section}; {refs_text(rest)}" if rest else source.short or source.section)
         suffix = f" ({'; '.join(tags)})." if tags else "."
-        found = _TAGS[key] = (suffix, tuple(dict.fromkeys(str(source) for source in sources)))
+        found = _TAGS[key] = (suffix, dict.fromkeys(str(source) for source in sources))
     return found
 
 
