@@ -41,6 +41,7 @@ from cases.pathways.engine import (
     evaluate,
     facts_from_dict,
     stage_case,
+    verdicts_only,
 )
 from cases.pathways.engine.rules import EVALUATION_ORDER
 from cases.patients.models import Case, CaseStatus
@@ -49,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 RANGE_SIZE = 1000
 VERDICTS = tuple(Verdict)
+# A dictionary, not ``.value``: an enum's property is slow and this runs forty times a case.
+VERDICT_VALUES = {verdict: verdict.value for verdict in Verdict}
 # The staging items compared, in the order they are shown; None (undetermined) is shown as "—".
 STAGING = ("t", "n", "stage", "grade")
 # The thresholds a draft can change; "version" only names the parameter set.
@@ -159,7 +162,17 @@ def decision_departures() -> Callable[[Sequence[Case], Verdicts], list[Departure
 def assess_range(
     after_pk: int | None, up_to_pk: int | None, baseline: Guideline, draft: Guideline, today: date
 ) -> RangeResult:
-    """Assess the open cases with AFTER_PK < pk ≤ UP_TO_PK (open-ended when None) under both guidelines."""
+    """Assess the open cases with AFTER_PK < pk ≤ UP_TO_PK (open-ended when None) under both guidelines.
+
+    Only verdicts and staging are counted and kept, so the engine does not word its reasons here.
+    """
+    with verdicts_only():
+        return _assess_range(after_pk, up_to_pk, baseline, draft, today)
+
+
+def _assess_range(
+    after_pk: int | None, up_to_pk: int | None, baseline: Guideline, draft: Guideline, today: date
+) -> RangeResult:
     cases = open_cases().select_related("patient").order_by("pk")
     if after_pk is not None:
         cases = cases.filter(pk__gt=after_pk)
@@ -308,8 +321,8 @@ class Both:
 def _evaluated(facts, both: Both, staging: bool = False):
     """Evaluate FACTS under both guidelines: ({code: verdict}, {code: verdict}[, {item: (before, after)}])."""
     first, second = both(facts)
-    before = {rec.code: rec.verdict.value for rec in first.recommendations}
-    after = {rec.code: rec.verdict.value for rec in second.recommendations}
+    before = {rec.code: VERDICT_VALUES[rec.verdict] for rec in first.recommendations}
+    after = before if second is first else {rec.code: VERDICT_VALUES[rec.verdict] for rec in second.recommendations}
     if not staging:
         return before, after
     return before, after, {item: (getattr(first, item), getattr(second, item)) for item in STAGING}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from .assessment import Assessment, Recommendation, Verdict, assessment_to_dict
 from .facts import FACT_LABELS, CaseFacts, FactsError, contradictions, derive, facts_from_dict, facts_to_dict
 from .guideline import Guideline
-from .rules import RECOMMENDATION_CODES, recommend
+from .rules import RECOMMENDATION_CODES, recommend, verdicts_only
 from .staging import Staging, stage_case
 from .workup import WORKUP_ITEMS, missing_workup
 
@@ -37,6 +37,7 @@ __all__ = [
     "facts_from_dict",
     "facts_to_dict",
     "stage_case",
+    "verdicts_only",
 ]
 
 

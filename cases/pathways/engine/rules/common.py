@@ -8,7 +8,9 @@ it first, and keeps as ``to_confirm`` only the unknown facts whose value could c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from .. import citations as c
@@ -66,6 +68,24 @@ FOR, AGAINST, UNKNOWN, CONTEXT = 0, 1, 2, 3
 # For to_confirm: one ToConfirm per field path, built once.
 _CONFIRM = {path: ToConfirm(path, label) for path, label in FACT_LABELS.items()}
 
+# Whether the drafts made now word their reasons; see ``verdicts_only``.
+_WORDING: ContextVar[bool] = ContextVar("wording", default=True)
+
+
+@contextmanager
+def verdicts_only() -> Iterator[None]:
+    """Evaluate without wording the reasons, inside this block: for counting verdicts (the impact preview).
+
+    A verdict and its ``to_confirm`` follow from the limits and unknown facts a rule records, never from the
+    wording of its reasons (``Draft.done``), so they come out the same; ``reasons``, ``why`` and ``citations``
+    are left empty. Nothing evaluated this way may be shown or stored as an assessment.
+    """
+    token = _WORDING.set(False)
+    try:
+        yield
+    finally:
+        _WORDING.reset(token)
+
 
 class Draft:
     """Collect one option's reasons, limits and unknown facts; ``done`` turns them into a Recommendation."""
@@ -78,6 +98,7 @@ class Draft:
         "_texts",
         "_unknown_cap",
         "_unknowns",
+        "_wording",
         "code",
     )
 
@@ -91,10 +112,13 @@ class Draft:
         # (paths, rank if adverse, rank if favourable or -1, caps): what an unknown fact could do to the verdict
         self._unknowns: list[tuple[tuple[str, ...], int, int, bool]] = []
         self._by_kind: tuple[list[int], ...] = ([], [], [], [])
+        self._wording = _WORDING.get()
 
     # --- reasons -------------------------------------------------------------------------------------------
     def _add(self, kind: int, text: str, sources: tuple[Source, ...]) -> int:
         # Runs for every reason of every option of every assessment: a few dictionary operations, no loop.
+        if not self._wording:
+            return 0  # the index only chooses the reason printed first (``done``)
         if sources:
             suffix, citations = _tags(sources)
             self._sources.update(citations)  # a citation already there keeps its place
@@ -185,6 +209,15 @@ class Draft:
         """Return the recommendation: ``candidate`` lowered by every limit, ``because`` the reason for it."""
         known = _weaker(candidate, self._ceiling)
         final = _weaker(known, CONSIDER) if self._unknown_cap is not None else known
+        rank, known_rank = VERDICT_RANK[final], VERDICT_RANK[known]
+        confirm: dict[str, ToConfirm] = {}
+        for paths, adverse, favourable, caps in self._unknowns:
+            # Could its value lower the verdict, or lift it (it or its cap)?
+            if adverse < rank or favourable > rank or (caps and known_rank > rank):
+                for path in paths:
+                    confirm.setdefault(path, _CONFIRM[path])
+        if not self._wording:
+            return Recommendation(self.code, final, TITLES[self.code], (), (), "", tuple(confirm.values()))
         if final == self._ceiling and final in self._lowered_by:
             deciding = self._lowered_by[final]  # a known fact of this case set it
         elif because is not None and final == candidate:
@@ -199,13 +232,6 @@ class Draft:
         reasons = tuple([texts[deciding]] if texts else []) + tuple(
             [texts[i] for group in self._by_kind for i in group if i != deciding]
         )
-        rank, known_rank = VERDICT_RANK[final], VERDICT_RANK[known]
-        confirm: dict[str, ToConfirm] = {}
-        for paths, adverse, favourable, caps in self._unknowns:
-            # Could its value lower the verdict, or lift it (it or its cap)?
-            if adverse < rank or favourable > rank or (caps and known_rank > rank):
-                for path in paths:
-                    confirm.setdefault(path, _CONFIRM[path])
         return Recommendation(
             self.code,
             final,
