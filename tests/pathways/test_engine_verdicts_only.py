@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from cases.pathways import impact
 from cases.pathways.engine import Guideline, evaluate, facts_from_dict, verdicts_only
 from tests.pathways.test_engine_properties import valid_cases
+from tests.pathways.test_guideline_impact import changed
 
 
 def counted(assessment) -> tuple:
@@ -22,11 +23,14 @@ def counted(assessment) -> tuple:
     return staging, options, assessment.liver_pattern, assessment.missing_workup, assessment.notes
 
 
-def changed(value: float, factor: float) -> float:
-    return type(value)(value * factor) if value else type(value)(factor)
-
-
 drafts = st.tuples(st.sampled_from(sorted(impact.THRESHOLD_NAMES)), st.sampled_from([0.5, 0.9, 1.1, 2]))
+
+
+def with_a_draft(draft_change: tuple[str, float]) -> tuple[Guideline, Guideline]:
+    """Return the default guideline and a draft with one threshold multiplied (DRAFT_CHANGE: name, factor)."""
+    name, factor = draft_change
+    baseline = Guideline()
+    return baseline, dataclasses.replace(baseline, version="draft", **{name: changed(getattr(baseline, name), factor)})
 
 
 def test_it_words_nothing_when_counting_verdicts_only():
@@ -49,22 +53,18 @@ def test_counting_verdicts_only_gives_the_engines_verdicts(data):
 @settings(max_examples=300, deadline=None)
 @given(valid_cases, drafts)
 def test_the_preview_gives_the_engines_verdicts_under_both_versions(data, draft_change):
-    name, factor = draft_change
-    baseline = Guideline()
-    draft = dataclasses.replace(baseline, version="draft", **{name: changed(getattr(baseline, name), factor)})
+    baseline, draft = with_a_draft(draft_change)
     facts = facts_from_dict(data)
     with verdicts_only():
         with_baseline, with_draft = impact.Both(baseline, draft)(facts)
     assert counted(with_baseline) == counted(evaluate(facts, baseline))
-    assert counted(with_draft) == counted(evaluate(facts, draft)), name
+    assert counted(with_draft) == counted(evaluate(facts, draft)), draft_change
 
 
 @settings(max_examples=150, deadline=None)
 @given(valid_cases, drafts)
 def test_the_preview_with_reasons_worded_equals_the_engine_in_full(data, draft_change):
-    name, factor = draft_change
-    baseline = Guideline()
-    draft = dataclasses.replace(baseline, version="draft", **{name: changed(getattr(baseline, name), factor)})
+    baseline, draft = with_a_draft(draft_change)
     facts = facts_from_dict(data)
     with_baseline, with_draft = impact.Both(baseline, draft)(facts)
     assert with_baseline == evaluate(facts, baseline)
