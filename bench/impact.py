@@ -21,8 +21,13 @@ its own, as in production, and prints:
     .venv/bin/python bench/impact.py --sizes 10000 --processes 1 2
     IMPACT_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/sinen_impact_bench_x \
         .venv/bin/python bench/impact.py --postgres
+    .venv/bin/python bench/impact.py --reuse --sizes 100000   # keep the database: seed once, measure again
 
-The PostgreSQL database's name must start with sinen_impact_bench (it is dropped and created again). Budget:
+With --reuse the database is kept between runs (SQLite: sinen-impact-bench.sqlite3 in the temporary
+directory, or IMPACT_DATABASE_URL) and only the open cases it lacks are added; a size below what it holds is
+skipped.
+
+The PostgreSQL database's name must contain impact_bench (it is dropped and created again). Budget:
 100,000 open cases in <= 60 s in the worker on 2 cores (GUIDELINE_IMPACT_PROCESSES=2), memory flat.
 """
 
@@ -51,29 +56,36 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="open cases, ascending")
     parser.add_argument("--processes", type=int, nargs="+", default=[2], help="GUIDELINE_IMPACT_PROCESSES to run")
+    parser.add_argument("--reuse", action="store_true", help="keep the database; seed only the cases it lacks")
     parser.add_argument("--decided", type=float, default=0.2, help="share of open cases with a signed decision")
     return parser.parse_args()
 
 
-def fresh_database(postgres: bool) -> str:
-    """Return the URL of an empty database made for this run."""
+def fresh_database(postgres: bool, reuse: bool) -> str:
+    """Return the URL of an empty database made for this run, or with REUSE the one kept from the last run."""
     if not postgres:
+        if reuse:
+            kept = Path(tempfile.gettempdir()) / "sinen-impact-bench.sqlite3"
+            return os.environ.get("IMPACT_DATABASE_URL", f"sqlite:///{kept}")
         return f"sqlite:///{tempfile.mkdtemp(prefix='sinen-impact-bench-')}/bench.sqlite3"
     import psycopg
 
     url = os.environ.get("IMPACT_DATABASE_URL", DEFAULT_POSTGRES)
     name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("sinen_impact_bench"):
-        sys.exit(f"the database's name must start with sinen_impact_bench (it is dropped): {name!r}")
+    if "impact_bench" not in name:
+        sys.exit(f"the database's name must contain impact_bench (it is dropped): {name!r}")
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if reuse and exists:
+            return url
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return url
 
 
 ARGS = parse()
-os.environ["DATABASE_URL"] = fresh_database(ARGS.postgres)
+os.environ["DATABASE_URL"] = fresh_database(ARGS.postgres, ARGS.reuse)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinen_mdt.settings")
 os.environ.setdefault("DEBUG", "false")
 
@@ -293,8 +305,12 @@ def measure(draft: GuidelineVersion, editor: User, processes: int, open_cases: i
     )
 
 
-def main() -> None:
+def set_up() -> tuple[User, User, GuidelineVersion]:
+    """Return the editor, the chair and the draft: made in an empty database, read from a reused one."""
     call_command("migrate", verbosity=0)
+    draft = GuidelineVersion.objects.filter(name="bench-draft").first()
+    if draft is not None:
+        return User.objects.get(username="bench-editor"), User.objects.get(username="bench-chair"), draft
     editor = User.objects.create_user("bench-editor", is_staff=True)
     editor.groups.add(Group.objects.get(name="content_editor"))
     chair = User.objects.create_user("bench-chair")
@@ -302,13 +318,23 @@ def main() -> None:
     draft = clone_version(GuidelineVersion.objects.get(status=GuidelineStatus.ACTIVE), editor, name="bench-draft")
     draft.debulking_min_percent = 95
     save_draft(draft, editor)
+    return editor, chair, draft
+
+
+def main() -> None:
+    editor, chair, draft = set_up()
     print(
         f"database: {connection.vendor}; draft: debulking threshold 70 % → 95 %; "
         f"{ARGS.decided:.0%} of open cases with a signed decision; {os.cpu_count()} CPUs",
         flush=True,
     )
-    made = 0
+    made = Case.objects.exclude(status=CaseStatus.CLOSED).count()
+    if made:
+        print(f"reusing the database's {made:,} open cases", flush=True)
     for size in sorted(ARGS.sizes):
+        if size < made:
+            print(f"skipped {size:,} open cases: the reused database holds {made:,}", flush=True)
+            continue
         started = time.perf_counter()
         new = add_cases(size - made, lambda: RANDOM.choice(OPEN_STATUSES), start=made * 2)
         add_cases((size - made) // 10, lambda: CaseStatus.CLOSED, start=made * 2 + size)

@@ -31,18 +31,27 @@ from django.utils.module_loading import import_string
 from cases.pathways.engine import (
     RECOMMENDATION_CODES,
     Assessment,
+    CaseFacts,
     FactsError,
     Guideline,
+    Recommendation,
     Verdict,
+    assembled,
+    derive,
     evaluate,
     facts_from_dict,
+    stage_case,
+    verdicts_only,
 )
+from cases.pathways.engine.rules import EVALUATION_ORDER
 from cases.patients.models import Case, CaseStatus
 
 logger = logging.getLogger(__name__)
 
 RANGE_SIZE = 1000
 VERDICTS = tuple(Verdict)
+# A dictionary, not ``.value``: an enum's property is slow and this runs forty times a case.
+VERDICT_VALUES = {verdict: verdict.value for verdict in Verdict}
 # The staging items compared, in the order they are shown; None (undetermined) is shown as "—".
 STAGING = ("t", "n", "stage", "grade")
 # The thresholds a draft can change; "version" only names the parameter set.
@@ -153,7 +162,17 @@ def decision_departures() -> Callable[[Sequence[Case], Verdicts], list[Departure
 def assess_range(
     after_pk: int | None, up_to_pk: int | None, baseline: Guideline, draft: Guideline, today: date
 ) -> RangeResult:
-    """Assess the open cases with AFTER_PK < pk ≤ UP_TO_PK (open-ended when None) under both guidelines."""
+    """Assess the open cases with AFTER_PK < pk ≤ UP_TO_PK (open-ended when None) under both guidelines.
+
+    Only verdicts and staging are counted and kept, so the engine does not word its reasons here.
+    """
+    with verdicts_only():
+        return _assess_range(after_pk, up_to_pk, baseline, draft, today)
+
+
+def _assess_range(
+    after_pk: int | None, up_to_pk: int | None, baseline: Guideline, draft: Guideline, today: date
+) -> RangeResult:
     cases = open_cases().select_related("patient").order_by("pk")
     if after_pk is not None:
         cases = cases.filter(pk__gt=after_pk)
@@ -220,14 +239,42 @@ class _ReadingGuideline(Guideline):
         return object.__getattribute__(self, name)
 
 
+class _ReadingResults(Mapping):
+    """The results of the rules evaluated so far (``earlier``), noting which ones a rule reads (in ``read``).
+
+    Reading an option by its code notes that code; going through them all (iterating, counting) notes them all.
+    """
+
+    __slots__ = ("read", "results")
+
+    def __init__(self) -> None:
+        self.results: dict[str, Recommendation] = {}
+        self.read: set[str] = set()
+
+    def __getitem__(self, code: str) -> Recommendation:
+        self.read.add(code)
+        return self.results[code]
+
+    def __iter__(self) -> Iterator[str]:
+        self.read.update(self.results)
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        self.read.update(self.results)
+        return len(self.results)
+
+
 class Both:
     """Evaluate facts under the baseline and the draft, the draft only where it can make a difference.
 
-    The engine is a pure function of the facts and of the thresholds it reads. The baseline is evaluated
-    through a guideline that notes the thresholds read for these facts; when the draft has the same value for
-    each of them, the engine takes the same path with the draft and gives the same verdicts and staging, so
-    that evaluation is skipped (most cases do not reach the threshold an editor changed). The version's name
-    is not compared: it only labels the assessment.
+    The engine is a pure function of the facts and of the thresholds it reads, and so is each of its steps:
+    the staging, and each rule of ``EVALUATION_ORDER``, which also reads the results of earlier rules. The
+    baseline is evaluated step by step through a guideline that notes the thresholds each step reads, and
+    results that note the earlier results each rule reads. With the draft, a step that read no threshold the
+    draft changes, and no earlier result that came out differently, takes the same path and gives the same
+    result: that result is reused and only the other steps run again (a case that reads no changed threshold
+    at all is not evaluated again). When the draft changes the staging, the case is evaluated with the draft
+    from the start. The version's name is not compared: it only labels the assessment.
     """
 
     def __init__(self, baseline: Guideline, draft: Guideline) -> None:
@@ -238,22 +285,44 @@ class Both:
         self.differing = frozenset(name for name in THRESHOLD_NAMES if values[name] != getattr(draft, name))
         self.draft_evaluations = 0
 
-    def __call__(self, facts) -> tuple[Assessment, Assessment]:
+    def __call__(self, facts: CaseFacts) -> tuple[Assessment, Assessment]:
         """Return FACTS' assessments (with the baseline, with the draft)."""
+        facts = derive(facts)
         read = object.__getattribute__(self.baseline, "read")
         read.clear()
-        first = evaluate(facts, self.baseline)
-        if read.isdisjoint(self.differing):
+        staging = stage_case(facts, self.baseline)
+        staging_changes = not read.isdisjoint(self.differing)
+        results = _ReadingResults()
+        # Per rule: whether it read a threshold the draft changes, and the earlier results it read.
+        uses: list[tuple[bool, set[str]]] = []
+        for code, rule in EVALUATION_ORDER:
+            read.clear()
+            results.read = set()
+            results.results[code] = rule(facts, self.baseline, staging, results)
+            uses.append((not read.isdisjoint(self.differing), results.read))
+        before = results.results
+        first = assembled(facts, self.baseline, staging, tuple(before[code] for code in RECOMMENDATION_CODES))
+        if not staging_changes and not any(changes for changes, _ in uses):
             return first, first
         self.draft_evaluations += 1
-        return first, evaluate(facts, self.draft)
+        if staging_changes and stage_case(facts, self.draft) != staging:
+            return first, evaluate(facts, self.draft)
+        after: dict[str, Recommendation] = {}
+        for (code, rule), (changes, codes_read) in zip(EVALUATION_ORDER, uses, strict=True):
+            if not changes and all(after.get(read_code) is before.get(read_code) for read_code in codes_read):
+                after[code] = before[code]
+                continue
+            result = rule(facts, self.draft, staging, after)
+            # An equal result is the baseline's own, so that the rules reading it can tell by identity.
+            after[code] = before[code] if result == before[code] else result
+        return first, assembled(facts, self.draft, staging, tuple(after[code] for code in RECOMMENDATION_CODES))
 
 
 def _evaluated(facts, both: Both, staging: bool = False):
     """Evaluate FACTS under both guidelines: ({code: verdict}, {code: verdict}[, {item: (before, after)}])."""
     first, second = both(facts)
-    before = {rec.code: rec.verdict.value for rec in first.recommendations}
-    after = {rec.code: rec.verdict.value for rec in second.recommendations}
+    before = {rec.code: VERDICT_VALUES[rec.verdict] for rec in first.recommendations}
+    after = before if second is first else {rec.code: VERDICT_VALUES[rec.verdict] for rec in second.recommendations}
     if not staging:
         return before, after
     return before, after, {item: (getattr(first, item), getattr(second, item)) for item in STAGING}

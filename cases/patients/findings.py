@@ -157,11 +157,14 @@ def choices_constraint(model_name: str, field_name: str, choices) -> CheckConstr
     )
 
 
+# (model field, group, key) for each finding: case_facts runs for every case of an impact preview.
+_FACT_PLACES = tuple((field_name, *path.split(".")) for field_name, path in FACT_OF_FIELD.items())
+
+
 def case_facts(case, today) -> dict[str, dict]:
     """Return CASE's findings as the JSON object `manage.py recommend` accepts (unknown = None)."""
     facts: dict[str, dict] = {group: {} for group in GROUPS}
-    for field_name, path in FACT_OF_FIELD.items():
-        group, key = path.split(".")
+    for field_name, group, key in _FACT_PLACES:
         value = getattr(case, field_name)
         facts[group][key] = float(value) if isinstance(value, Decimal) else value
     facts["patient"]["age"] = case.patient.age_on(today)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from .assessment import Assessment, Recommendation, Verdict, assessment_to_dict
 from .facts import FACT_LABELS, CaseFacts, FactsError, contradictions, derive, facts_from_dict, facts_to_dict
 from .guideline import Guideline
-from .rules import RECOMMENDATION_CODES, recommend
-from .staging import stage_case
+from .rules import RECOMMENDATION_CODES, recommend, verdicts_only
+from .staging import Staging, stage_case
 from .workup import WORKUP_ITEMS, missing_workup
 
 __all__ = [
@@ -29,12 +29,15 @@ __all__ = [
     "Guideline",
     "Recommendation",
     "Verdict",
+    "assembled",
     "assessment_to_dict",
     "contradictions",
     "derive",
     "evaluate",
     "facts_from_dict",
     "facts_to_dict",
+    "stage_case",
+    "verdicts_only",
 ]
 
 
@@ -43,6 +46,17 @@ def evaluate(facts: CaseFacts, guideline: Guideline) -> Assessment:
     # Facts built directly (not through facts_from_dict) still get the booleans their values settle.
     facts = derive(facts)
     staging = stage_case(facts, guideline)
+    return assembled(facts, guideline, staging, recommend(facts, guideline, staging))
+
+
+def assembled(
+    facts: CaseFacts, guideline: Guideline, staging: Staging, recommendations: tuple[Recommendation, ...]
+) -> Assessment:
+    """Return the assessment of derived FACTS from their STAGING and RECOMMENDATIONS under GUIDELINE.
+
+    The last step of ``evaluate``, apart for a caller that obtains the recommendations another way (the impact
+    preview reuses the rules' results that a guideline draft cannot change).
+    """
     workup, workup_notes = missing_workup(facts, staging.grade)
     return Assessment(
         t=staging.t,
@@ -52,7 +66,7 @@ def evaluate(facts: CaseFacts, guideline: Guideline) -> Assessment:
         stage=staging.stage,
         grade=staging.grade,
         liver_pattern=staging.liver_pattern,
-        recommendations=recommend(facts, guideline, staging),
+        recommendations=recommendations,
         missing_workup=workup,
         guideline_version=guideline.version,
         notes=(*staging.notes, *workup_notes),

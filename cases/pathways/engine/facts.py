@@ -65,6 +65,8 @@ class Spec:
         return (None if parsed is None else float(parsed)), error
 
     def _bounded(self, value: Any, ok_type: bool, noun: str) -> tuple[Any, str | None]:
+        if ok_type and (value > self.lo if self.lo_exclusive else value >= self.lo) and value <= self.hi:
+            return value, None  # the usual case: no message to word
         lo, hi = _num(self.lo), _num(self.hi)
         if self.lo_exclusive:
             allowed = f" (allowed: more than {lo} up to {hi}, or null if unknown)"
@@ -355,6 +357,8 @@ def facts_from_dict(data: Any, prefix: str = "") -> CaseFacts:
             spec = specs.get(key)
             if spec is None:
                 errors.append(f"{where(f'{group_name}.{key}')}: unknown key; allowed: {', '.join(specs)}")
+                continue
+            if value is None:  # unknown, the default: nothing to check (most findings of most cases)
                 continue
             parsed, error = spec.parse(value)
             if error:

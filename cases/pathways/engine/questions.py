@@ -17,6 +17,7 @@ holds a value: what was typed is refused with a message (when a known answer rul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 
@@ -122,10 +123,17 @@ QUESTIONS: dict[str, Question] = {
 }
 
 
+# path -> its getter; built on first use (every validation and assessment reads dozens of paths).
+_GETTERS: dict[str, attrgetter] = {}
+
+
 def value_at(facts: Any, path: str) -> Any:
     """Return the fact at PATH ("group.key") of FACTS (the engine's CaseFacts)."""
-    group, key = path.split(".")
-    return getattr(getattr(facts, group), key)
+    getter = _GETTERS.get(path)
+    if getter is None:
+        group, key = path.split(".")
+        getter = _GETTERS[path] = attrgetter(f"{group}.{key}")
+    return getter(facts)
 
 
 def is_asked(question: Question, value_of) -> bool:

@@ -26,7 +26,7 @@ from ..facts import CaseFacts
 from ..guideline import Guideline
 from ..staging import Staging
 from .ablation import ire, mwa, rfa
-from .common import RECOMMENDATION_CODES, TITLES, Earlier
+from .common import RECOMMENDATION_CODES, TITLES, Earlier, verdicts_only
 from .intra_arterial import sirt, tae_tace
 from .liver_surgery import liver_debulking, liver_resection
 from .medical import (
@@ -46,7 +46,7 @@ from .primary import (
 )
 from .transplant import liver_transplant
 
-__all__ = ["EVALUATION_ORDER", "RECOMMENDATION_CODES", "TITLES", "recommend"]
+__all__ = ["EVALUATION_ORDER", "RECOMMENDATION_CODES", "TITLES", "recommend", "verdicts_only"]
 
 Rule = Callable[[CaseFacts, Guideline, Staging, Earlier], Recommendation]
 

@@ -8,7 +8,9 @@ it first, and keeps as ``to_confirm`` only the unknown facts whose value could c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from .. import citations as c
@@ -66,6 +68,24 @@ FOR, AGAINST, UNKNOWN, CONTEXT = 0, 1, 2, 3
 # For to_confirm: one ToConfirm per field path, built once.
 _CONFIRM = {path: ToConfirm(path, label) for path, label in FACT_LABELS.items()}
 
+# Whether the drafts made now word their reasons; see ``verdicts_only``.
+_WORDING: ContextVar[bool] = ContextVar("wording", default=True)
+
+
+@contextmanager
+def verdicts_only() -> Iterator[None]:
+    """Evaluate without wording the reasons, inside this block: for counting verdicts (the impact preview).
+
+    A verdict and its ``to_confirm`` follow from the limits and unknown facts a rule records, never from the
+    wording of its reasons (``Draft.done``), so they come out the same; ``reasons``, ``why`` and ``citations``
+    are left empty. Nothing evaluated this way may be shown or stored as an assessment.
+    """
+    token = _WORDING.set(False)
+    try:
+        yield
+    finally:
+        _WORDING.reset(token)
+
 
 class Draft:
     """Collect one option's reasons, limits and unknown facts; ``done`` turns them into a Recommendation."""
@@ -73,19 +93,18 @@ class Draft:
     __slots__ = (
         "_by_kind",
         "_ceiling",
-        "_kinds",
         "_lowered_by",
         "_sources",
         "_texts",
         "_unknown_cap",
         "_unknowns",
+        "_wording",
         "code",
     )
 
     def __init__(self, code: str) -> None:
         self.code = code
-        self._texts: list[str] = []
-        self._kinds: list[int] = []
+        self._texts: dict[str, int] = {}  # each reason once, with its index (a dict keeps them in order)
         self._sources: dict[str, None] = {}  # citation texts, in order (a dict keeps them unique)
         self._ceiling = REC
         self._lowered_by: dict[Verdict, int] = {}
@@ -93,18 +112,24 @@ class Draft:
         # (paths, rank if adverse, rank if favourable or -1, caps): what an unknown fact could do to the verdict
         self._unknowns: list[tuple[tuple[str, ...], int, int, bool]] = []
         self._by_kind: tuple[list[int], ...] = ([], [], [], [])
+        self._wording = _WORDING.get()
 
     # --- reasons -------------------------------------------------------------------------------------------
     def _add(self, kind: int, text: str, sources: tuple[Source, ...]) -> int:
-        suffix, citations = _tags(sources)
-        sentence = f"{text}{suffix}"
-        for citation in citations:
-            self._sources.setdefault(citation, None)
-        if sentence in self._texts:  # each reason at most once
-            return self._texts.index(sentence)
-        index = len(self._texts)
-        self._texts.append(sentence)
-        self._kinds.append(kind)
+        # Runs for every reason of every option of every assessment: a few dictionary operations, no loop.
+        if not self._wording:
+            return 0  # the index only chooses the reason printed first (``done``)
+        if sources:
+            suffix, citations = _tags(sources)
+            self._sources.update(citations)  # a citation already there keeps its place
+        else:
+            suffix = "."
+        sentence = text + suffix
+        texts = self._texts
+        index = texts.get(sentence)
+        if index is not None:  # each reason at most once
+            return index
+        index = texts[sentence] = len(texts)
         self._by_kind[kind].append(index)
         return index
 
@@ -184,19 +209,6 @@ class Draft:
         """Return the recommendation: ``candidate`` lowered by every limit, ``because`` the reason for it."""
         known = _weaker(candidate, self._ceiling)
         final = _weaker(known, CONSIDER) if self._unknown_cap is not None else known
-        if final == self._ceiling and final in self._lowered_by:
-            deciding = self._lowered_by[final]  # a known fact of this case set it
-        elif because is not None and final == candidate:
-            deciding = because
-        elif final != known and self._unknown_cap is not None:
-            deciding = self._unknown_cap
-        else:
-            wanted = AGAINST if final == NOT_REC else FOR
-            deciding = next((i for i, kind in enumerate(self._kinds) if kind == wanted), 0)
-        texts = self._texts
-        reasons = tuple([texts[deciding]] if texts else []) + tuple(
-            texts[i] for group in self._by_kind for i in group if i != deciding
-        )
         rank, known_rank = VERDICT_RANK[final], VERDICT_RANK[known]
         confirm: dict[str, ToConfirm] = {}
         for paths, adverse, favourable, caps in self._unknowns:
@@ -204,6 +216,22 @@ class Draft:
             if adverse < rank or favourable > rank or (caps and known_rank > rank):
                 for path in paths:
                     confirm.setdefault(path, _CONFIRM[path])
+        if not self._wording:
+            return Recommendation(self.code, final, TITLES[self.code], (), (), "", tuple(confirm.values()))
+        if final == self._ceiling and final in self._lowered_by:
+            deciding = self._lowered_by[final]  # a known fact of this case set it
+        elif because is not None and final == candidate:
+            deciding = because
+        elif final != known and self._unknown_cap is not None:
+            deciding = self._unknown_cap
+        else:
+            # The first reason of the kind wanted, else the first reason.
+            of_kind = self._by_kind[AGAINST if final == NOT_REC else FOR]
+            deciding = of_kind[0] if of_kind else 0
+        texts = list(self._texts)
+        reasons = tuple([texts[deciding]] if texts else []) + tuple(
+            [texts[i] for group in self._by_kind for i in group if i != deciding]
+        )
         return Recommendation(
             self.code,
             final,
@@ -215,14 +243,14 @@ class Draft:
         )
 
 
-_TAGS: dict[tuple[int, ...], tuple[str, tuple[str, ...]]] = {}
+_TAGS: dict[int | tuple[int, ...], tuple[str, dict[str, None]]] = {}
 
 
-def _tags(sources: tuple[Source, ...]) -> tuple[str, tuple[str, ...]]:
+def _tags(sources: tuple[Source, ...]) -> tuple[str, dict[str, None]]:
     """Return the sentence ending for SOURCES, e.g. `` (refs 60, 61; Table II, Stage IV line 3a).``, and their
     full citations. Cached by the sources' identity: they are module constants and this runs for every reason.
     """
-    key = tuple(map(id, sources))
+    key = id(sources[0]) if len(sources) == 1 else tuple(map(id, sources))
     found = _TAGS.get(key)
     if found is None:
         refs: list[int] = []
@@ -235,7 +263,7 @@ def _tags(sources: tuple[Source, ...]) -> tuple[str, tuple[str, ...]]:
                 rest = [ref for ref in source.refs if ref not in refs]
                 tags.append(f"{source.section}; {refs_text(rest)}" if rest else source.short or source.section)
         suffix = f" ({'; '.join(tags)})." if tags else "."
-        found = _TAGS[key] = (suffix, tuple(dict.fromkeys(str(source) for source in sources)))
+        found = _TAGS[key] = (suffix, dict.fromkeys(str(source) for source in sources))
     return found
 
 
