@@ -572,3 +572,22 @@ class DecidedOption(models.Model):
     def is_planned_treatment(self) -> bool:
         """Return whether the board decided to do this option (accepted or modified)."""
         return self.outcome != Outcome.REJECT
+
+
+class ActionProgress(models.Model):
+    """That a follow-up action of a signed decision was done, and when: kept beside the signed record (the
+    action itself is part of the signed content and never changes). No row: not done yet. Signing an amendment
+    carries the row over to the amendment's copy of the same action (meetings.services.carry_action_progress).
+    """
+
+    action = models.OneToOneField(FollowUpAction, on_delete=models.PROTECT, related_name="progress")
+    done_on = models.DateField("done on")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "action progress"
+
+    def __str__(self) -> str:
+        return f"{self.action}: done {self.done_on:%d %b %Y}"

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cases import integrity
 from cases.access import user_roles
 from cases.meetings.models import (
+    ActionProgress,
     AgendaItem,
     Attendance,
     AttendanceAmendment,
@@ -452,6 +453,7 @@ def sign_decision(
             current.save()
             import_string(settings.SIGNED_RECORD_WRITER)(current, pdf)
         write_decided_options(current)
+        carry_action_progress(current)
         update_case_status(current)
         touch_room(meeting)
     return current
@@ -488,6 +490,23 @@ def write_decided_options(decision: Decision) -> list[DecidedOption]:
             row.cause, row.cause_text = before.cause, before.cause_text
         rows.append(row)
     return bulk_create_with_history(rows, DecidedOption)
+
+
+def carry_action_progress(decision: Decision) -> None:
+    """Mark the just-signed amendment DECISION's follow-up actions done where the version it amends had the same
+    action (what, who, due) marked done, so that what was recorded of them is not lost (inside signing)."""
+    if not decision.amends_id:
+        return
+    done = {
+        (p.action.what, p.action.owner, p.action.due_date): p
+        for p in ActionProgress.objects.filter(action__decision_id=decision.amends_id).select_related("action")
+    }
+    carried = []
+    for action in decision.actions.all():
+        before = done.get((action.what, action.owner, action.due_date))
+        if before is not None:
+            carried.append(ActionProgress(action=action, done_on=before.done_on, recorded_by_id=before.recorded_by_id))
+    bulk_create_with_history(carried, ActionProgress)
 
 
 def attendance_fingerprint(meeting: Meeting) -> list[tuple]:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cases.meetings import services
 from cases.meetings.models import (
+    ActionProgress,
     AgendaItem,
     DecidedOption,
     Decision,
@@ -33,6 +34,7 @@ from cases.meetings.models import (
     MeetingStatus,
 )
 from cases.patients.models import Case, CaseStatus
+from cases.people import display_name
 
 # Statuses that say the board's plan was not carried out as decided: they need a coded reason.
 NEEDS_CAUSE = {ImplementationStatus.NOT_DONE, ImplementationStatus.CHANGED}
@@ -157,14 +159,50 @@ def open_treatments(today: date) -> QuerySet[DecidedOption]:
     return DecidedOption.objects.filter(Q(current=True) & (overdue | undated))
 
 
-def overdue_actions(today: date) -> QuerySet[FollowUpAction]:
-    """Return the follow-up actions of each case's head signed decision whose due date has passed."""
-    # An amendment copies the actions: only the head signed version's count (a superseded one has a
-    # signed successor).
+def current_actions() -> QuerySet[FollowUpAction]:
+    """Return the follow-up actions of each item's head signed decision (an amendment copies the actions: a
+    superseded version has a signed successor, and its actions no longer count)."""
     newer = Decision.objects.filter(amends=OuterRef("decision"), status=DecisionStatus.SIGNED)
-    return FollowUpAction.objects.filter(decision__status=DecisionStatus.SIGNED, due_date__lt=today).exclude(
-        Exists(newer)
-    )
+    return FollowUpAction.objects.filter(decision__status=DecisionStatus.SIGNED).exclude(Exists(newer))
+
+
+def overdue_actions(today: date) -> QuerySet[FollowUpAction]:
+    """Return the current follow-up actions whose due date has passed and that nobody has marked done."""
+    return current_actions().filter(due_date__lt=today, progress__isnull=True)
+
+
+def mark_action_done(action: FollowUpAction, done_on: date, user, today: date | None = None) -> ActionProgress:
+    """Record that ACTION (of a head signed decision) was done on DONE_ON, as USER; return the record.
+
+    Raises ValidationError ({"done_on": ...}) for a date in the future or before the meeting, TrackingError
+    when the action is not a current one or was marked done meanwhile (by whom, when: nothing overwritten).
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        action = (
+            FollowUpAction.objects.select_for_update()
+            .select_related("decision__agenda_item__meeting")
+            .get(pk=action.pk)
+        )
+        if not current_actions().filter(pk=action.pk).exists():
+            raise TrackingError("This action belongs to a draft or to a decision an amendment replaced.")
+        existing = ActionProgress.objects.filter(action=action).select_related("recorded_by").first()
+        if existing is not None:
+            raise TrackingError(
+                f"{display_name(existing.recorded_by)} marked this action done on {existing.done_on:%d/%m/%Y} "
+                "meanwhile: nothing was changed."
+            )
+        meeting_date = timezone.localdate(action.decision.agenda_item.meeting.scheduled_at)
+        if done_on > today:
+            raise ValidationError({"done_on": [f"The date cannot be in the future (today is {today:%d/%m/%Y})."]})
+        if done_on < meeting_date:
+            raise ValidationError(
+                {"done_on": [f"The date cannot be before the meeting that decided on it ({meeting_date:%d/%m/%Y})."]}
+            )
+        progress = ActionProgress(action=action, done_on=done_on, recorded_by=user)
+        progress._history_user = user
+        progress.save()
+    return progress
 
 
 # --- back to the board -----------------------------------------------------------------------------
