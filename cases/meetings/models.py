@@ -89,6 +89,9 @@ class Meeting(models.Model):
         "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     room_version = models.PositiveIntegerField(default=0, editable=False)
+    # When the chair arrived at current_item (empty: its clock is stopped, e.g. once its decision is signed): the
+    # time until the chair moves on or signs is added to the item's discussion_seconds (services.touch_room).
+    current_item_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -19,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cases import integrity
 from cases.access import user_roles
 from cases.meetings.models import (
+    MAX_MINUTES,
     ActionProgress,
     AgendaItem,
     Attendance,
@@ -455,6 +457,8 @@ def sign_decision(
         write_decided_options(current)
         carry_action_progress(current)
         update_case_status(current)
+        # The board has decided: the case's clock stops (it restarts if the chair comes back to it).
+        _stop_clock(meeting, now, current.agenda_item)
         touch_room(meeting)
     return current
 
@@ -514,12 +518,41 @@ def attendance_fingerprint(meeting: Meeting) -> list[tuple]:
     return list(meeting.attendances.order_by("pk").values_list("pk", "present", "remote", "updated_at"))
 
 
-def touch_room(meeting: Meeting, item: AgendaItem | None = None) -> None:
-    """Tell members following MEETING that something changed (ITEM: the chair is now at that case)."""
+# The longest one stretch at a case counts for (an hour: MAX_MINUTES, the longest a board spends on a case):
+# a screen left on a case over a break does not make the case last all afternoon.
+LONGEST_STRETCH_SECONDS = MAX_MINUTES * 60
+
+
+def touch_room(meeting: Meeting, item: AgendaItem | None = None, now: datetime | None = None) -> None:
+    """Tell members following MEETING that something changed (ITEM: the chair is now at that case).
+
+    The chair arriving at ITEM also ends the stretch at the case before (its time is added to that item's
+    discussion_seconds) and starts ITEM's clock: the board's minutes per case, measured on the server.
+    """
     changes = {"room_version": F("room_version") + 1}
     if item is not None:
-        changes["current_item"] = item
+        now = now or timezone.now()
+        with transaction.atomic():
+            _stop_clock(meeting, now)
+            changes["current_item"], changes["current_item_since"] = item, now
+            Meeting.objects.filter(pk=meeting.pk).update(**changes)
+        return
     Meeting.objects.filter(pk=meeting.pk).update(**changes)
+
+
+def _stop_clock(meeting: Meeting, now: datetime, item: AgendaItem | None = None) -> None:
+    """Add the time since the chair arrived at MEETING's current item to its discussion_seconds and stop its
+    clock (only when that item is ITEM, when given: signing stops the clock of the case signed)."""
+    since, current = (
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("current_item_since", "current_item")
+    ).get()
+    if since is None or current is None or (item is not None and item.pk != current):
+        return
+    seconds = min(max(0, round((now - since).total_seconds())), LONGEST_STRETCH_SECONDS)
+    AgendaItem.objects.filter(pk=current).update(
+        discussion_seconds=Coalesce(F("discussion_seconds"), Value(0)) + seconds
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(current_item_since=None)
 
 
 # What signing sets on the draft before its PDF is rendered (the chain link is added in the transaction).
