@@ -297,6 +297,7 @@ def close_meeting(meeting: Meeting, settle: dict[int, Meeting | None]) -> Meetin
             item.save(update_fields=["closing", "deferred_to", "updated_at"])
         current.status = MeetingStatus.CLOSED
         current.save(update_fields=["status", "updated_at"])
+        _stop_clock(current, timezone.now())
     return current
 
 
@@ -319,6 +320,8 @@ def change_status(meeting: Meeting, transition: str) -> Meeting:
                 raise UndecidedItems(undecided)
         current.status = target
         current.save(update_fields=["status", "updated_at"])
+        if target == MeetingStatus.CLOSED:
+            _stop_clock(current, timezone.now())
     return current
 
 
@@ -476,7 +479,10 @@ def write_decided_options(decision: Decision) -> list[DecidedOption]:
     AgendaItem.objects.filter(pk=item.pk).update(workup_complete=not decision.engine_snapshot.get("missing_workup"))
     earlier = {}
     if decision.amends_id:
-        earlier = {row.code: row for row in DecidedOption.objects.filter(decision_id=decision.amends_id)}
+        # Locked: a coordinator's update of the version amended (meetings.tracking) either lands before and is
+        # carried over, or waits and then finds its row superseded; it is never lost in between.
+        superseded = DecidedOption.objects.select_for_update().filter(decision_id=decision.amends_id)
+        earlier = {row.code: row for row in superseded}
         DecidedOption.objects.filter(decision_id=decision.amends_id).update(current=False)
     rows = []
     for outcome in decision.outcomes:

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.meetings import services
 from cases.meetings.models import ActionProgress, DecidedOption, Meeting, MeetingStatus
-from cases.meetings.tracking import TreatmentUpdate, update_treatment
+from cases.meetings.tracking import TreatmentUpdate, mark_action_done, overdue_actions, update_treatment
 from cases.patients.models import CaseStatus
 from tests.meetings.factories import add_item, make_meeting, signed
 
@@ -229,3 +230,14 @@ def test_a_clinician_may_update_but_not_change_an_agenda(client, clinician, chai
     assert "Bring back to the board" not in client.get(URL).content.decode()
     assert client.post(back_url(row), {"meeting": str(meeting.public_id)}).status_code == 403
     assert not Meeting.objects.get(pk=meeting.pk).agenda_items.exists()
+
+
+def test_a_signed_amendment_keeps_an_action_marked_done(coordinator, chair, clinician):
+    due = timezone.localdate() - timedelta(days=5)
+    row = decided(chair, clinician, 30, actions=[{"what": "Book CT", "owner": "Radiology", "due_date": due}])
+    mark_action_done(row.decision.actions.get(), timezone.localdate(), coordinator)
+    draft = services.amend_decision(row.decision, clinician, "Histology came back.")
+    amendment = services.sign_decision(draft, chair, draft.lock_version)
+    copy = amendment.actions.get()
+    assert ActionProgress.objects.get(action=copy).recorded_by == coordinator
+    assert not overdue_actions(timezone.localdate()).exists()

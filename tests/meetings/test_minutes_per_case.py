@@ -88,3 +88,13 @@ def test_a_screen_left_on_a_case_over_a_break_counts_an_hour_at_most(client, cha
     arrived(meeting, 3 * 60 * 60)
     client.get(present_url(second))
     assert seconds(first) == services.LONGEST_STRETCH_SECONDS == 3600
+
+
+def test_closing_the_meeting_stops_the_clock_of_the_case_on_screen(client, chair, clinician, room):
+    meeting, first, second = room
+    client.force_login(chair)
+    client.get(present_url(first))
+    arrived(meeting, 120)
+    services.close_meeting(meeting, {first.pk: None, second.pk: None})
+    assert 120 <= seconds(first) <= 125
+    assert Meeting.objects.get(pk=meeting.pk).current_item_since is None
