@@ -38,6 +38,7 @@ class TreatmentRow:
     meetings: list[Meeting]
     notice: str = ""
     saved: bool = False
+    brought_back: bool = False
     back_form: BringBackForm | None = field(default=None)
 
     @property
@@ -206,7 +207,7 @@ def treatment_bring_back(request: HtmxHttpRequest, decision_id, code):
         f"{row.case.patient.family_name.upper()} is on the agenda of {meeting} (case {item.position}), marked ready "
         "for the board."
     )
-    treatment.saved = True
+    treatment.saved = treatment.brought_back = True
     return _done(request, treatment, message)
 
 
