@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.access import Action, require
+from cases.access import Action, can, require
 from cases.conflicts import carry
 from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services, tracking
 from cases.meetings.forms import ActionDoneForm, BringBackForm, TreatmentForm
-from cases.meetings.models import DecidedOption, FollowUpAction, Meeting
-from cases.meetings.views import COUNT_LIMIT, capped_count
+from cases.meetings.models import DecidedOption, Decision, FollowUpAction, Meeting
+from cases.pagination import COUNT_LIMIT, capped_count
 from cases.people import display_name
 
 PAGE = "meetings/follow_up.html"
@@ -58,11 +58,11 @@ class ActionRow:
     done: bool = False
 
 
-def _treatment_form(row: DecidedOption, data=None) -> TreatmentForm:
+def _treatment_form(row: DecidedOption, data=None, back: str = "worklist") -> TreatmentForm:
     key = f"{row.decision.public_id}-{row.code}"
     initial = {
         "status": row.status, "happened_on": row.happened_on, "cause": row.cause, "cause_text": row.cause_text,
-        "lock_version": row.lock_version,
+        "lock_version": row.lock_version, "back": back,
     }  # fmt: skip
     return TreatmentForm(data, initial=initial, auto_id=f"t-{key}-%s")
 
@@ -135,13 +135,35 @@ def _row_response(request: HtmxHttpRequest, row: TreatmentRow | ActionRow, statu
     return render(request, PAGE, _page_context(timezone.localdate(), replace=row), status=status)
 
 
-def _done(request: HtmxHttpRequest, row: TreatmentRow | ActionRow, message: str):
-    """A change that was saved: the row saying so for htmx, back to the worklist with the message otherwise."""
+def _done(request: HtmxHttpRequest, row: TreatmentRow | ActionRow, message: str, back: str = ""):
+    """A change that was saved: the row saying so for htmx; otherwise back to the worklist (or to the decision
+    page, BACK "decision") with the message."""
     if request.htmx:
         row.notice = message
         return _row_response(request, row)
     messages.success(request, message)
+    if back == "decision" and isinstance(row, TreatmentRow):
+        return HttpResponseRedirect(reverse("meetings:decision", args=[row.row.decision.public_id]), status=303)
     return HttpResponseRedirect(reverse("meetings:follow_up"), status=303)
+
+
+def decision_treatments(user, decision: Decision) -> dict | None:
+    """The planned treatments of a signed DECISION for its page: each as its worklist row (a form, for those who
+    may track treatments) and every recorded change, oldest first. None when it has none."""
+    rows = list(
+        decision.decided_options.exclude(status="").select_related("case__patient", "decision", "meeting", "updated_by")
+    )
+    if not rows:
+        return None
+    editable = can(user, Action.TRACK_TREATMENTS) and all(row.current for row in rows)
+    meetings = tracking.next_meetings(timezone.localdate()) if editable else []
+    titles = {row.pk: row.title for row in rows}
+    changes = DecidedOption.history.filter(id__in=titles, history_type="~").select_related("history_user")
+    return {
+        "rows": [_treatment_row(row, meetings, form=_treatment_form(row, back="decision")) for row in rows],
+        "editable": editable,
+        "changes": [(titles[change.id], change) for change in changes.order_by("history_date", "history_id")],
+    }
 
 
 @require_POST
@@ -178,7 +200,9 @@ def treatment_update(request: HtmxHttpRequest, decision_id, code):
         return _row_response(request, _treatment_row(row, meetings, form=form), 409 if not request.htmx else 200)
     saved = DecidedOption.objects.select_related("case__patient", "decision", "meeting").get(pk=saved.pk)
     message = f"{saved.case.patient.family_name.upper()}, {saved.title}: {saved.get_status_display().lower()}."
-    return _done(request, _treatment_row(saved, meetings, saved=True), message)
+    back = form.cleaned_data["back"]
+    return _done(request, _treatment_row(saved, meetings, saved=True, form=_treatment_form(saved, back=back)), message,
+                 back)  # fmt: skip
 
 
 @require_POST

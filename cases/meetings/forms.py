@@ -605,6 +605,9 @@ class TreatmentForm(forms.Form):
         label="Details", max_length=DecidedOption._meta.get_field("cause_text").max_length, required=False
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The page the form was on, where a plain (non-htmx) post goes back to.
+    back = forms.ChoiceField(choices=[("worklist", "worklist"), ("decision", "decision")], required=False,
+                             widget=forms.HiddenInput)  # fmt: skip
 
     def update(self) -> TreatmentUpdate:
         """Return the parsed values (call after is_valid())."""

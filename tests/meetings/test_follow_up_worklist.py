@@ -241,3 +241,28 @@ def test_a_signed_amendment_keeps_an_action_marked_done(coordinator, chair, clin
     copy = amendment.actions.get()
     assert ActionProgress.objects.get(action=copy).recorded_by == coordinator
     assert not overdue_actions(timezone.localdate()).exists()
+
+
+def test_the_decision_page_records_a_treatment_before_it_is_overdue(client, coordinator, chair, clinician):
+    row = decided(chair, clinician, 3)
+    page = reverse("meetings:decision", kwargs={"public_id": row.decision.public_id})
+    client.force_login(coordinator)
+    html = client.get(page).content.decode()
+    assert f'id="treatment-{row.decision.public_id}-{row.code}"' in html
+    response = client.post(update_url(row), form(row, happened_on=timezone.localdate().isoformat(), back="decision"))
+    assert response.status_code == 303
+    assert response["Location"] == page
+    row.refresh_from_db()
+    assert row.status == "done"
+
+
+def test_a_viewer_reads_what_became_of_each_treatment_and_its_history(client, viewer, chair, clinician, coordinator):
+    row = decided(chair, clinician, 60)
+    update_treatment(row, TreatmentUpdate("not_done", None, "patient_choice", "Declined."), loaded_lock_version=1,
+                     user=coordinator)  # fmt: skip
+    client.force_login(viewer)
+    html = client.get(reverse("meetings:decision", kwargs={"public_id": row.decision.public_id})).content.decode()
+    assert f"{row.title}</strong>: not done" in html
+    assert "patient choice: Declined." in html
+    assert "Changes recorded (1)" in html
+    assert "<form" not in html.split('data-testid="decision-treatments"')[1].split("</section>")[0]
