@@ -83,9 +83,12 @@ def _action_row(action: FollowUpAction, **extra) -> ActionRow:
 def _page_context(today, *, replace: TreatmentRow | ActionRow | None = None) -> dict:
     """The worklist as it is now; REPLACE stands in for its own row (a form with errors, kept as typed)."""
     meetings = tracking.next_meetings(today)
-    treatments = tracking.open_treatments(today).select_related("case__patient", "decision", "meeting")
-    treatments = treatments.order_by("meeting_date", "pk")
-    shown = list(treatments[:WORKLIST_ROWS])
+    # Overdue and undated apart, each through its own partial index, then merged: most overdue first.
+    related = ("case__patient", "decision", "meeting")
+    overdue = tracking.overdue_treatments(today).select_related(*related).order_by("meeting_date", "pk")
+    undated = tracking.undated_treatments().select_related(*related).order_by("meeting_date", "pk")
+    first_overdue, first_undated = list(overdue[:WORKLIST_ROWS]), list(undated[:WORKLIST_ROWS])
+    shown = sorted(first_overdue + first_undated, key=lambda row: (row.meeting_date, row.pk))[:WORKLIST_ROWS]
     actions = tracking.overdue_actions(today).select_related(
         "decision__agenda_item__case__patient", "decision__agenda_item__meeting"
     )
@@ -105,7 +108,8 @@ def _page_context(today, *, replace: TreatmentRow | ActionRow | None = None) -> 
         "today": today,
         "overdue_days": tracking.overdue_after().days,
         "treatments": rows,
-        "treatments_total": capped_count(treatments, len(shown), WORKLIST_ROWS),
+        "treatments_total": capped_count(overdue, len(first_overdue), WORKLIST_ROWS)
+        + capped_count(undated, len(first_undated), WORKLIST_ROWS),
         "actions": action_rows,
         "actions_total": capped_count(actions, len(shown_actions), WORKLIST_ROWS),
         "rows_limit": WORKLIST_ROWS,

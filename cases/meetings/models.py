@@ -566,6 +566,18 @@ class DecidedOption(models.Model):
         indexes = [
             models.Index(fields=["current", "meeting_date"], name="decided_option_period"),
             models.Index(fields=["current", "status", "happened_on"], name="decided_option_worklist"),
+            # The follow-up worklist, most overdue first (meetings.tracking): partial, so that the treatments
+            # done long ago, most of the table after a few years, are not walked through to find the open ones.
+            models.Index(
+                fields=["meeting_date", "id"],
+                condition=Q(current=True, status="planned"),
+                name="decided_option_overdue",
+            ),
+            models.Index(
+                fields=["meeting_date", "id"],
+                condition=Q(current=True, status__in=["done", "not_done", "changed"], happened_on__isnull=True),
+                name="decided_option_undated",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from cases.meetings import services
@@ -40,6 +40,9 @@ from cases.people import display_name
 NEEDS_CAUSE = {ImplementationStatus.NOT_DONE, ImplementationStatus.CHANGED}
 # Statuses whose date is the day it happened (a planned treatment has not happened yet).
 DATED = {ImplementationStatus.DONE, ImplementationStatus.NOT_DONE, ImplementationStatus.CHANGED}
+# The same, as the list the partial index decided_option_undated is defined with (its condition and the query's
+# must read alike for the database to use it).
+UNDATED_STATUSES = ["done", "not_done", "changed"]
 
 
 class TreatmentConflict(Exception):
@@ -151,12 +154,24 @@ def overdue_after() -> timedelta:
     return timedelta(days=settings.TREATMENT_OVERDUE_DAYS)
 
 
+def overdue_treatments(today: date) -> QuerySet[DecidedOption]:
+    """Return the current treatments still planned longer than the overdue period after their meeting (their
+    partial index, decided_option_overdue, holds only the planned rows: done ones cost nothing here)."""
+    return DecidedOption.objects.filter(
+        current=True, status=ImplementationStatus.PLANNED, meeting_date__lt=today - overdue_after()
+    )
+
+
+def undated_treatments() -> QuerySet[DecidedOption]:
+    """Return the current treatments recorded as done / not done / changed without the date it happened
+    (partial index decided_option_undated: the same condition)."""
+    return DecidedOption.objects.filter(current=True, status__in=UNDATED_STATUSES, happened_on__isnull=True)
+
+
 def open_treatments(today: date) -> QuerySet[DecidedOption]:
-    """Return the current planned treatments that need a coordinator: still planned longer than the overdue
-    period after their meeting, or recorded as done / not done / changed without the date it happened."""
-    overdue = Q(status=ImplementationStatus.PLANNED, meeting_date__lt=today - overdue_after())
-    undated = Q(status__in=list(DATED), happened_on__isnull=True)
-    return DecidedOption.objects.filter(Q(current=True) & (overdue | undated))
+    """Return the treatments that need a coordinator: overdue or undated (the worklist reads the two apart,
+    each through its own index)."""
+    return overdue_treatments(today) | undated_treatments()
 
 
 def current_actions() -> QuerySet[FollowUpAction]:
