@@ -37,6 +37,7 @@ class Action(StrEnum):
     LIST_IMPACTED_CASES = "list the cases a guideline draft would change"
     VIEW_RECORD_INTEGRITY = "see the signing certificate and the record's integrity alarms"
     RECORD_LETTERS_SENT = "record that a letter about a decision was sent"
+    TRACK_TREATMENTS = "record whether decided treatments were carried out and bring cases back to the board"
 
 
 # The permission matrix (docs/security.md explains it). Content editors maintain clinical content
@@ -63,6 +64,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_RECORD_INTEGRITY: frozenset({Role.CHAIR, Role.ADMINISTRATOR}),
     # Those who send the board's letters out: the coordinator mostly, a clinician or the chair at times.
     Action.RECORD_LETTERS_SENT: frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR}),
+    # Following up the board's decisions (issue 20): the coordinator mostly, from the follow-up worklist; the
+    # clinicians and chairs who treat the patients know first what was done.
+    Action.TRACK_TREATMENTS: frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR}),
 }
 
 

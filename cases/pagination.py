@@ -107,3 +107,14 @@ def keyset_page(
         return Page(found[:size][::-1], has_previous=len(found) > size, has_next=False)
     found = list(queryset.order_by(*_order_by(order, sort))[: size + 1])
     return Page(found[:size], has_previous=False, has_next=len(found) > size)
+
+
+# A list that shows a screenful says how many rows there are in all, counting no further than this: the count
+# of a long list costs as much as reading it.
+COUNT_LIMIT = 1000
+
+
+def capped_count(queryset: QuerySet, shown: int, limit: int, count_limit: int = COUNT_LIMIT) -> int:
+    """Return how many rows QUERYSET has, counting no further than COUNT_LIMIT + 1 (and not at all when SHOWN,
+    the rows already fetched with LIMIT, says the list is complete)."""
+    return shown if shown < limit else queryset[: count_limit + 1].count()

@@ -398,6 +398,16 @@ if not 1 <= GUIDELINE_IMPACT_PROCESSES <= 64:
 # rule of what departs from the guideline. Named here rather than imported: meetings builds on pathways.
 GUIDELINE_IMPACT_DECISIONS = "cases.meetings.impact.signed_departures"
 
+# --- implementation tracking (docs/follow-up.md) -------------------------------------------------
+
+# Days after the meeting when a treatment still recorded as planned appears on the coordinators' follow-up
+# worklist as overdue. A local working setting, not a clinical threshold: no seed passage sets one. Six
+# weeks is the default because most board plans (surgery booked, a scan, a referral) start within that
+# time; a board whose usual plans take longer raises it.
+TREATMENT_OVERDUE_DAYS = env_int("TREATMENT_OVERDUE_DAYS", 42)
+if not 1 <= TREATMENT_OVERDUE_DAYS <= 365:
+    raise ImproperlyConfigured(f"TREATMENT_OVERDUE_DAYS must be from 1 to 365, got {TREATMENT_OVERDUE_DAYS}")
+
 # --- FHIR export and patient import (docs/fhir.md) ------------------------------------------------
 
 # The base of the app's own FHIR code systems and extensions (options, verdicts, signatures): a URI this

@@ -29,6 +29,13 @@ def _signing_key(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _short_demo_year(monkeypatch):
+    """Let seed_demo hold 3 of the demo year's 26 meetings: each signature takes a fraction of a second, and
+    several tests run seed_demo. tests/meetings/test_seed_year.py holds the whole year once."""
+    monkeypatch.setattr("cases.meetings.demo_year.MEETINGS", 3)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hash test passwords quickly; production's Argon2 is asserted in test_settings."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

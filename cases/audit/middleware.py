@@ -30,6 +30,8 @@ PATIENT_PAGES: dict[str, tuple[str, str | None]] = {
     "meetings:agenda_search": ("patients.case", None),
     "meetings:present_item": ("meetings.agendaitem", "item_id"),
     "meetings:decision": ("meetings.decision", "public_id"),
+    # The follow-up worklist: planned treatments and actions, with their patients' names.
+    "meetings:follow_up": ("meetings.decidedoption", None),
     # The dry run of an import shows the file's patients, row by row.
     "patients:import_detail": ("patients.patientimport", "public_id"),
 }

@@ -13,6 +13,9 @@ from cases.meetings.board import board_order
 from cases.meetings.models import (
     MAX_MINUTES,
     MIN_MINUTES,
+    DecidedOption,
+    DepartureCause,
+    ImplementationStatus,
     Meeting,
     MeetingSeries,
     MeetingStatus,
@@ -21,6 +24,7 @@ from cases.meetings.models import (
     is_departure,
 )
 from cases.meetings.services import DecisionContent
+from cases.meetings.tracking import TreatmentUpdate
 from cases.pathways.engine import Recommendation, Verdict
 from cases.patients.models import Case, CaseStatus
 from cases.patients.search import patient_matches
@@ -588,3 +592,44 @@ class FollowForm(forms.Form):
 
     item = forms.UUIDField()
     v = forms.IntegerField(min_value=0)
+
+
+class TreatmentForm(forms.Form):
+    """What became of one planned treatment, a row of the follow-up worklist (meetings.tracking checks the rules
+    that tie the fields together, e.g. a reason for "not done")."""
+
+    status = forms.ChoiceField(label="Status", choices=ImplementationStatus.choices)
+    happened_on = dates.DateField(label="Date", required=False, widget=DateInput)
+    cause = forms.ChoiceField(label="Reason", choices=[("", "—"), *DepartureCause.choices], required=False)
+    cause_text = FreeTextField(
+        label="Details", max_length=DecidedOption._meta.get_field("cause_text").max_length, required=False
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The page the form was on, where a plain (non-htmx) post goes back to.
+    back = forms.ChoiceField(choices=[("worklist", "worklist"), ("decision", "decision")], required=False,
+                             widget=forms.HiddenInput)  # fmt: skip
+
+    def update(self) -> TreatmentUpdate:
+        """Return the parsed values (call after is_valid())."""
+        data = self.cleaned_data
+        return TreatmentUpdate(data["status"], data["happened_on"], data["cause"], data["cause_text"] or "")
+
+
+class ActionDoneForm(forms.Form):
+    """The date a follow-up action was done."""
+
+    done_on = dates.DateField(label="Done on", widget=DateInput)
+
+
+class BringBackForm(forms.Form):
+    """The planned meeting a changed or not-done treatment's case is brought back to (the soonest by default)."""
+
+    meeting = forms.TypedChoiceField(label="Meeting", coerce=str)
+
+    def __init__(self, *args, meetings: list[Meeting], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meetings = {str(m.public_id): m for m in meetings}
+        self.fields["meeting"].choices = [(key, str(m)) for key, m in self.meetings.items()]
+
+    def chosen(self) -> Meeting:
+        return self.meetings[self.cleaned_data["meeting"]]

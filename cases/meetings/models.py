@@ -89,6 +89,9 @@ class Meeting(models.Model):
         "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     room_version = models.PositiveIntegerField(default=0, editable=False)
+    # When the chair arrived at current_item (empty: its clock is stopped, e.g. once its decision is signed): the
+    # time until the chair moves on or signs is added to the item's discussion_seconds (services.touch_room).
+    current_item_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -563,6 +566,18 @@ class DecidedOption(models.Model):
         indexes = [
             models.Index(fields=["current", "meeting_date"], name="decided_option_period"),
             models.Index(fields=["current", "status", "happened_on"], name="decided_option_worklist"),
+            # The follow-up worklist, most overdue first (meetings.tracking): partial, so that the treatments
+            # done long ago, most of the table after a few years, are not walked through to find the open ones.
+            models.Index(
+                fields=["meeting_date", "id"],
+                condition=Q(current=True, status="planned"),
+                name="decided_option_overdue",
+            ),
+            models.Index(
+                fields=["meeting_date", "id"],
+                condition=Q(current=True, status__in=["done", "not_done", "changed"], happened_on__isnull=True),
+                name="decided_option_undated",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -572,3 +587,22 @@ class DecidedOption(models.Model):
     def is_planned_treatment(self) -> bool:
         """Return whether the board decided to do this option (accepted or modified)."""
         return self.outcome != Outcome.REJECT
+
+
+class ActionProgress(models.Model):
+    """That a follow-up action of a signed decision was done, and when: kept beside the signed record (the
+    action itself is part of the signed content and never changes). No row: not done yet. Signing an amendment
+    carries the row over to the amendment's copy of the same action (meetings.services.carry_action_progress).
+    """
+
+    action = models.OneToOneField(FollowUpAction, on_delete=models.PROTECT, related_name="progress")
+    done_on = models.DateField("done on")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "action progress"
+
+    def __str__(self) -> str:
+        return f"{self.action}: done {self.done_on:%d %b %Y}"

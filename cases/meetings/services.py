@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -19,6 +20,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cases import integrity
 from cases.access import user_roles
 from cases.meetings.models import (
+    MAX_MINUTES,
+    ActionProgress,
     AgendaItem,
     Attendance,
     AttendanceAmendment,
@@ -294,6 +297,7 @@ def close_meeting(meeting: Meeting, settle: dict[int, Meeting | None]) -> Meetin
             item.save(update_fields=["closing", "deferred_to", "updated_at"])
         current.status = MeetingStatus.CLOSED
         current.save(update_fields=["status", "updated_at"])
+        _stop_clock(current, timezone.now())
     return current
 
 
@@ -316,6 +320,8 @@ def change_status(meeting: Meeting, transition: str) -> Meeting:
                 raise UndecidedItems(undecided)
         current.status = target
         current.save(update_fields=["status", "updated_at"])
+        if target == MeetingStatus.CLOSED:
+            _stop_clock(current, timezone.now())
     return current
 
 
@@ -452,7 +458,10 @@ def sign_decision(
             current.save()
             import_string(settings.SIGNED_RECORD_WRITER)(current, pdf)
         write_decided_options(current)
+        carry_action_progress(current)
         update_case_status(current)
+        # The board has decided: the case's clock stops (it restarts if the chair comes back to it).
+        _stop_clock(meeting, now, current.agenda_item)
         touch_room(meeting)
     return current
 
@@ -470,7 +479,10 @@ def write_decided_options(decision: Decision) -> list[DecidedOption]:
     AgendaItem.objects.filter(pk=item.pk).update(workup_complete=not decision.engine_snapshot.get("missing_workup"))
     earlier = {}
     if decision.amends_id:
-        earlier = {row.code: row for row in DecidedOption.objects.filter(decision_id=decision.amends_id)}
+        # Locked: a coordinator's update of the version amended (meetings.tracking) either lands before and is
+        # carried over, or waits and then finds its row superseded; it is never lost in between.
+        superseded = DecidedOption.objects.select_for_update().filter(decision_id=decision.amends_id)
+        earlier = {row.code: row for row in superseded}
         DecidedOption.objects.filter(decision_id=decision.amends_id).update(current=False)
     rows = []
     for outcome in decision.outcomes:
@@ -490,17 +502,63 @@ def write_decided_options(decision: Decision) -> list[DecidedOption]:
     return bulk_create_with_history(rows, DecidedOption)
 
 
+def carry_action_progress(decision: Decision) -> None:
+    """Mark the just-signed amendment DECISION's follow-up actions done where the version it amends had the same
+    action (what, who, due) marked done, so that what was recorded of them is not lost (inside signing)."""
+    if not decision.amends_id:
+        return
+    done = {
+        (p.action.what, p.action.owner, p.action.due_date): p
+        for p in ActionProgress.objects.filter(action__decision_id=decision.amends_id).select_related("action")
+    }
+    carried = []
+    for action in decision.actions.all():
+        before = done.get((action.what, action.owner, action.due_date))
+        if before is not None:
+            carried.append(ActionProgress(action=action, done_on=before.done_on, recorded_by_id=before.recorded_by_id))
+    bulk_create_with_history(carried, ActionProgress)
+
+
 def attendance_fingerprint(meeting: Meeting) -> list[tuple]:
     """Return what a signed summary shows of MEETING's attendance: each row's member, state and last change."""
     return list(meeting.attendances.order_by("pk").values_list("pk", "present", "remote", "updated_at"))
 
 
-def touch_room(meeting: Meeting, item: AgendaItem | None = None) -> None:
-    """Tell members following MEETING that something changed (ITEM: the chair is now at that case)."""
+# The longest one stretch at a case counts for (an hour: MAX_MINUTES, the longest a board spends on a case):
+# a screen left on a case over a break does not make the case last all afternoon.
+LONGEST_STRETCH_SECONDS = MAX_MINUTES * 60
+
+
+def touch_room(meeting: Meeting, item: AgendaItem | None = None, now: datetime | None = None) -> None:
+    """Tell members following MEETING that something changed (ITEM: the chair is now at that case).
+
+    The chair arriving at ITEM also ends the stretch at the case before (its time is added to that item's
+    discussion_seconds) and starts ITEM's clock: the board's minutes per case, measured on the server.
+    """
     changes = {"room_version": F("room_version") + 1}
     if item is not None:
-        changes["current_item"] = item
+        now = now or timezone.now()
+        with transaction.atomic():
+            _stop_clock(meeting, now)
+            changes["current_item"], changes["current_item_since"] = item, now
+            Meeting.objects.filter(pk=meeting.pk).update(**changes)
+        return
     Meeting.objects.filter(pk=meeting.pk).update(**changes)
+
+
+def _stop_clock(meeting: Meeting, now: datetime, item: AgendaItem | None = None) -> None:
+    """Add the time since the chair arrived at MEETING's current item to its discussion_seconds and stop its
+    clock (only when that item is ITEM, when given: signing stops the clock of the case signed)."""
+    since, current = (
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("current_item_since", "current_item")
+    ).get()
+    if since is None or current is None or (item is not None and item.pk != current):
+        return
+    seconds = min(max(0, round((now - since).total_seconds())), LONGEST_STRETCH_SECONDS)
+    AgendaItem.objects.filter(pk=current).update(
+        discussion_seconds=Coalesce(F("discussion_seconds"), Value(0)) + seconds
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(current_item_since=None)
 
 
 # What signing sets on the draft before its PDF is rendered (the chain link is added in the transaction).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.meetings import views
+from cases.meetings import follow_up, views
 
 app_name = "meetings"
 
@@ -26,6 +26,14 @@ urlpatterns = [
     path(f"{meeting}follow/", views.meeting_follow, name="follow"),
     path(f"{meeting}present/<uuid:item_id>/", views.present_item, name="present_item"),
     path(f"{meeting}present/<uuid:item_id>/decision/", views.decision_save, name="decision_save"),
+    path("follow-up/", follow_up.worklist, name="follow_up"),
+    path("follow-up/treatments/<uuid:decision_id>/<slug:code>/", follow_up.treatment_update, name="treatment_update"),
+    path(
+        "follow-up/treatments/<uuid:decision_id>/<slug:code>/back/",
+        follow_up.treatment_bring_back,
+        name="treatment_bring_back",
+    ),
+    path("follow-up/actions/<uuid:decision_id>/<int:position>/", follow_up.action_done, name="action_done"),
     path("decisions/<uuid:public_id>/", views.decision_detail, name="decision"),
     path("decisions/<uuid:public_id>/sign/", views.decision_sign, name="decision_sign"),
     path("decisions/<uuid:public_id>/amend/", views.decision_amend, name="decision_amend"),

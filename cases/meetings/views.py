@@ -27,6 +27,7 @@ from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services
 from cases.meetings.access import get_attendance, get_decision, get_item_if_any, get_meeting
 from cases.meetings.board import board_order, header_facts
+from cases.meetings.follow_up import decision_treatments
 from cases.meetings.forms import (
     AgendaAddForm,
     AgendaSearchForm,
@@ -58,7 +59,7 @@ from cases.meetings.models import (
     TreatmentIntent,
 )
 from cases.meetings.quorum import quorum
-from cases.pagination import PageForm, keyset_page
+from cases.pagination import PageForm, capped_count, keyset_page
 from cases.pathways import guideline_versions
 from cases.pathways.engine import assessment_to_dict
 from cases.pathways.readiness import readiness
@@ -108,12 +109,6 @@ DASHBOARD_MEETINGS = 10
 COUNT_LIMIT = 1000
 
 
-def capped_count(queryset, shown: int, limit: int) -> int:
-    """Return how many rows QUERYSET has, counting no further than COUNT_LIMIT + 1 (and not at all when SHOWN,
-    the rows already fetched with LIMIT, says the list is complete)."""
-    return shown if shown < limit else queryset[: COUNT_LIMIT + 1].count()
-
-
 @require_GET
 def dashboard(request):
     """Show upcoming meetings, ready cases not yet on an agenda and, for chairs, drafts to sign; guideline
@@ -137,7 +132,7 @@ def dashboard(request):
                 ]
             ),
             "ready_cases": [_with_readiness(case, assess_workup(case, guideline)) for case in shown],
-            "ready_total": capped_count(ready, len(shown), DASHBOARD_READY_CASES),
+            "ready_total": capped_count(ready, len(shown), DASHBOARD_READY_CASES, COUNT_LIMIT),
             "count_limit": COUNT_LIMIT,
         }
         if can(request.user, Action.SIGN_DECISIONS):
@@ -153,7 +148,7 @@ def dashboard(request):
                 "agenda_item__case__patient__given_name",
             )
             context["drafts"] = list(shown_drafts[:DASHBOARD_DRAFTS])
-            context["drafts_total"] = capped_count(drafts, len(context["drafts"]), DASHBOARD_DRAFTS)
+            context["drafts_total"] = capped_count(drafts, len(context["drafts"]), DASHBOARD_DRAFTS, COUNT_LIMIT)
     if has_role(request.user, Role.CONTENT_EDITOR):
         # The content editor's landing page: their drafts, what each changes and would change (counts only).
         context["guideline_drafts"], context["guideline_drafts_total"] = guideline_versions.drafts_overview()
@@ -933,5 +928,7 @@ def decision_detail(request, public_id):
         "letters": import_string(settings.DECISION_LETTERS_PANEL)(request.user, decision)
         if decision.is_signed
         else None,
+        # What became of each treatment decided (issue 20): recorded afterwards, outside the signed content.
+        "treatments": decision_treatments(request.user, decision) if decision.is_signed else None,
     }
     return render(request, "meetings/decision_detail.html", context)

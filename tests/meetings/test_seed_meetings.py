@@ -5,7 +5,15 @@ from django.core.management import call_command
 
 from cases.meetings import services
 from cases.meetings.demo import PAST_MEETING, UPCOMING_MEETING
-from cases.meetings.models import AgendaItem, Attendance, Decision, FollowUpAction, Meeting
+from cases.meetings.models import (
+    ActionProgress,
+    AgendaItem,
+    Attendance,
+    DecidedOption,
+    Decision,
+    FollowUpAction,
+    Meeting,
+)
 from cases.patients.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def snapshot():
     rows = {}
-    for model in (Meeting, AgendaItem, Attendance, Decision, FollowUpAction):
+    for model in (Meeting, AgendaItem, Attendance, Decision, FollowUpAction, DecidedOption, ActionProgress):
         rows[model.__name__] = list(model.objects.order_by("pk").values())
     rows["case statuses"] = list(Case.objects.order_by("pk").values_list("pk", "status"))
     return rows

@@ -10,7 +10,15 @@ import importlib
 
 from django.db import connection, transaction
 
-from cases.meetings.models import AgendaItem, Attendance, Decision, FollowUpAction, Meeting
+from cases.meetings.models import (
+    ActionProgress,
+    AgendaItem,
+    Attendance,
+    DecidedOption,
+    Decision,
+    FollowUpAction,
+    Meeting,
+)
 from cases.reports.models import LetterSending, StoredLetter, StoredSummary
 
 immutability = importlib.import_module("cases.meetings.migrations.0005_keyed_signatures_and_chain")
@@ -28,6 +36,8 @@ def delete_meeting_rows_past_the_guard() -> None:
             LetterSending,
             StoredLetter,
             StoredSummary,
+            ActionProgress,
+            DecidedOption,
             FollowUpAction,
             Decision,
             AgendaItem,

@@ -55,6 +55,7 @@ MANAGERS = frozenset({"coordinator", "chair"})  # MANAGE_MEETINGS
 RECORDERS = frozenset({"clinician", "chair"})  # RECORD_DECISIONS
 SIGNERS = frozenset({"chair"})  # SIGN_DECISIONS
 SENDERS = frozenset({"coordinator", "clinician", "chair"})  # RECORD_LETTERS_SENT
+TRACKERS = frozenset({"coordinator", "clinician", "chair"})  # TRACK_TREATMENTS
 ADMINISTRATORS = frozenset({"administrator"})  # VIEW_ACCESS_LOG, MANAGE_ACCOUNTS
 GUARDIANS = frozenset({"chair", "administrator"})  # VIEW_RECORD_INTEGRITY
 STAFF = frozenset({"content_editor", "administrator"})
@@ -128,6 +129,15 @@ def signed_decision(w):
 
 def gp_letter(w):
     return {"public_id": w["signed"].public_id, "recipient": "gp"}
+
+
+def treatment(w):
+    planned = w["signed"].decided_options.exclude(status="").order_by("pk").first()
+    return {"decision_id": w["signed"].public_id, "code": planned.code}
+
+
+def signed_action(w):
+    return {"decision_id": w["signed"].public_id, "position": w["signed"].actions.first().position}
 
 
 def account(w):
@@ -212,6 +222,12 @@ ROWS: dict[str, Row] = {
     "meetings:decision": Row(signed_decision, allow(READERS, 200), NOT_ALLOWED, logged=VIEW),
     "meetings:decision_sign": Row(draft, NOT_ALLOWED, allow(SIGNERS, 422)),
     "meetings:decision_amend": Row(signed_decision, NOT_ALLOWED, allow(RECORDERS, 422)),
+    # The follow-up of the board's decisions (issue 20): the worklist of treatments and actions; an empty POST is
+    # the invalid form. Bringing a case back to a meeting changes an agenda: those who manage meetings.
+    "meetings:follow_up": Row(none, allow(TRACKERS, 200), NOT_ALLOWED, logged=VIEW),
+    "meetings:treatment_update": Row(treatment, NOT_ALLOWED, allow(TRACKERS, 422)),
+    "meetings:treatment_bring_back": Row(treatment, NOT_ALLOWED, allow(MANAGERS, 422)),
+    "meetings:action_done": Row(signed_action, NOT_ALLOWED, allow(TRACKERS, 422)),
     # A signed summary: GET downloads it, POST leads there (303).
     "reports:case_summary": Row(case, allow(READERS, 200), allow(READERS, 303), logged=PDF),
     "reports:decision_summary": Row(signed_decision, allow(READERS, 200), allow(READERS, 303), logged=PDF),

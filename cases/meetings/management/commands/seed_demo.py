@@ -20,6 +20,7 @@ from django.db import transaction
 from cases.access import Role
 from cases.integrity import ensure_development_key
 from cases.meetings.demo import seed_meetings
+from cases.meetings.demo_year import seed_year
 from cases.meetings.scale import seed_scale
 from cases.pathways.engine import FactsError, facts_from_dict
 from cases.pathways.steps import STEPS
@@ -85,6 +86,10 @@ class Command(BaseCommand):
         if ensure_development_key(settings.SIGNING_KEY_FILE):
             self.stdout.write(f"Created a self-signed development signing key: {settings.SIGNING_KEY_FILE}")
         seed_meetings(coordinator, users["chair"], users["clinician"])
+        started = time.monotonic()
+        held = seed_year(coordinator, users["chair"], users["clinician"])
+        if held:
+            self.stdout.write(f"A year of past board meetings: {held} held ({time.monotonic() - started:.0f} s).")
         self.stdout.write(f"{len(DEMO_CASES)} demo patients with a case each.")
         if options["scale"]:
             self._scale(options["scale"], coordinator, users["chair"])
