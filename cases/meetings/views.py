@@ -27,6 +27,7 @@ from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services
 from cases.meetings.access import get_attendance, get_decision, get_item_if_any, get_meeting
 from cases.meetings.board import board_order, header_facts
+from cases.meetings.follow import room_etag
 from cases.meetings.forms import (
     AgendaAddForm,
     AgendaSearchForm,
@@ -615,7 +616,7 @@ def _room_etag(request, public_id) -> str | None:
     if not can(request.user, Action.VIEW_PATIENT_DATA):
         return None
     state = _room_state(request, public_id)
-    return f"{state[0]}.{state[1]}" if state else None
+    return room_etag(*state) if state else None
 
 
 @without_patient_data
@@ -627,8 +628,9 @@ def meeting_follow(request: HtmxHttpRequest, public_id):
     Polling with conditional requests rather than server-sent events: each poll is a short ordinary request,
     so it passes any reverse proxy unchanged and holds no gunicorn sync worker open (one open SSE stream per
     follower would take a worker each). The browser revalidates with the ETag; an idle room answers 304
-    from one indexed query (bench/follow.py). A new case of the chair's: HX-Location to it; a saved or signed
-    decision: the `room-changed` event, on which the page reloads its decision panel.
+    before the middleware stack, from two queries (cases/meetings/follow.py, bench/follow.py). A new case of
+    the chair's: HX-Location to it; a saved or signed decision: the `room-changed` event, on which the page
+    reloads its decision panel.
     """
     require(request.user, Action.VIEW_PATIENT_DATA)
     state = _room_state(request, public_id)
