@@ -10,7 +10,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -231,27 +231,34 @@ def meeting_edit(request: HtmxHttpRequest, public_id):
 
 
 def agenda_items(meeting: Meeting):
-    """Return the meeting's items in order with case, patient, presenter and their latest decision."""
-    latest = Decision.objects.filter(agenda_item=OuterRef("pk")).order_by("-version")
+    """Return the meeting's items in order with case, patient, presenter and their latest decision, and whether
+    any version of it is signed (`has_signed_decision`: a signed one freezes the meeting's attendance)."""
+    decisions = Decision.objects.filter(agenda_item=OuterRef("pk"))
+    latest = decisions.order_by("-version")
     return (
         meeting.agenda_items.select_related("case__patient", "presenter")
         .annotate(
             decision_status=Subquery(latest.values("status")[:1]),
             decision_version=Subquery(latest.values("version")[:1]),
             decision_public_id=Subquery(latest.values("public_id")[:1]),
+            has_signed_decision=Exists(decisions.filter(status=DecisionStatus.SIGNED)),
         )
         .order_by("position")
     )
 
 
-def _attendance_context(meeting: Meeting, members: list, form=None, notice: str = "") -> dict:
+def _attendance_context(
+    meeting: Meeting, members: list, form=None, notice: str = "", *, frozen: bool | None = None, core=None
+) -> dict:
+    """The attendance partial; a caller that already knows whether it is FROZEN and the quorum's CORE
+    specialties (the meeting page: from the agenda and the guideline it read anyway) passes them in."""
     attendances = list(meeting.attendances.select_related("user").prefetch_related("amendments__author"))
-    frozen = services.is_attendance_frozen(meeting)
+    frozen = services.is_attendance_frozen(meeting) if frozen is None else frozen
     return {
         "attendances": attendances,
         "attendance_frozen": frozen,
         "attendance_notice": notice,
-        "quorum": quorum(attendances, guideline_versions.active_quorum()),
+        "quorum": quorum(attendances, guideline_versions.active_quorum() if core is None else core),
         "attendance_form": form
         or AttendanceForm(meeting=meeting, members=members, attendances=attendances, frozen=frozen),
     }
@@ -280,9 +287,10 @@ def _detail_context(
     attendance_notice: str = "",
     agenda_notice: str = "",
 ) -> dict:
-    guideline = guideline_versions.active_guideline()
+    guideline, core = guideline_versions.active_content()
     members = list(board_members())
     items = assessed_items(meeting, guideline)
+    frozen = any(item.has_signed_decision for item, _ in items)
     may_manage = can(request.user, Action.MANAGE_MEETINGS)
     context = {
         "meeting": meeting,
@@ -292,7 +300,7 @@ def _detail_context(
         "may_manage": may_manage and meeting.is_open,
         "may_change_status": may_manage,
         "agenda_notice": agenda_notice,
-        **_attendance_context(meeting, members, attendance_form, attendance_notice),
+        **_attendance_context(meeting, members, attendance_form, attendance_notice, frozen=frozen, core=core),
     }
     if may_manage and meeting.is_open:
         if query is None and agenda_form is not None and agenda_form.is_bound:
@@ -657,7 +665,10 @@ def meeting_follow(request: HtmxHttpRequest, public_id):
 
 def _present_context(request, meeting: Meeting, item_id, guideline=None, result=None, **panel) -> dict:
     """Build meeting mode's context; a caller that already assessed the case passes GUIDELINE and RESULT."""
-    guideline = guideline or guideline_versions.active_guideline()
+    if guideline is None:
+        guideline, core = guideline_versions.active_content()
+    else:
+        core = guideline_versions.active_quorum()
     items = list(agenda_items(meeting))
     index = next((n for n, item in enumerate(items) if item.public_id == item_id), None)
     if index is None:
@@ -682,7 +693,7 @@ def _present_context(request, meeting: Meeting, item_id, guideline=None, result=
         "without_findings": not item.case.has_findings(),
         "result": result,
         "findings": findings_by_step(item.case),
-        "quorum": quorum(attendances, guideline_versions.active_quorum()),
+        "quorum": quorum(attendances, core),
         "may_change_status": can(request.user, Action.MANAGE_MEETINGS),
         "following": request.GET.get("follow") == "1" and request.user.pk != meeting.chair_id,
         "is_chair": request.user.pk == meeting.chair_id,
