@@ -66,8 +66,9 @@ def append(entry: AccessLog) -> AccessLog:
     never has a gap. Signing (an RSA-3072 signature, about 2 ms) thus runs beside other requests' appends
     rather than one at a time under a lock, which had made every logged page of every worker wait in line.
 
-    Inside a caller's transaction the insert gets a savepoint, so that a lost race does not fail the change
-    the entry records (the entry still commits with it, or not at all). The address is stored as the
+    Inside a caller's transaction the insert gets a savepoint on PostgreSQL, so that a lost race does not fail
+    the change the entry records (the entry still commits with it, or not at all); on SQLite that transaction
+    already holds the database's write lock (BEGIN IMMEDIATE), so no other entry can come in between. The address is stored as the
     database will give it back, so that the statement verifies later.
     """
     field = AccessLog._meta.get_field("ip_address")
@@ -83,7 +84,7 @@ def append(entry: AccessLog) -> AccessLog:
         entry.chain_position, entry.chain_previous = link.position, link.previous
         entry.signature, entry.signing_key = link.signature, link.key
         try:
-            if connection.in_atomic_block:
+            if connection.in_atomic_block and connection.vendor != "sqlite":
                 with transaction.atomic():
                     entry.save()
             else:

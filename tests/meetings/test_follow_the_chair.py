@@ -153,13 +153,18 @@ def test_a_changed_password_ends_the_followers_session(client, clinician, room):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
+def last_seen(client, minutes_ago: int) -> None:
+    """Pretend the session's last request was MINUTES_AGO."""
+    session = client.session
+    session[sessions.SEEN_AT] = time.time() - minutes_ago * 60
+    session.save()
+
+
 def test_following_is_activity_that_keeps_the_session_alive(client, clinician, room):
     meeting, first, _ = room
     client.force_login(clinician)
     url, etag = idle_poll(client, meeting, first)
-    session = client.session
-    session[sessions.SEEN_AT] = time.time() - 29 * 60
-    session.save()
+    last_seen(client, 29)
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     assert time.time() - client.session[sessions.SEEN_AT] < 5  # stamped: the stack answered this one
 
@@ -168,9 +173,7 @@ def test_an_idle_session_past_its_limit_is_ended_by_a_poll(client, clinician, ro
     meeting, first, _ = room
     client.force_login(clinician)
     url, etag = idle_poll(client, meeting, first)
-    session = client.session
-    session[sessions.SEEN_AT] = time.time() - 31 * 60
-    session.save()
+    last_seen(client, 31)
     response = client.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
