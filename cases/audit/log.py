@@ -68,8 +68,8 @@ def append(entry: AccessLog) -> AccessLog:
 
     Inside a caller's transaction the insert gets a savepoint on PostgreSQL, so that a lost race does not fail
     the change the entry records (the entry still commits with it, or not at all); on SQLite that transaction
-    already holds the database's write lock (BEGIN IMMEDIATE), so no other entry can come in between. The address is stored as the
-    database will give it back, so that the statement verifies later.
+    already holds the database's write lock (BEGIN IMMEDIATE), so no other entry can come in between. The
+    address is stored as the database will give it back, so that the statement verifies later.
     """
     field = AccessLog._meta.get_field("ip_address")
     entry.ip_address = field.get_prep_value(entry.ip_address) if entry.ip_address else None

@@ -29,6 +29,8 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -154,6 +156,8 @@ class FollowPollMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # The headers the stack's own 304 gets on its way out from the middleware below this one.
+        self.response_headers = (XFrameOptionsMiddleware(get_response), ContentSecurityPolicyMiddleware(get_response))
 
     def __call__(self, request):
         meeting_id = _is_follow_poll(request)
@@ -162,8 +166,12 @@ class FollowPollMiddleware:
             # Django's own comparison (weak, "*" included), as the view's condition decorator makes it.
             response = get_conditional_response(request, etag=quote_etag(etag)) if etag is not None else None
             if response is not None:
-                # The headers the stack's 304 carries: the ETag, and Vary: Cookie (the session was read).
+                # The headers of the stack's 304: the ETag, Vary: Cookie (the session was read), the length
+                # (CommonMiddleware's), the frame and content policies.
                 response["ETag"] = quote_etag(etag)
+                response["Content-Length"] = "0"
                 patch_vary_headers(response, ("Cookie",))
+                for middleware in self.response_headers:
+                    response = middleware.process_response(request, response)
                 return response
         return self.get_response(request)

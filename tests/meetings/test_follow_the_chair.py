@@ -119,8 +119,7 @@ def test_an_idle_poll_costs_two_queries_and_answers_as_the_whole_stack_does(clie
     assert (early.status_code, stack.status_code) == (304, 304)
     assert early.content == stack.content == b""
     assert early["ETag"] == stack["ETag"] == etag
-    assert early["Vary"] == stack["Vary"] == "Cookie"
-    assert "Cache-Control" not in early and "Cache-Control" not in stack
+    assert dict(early.headers) == dict(stack.headers)
 
 
 def test_an_ended_session_stops_the_polls_at_once_and_the_refusal_is_logged(client, clinician, room):
