@@ -72,7 +72,7 @@ def _statements() -> tuple[str, str]:
     has_role = (
         f"EXISTS (SELECT 1 FROM {q(membership._meta.db_table)} ug "  # noqa: S608
         f"INNER JOIN {q(group_model._meta.db_table)} g ON g.{q('id')} = ug.{q('group_id')} "
-        f"WHERE ug.{q('user_id')} = u.{q('id')} AND g.{q('name')} IN ({{}}))"
+        f"WHERE ug.{q('user_id')} = u.{q(user_model._meta.pk.column)} AND g.{q('name')} IN ({{}}))"
     )
     user_room_sql = (
         f"SELECT u.{q('password')}, u.{q('is_active')}, u.{q('is_superuser')}, "  # noqa: S608
@@ -81,7 +81,7 @@ def _statements() -> tuple[str, str]:
         f"FROM {q(user_model._meta.db_table)} u "
         f"LEFT JOIN {q(Meeting._meta.db_table)} m ON m.{q('public_id')} = %s "
         f"LEFT JOIN {q(AgendaItem._meta.db_table)} i ON i.{q('id')} = m.{q('current_item_id')} "
-        f"WHERE u.{q('id')} = %s"
+        f"WHERE u.{q(user_model._meta.pk.column)} = %s"
     )
     return session_sql, user_room_sql
 
