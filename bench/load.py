@@ -40,7 +40,7 @@ import gevent  # noqa: E402
 from locust import HttpUser, between, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 from locust.stats import StatsEntry  # noqa: E402
-from servers import free_port, manage, recreate_database, start_gunicorn, start_worker  # noqa: E402
+from servers import cpu_seconds, free_port, manage, recreate_database, start_gunicorn, start_worker  # noqa: E402
 
 DEFAULT_URL = "postgres://sinen_ci:sinen_ci@127.0.0.1:5432/sinen_load"
 PAGE_BUDGET_P95_MS = 150
@@ -289,10 +289,14 @@ def main() -> int:
         runner = environment.create_local_runner()
         print(f"{args.users} users, {args.seconds} s, gunicorn with {args.workers} workers at {host}", flush=True)
         started = time.monotonic()
+        load_before = os.getloadavg()[0]
+        server_cpu, worker_cpu = cpu_seconds(server.pid), cpu_seconds(worker.pid)
         runner.start(args.users, spawn_rate=5)
         gevent.spawn_later(args.seconds, runner.quit)
         runner.greenlet.join()
         seconds = time.monotonic() - started
+        server_cpu, worker_cpu = cpu_seconds(server.pid) - server_cpu, cpu_seconds(worker.pid) - worker_cpu
+        load_after = os.getloadavg()[0]
     finally:
         for process in (server, worker):
             process.terminate()
@@ -319,6 +323,13 @@ def main() -> int:
             f"'Ready' (1 s polls included), max {max(ready, default=float('nan')):.1f} s; "
             f"{BoardMember.jobs_unready} failed or not ready within {JOB_PATIENCE_S} s"
         )
+    # What the server itself spent, whatever else ran on the machine: CPU seconds of gunicorn's processes per
+    # request (PostgreSQL's own work not included), and of the task worker; the machine's load around the run.
+    print(
+        f"gunicorn CPU {server_cpu:.1f} s = {server_cpu * 1e3 / max(everything.num_requests, 1):.1f} ms per request; "
+        f"task worker CPU {worker_cpu:.1f} s; load average {load_before:.1f} before, {load_after:.1f} after "
+        f"({os.cpu_count()} cores)"
+    )
     for error in environment.stats.errors.values():
         print(f"error: {error.method} {error.name}: {error.error} ({error.occurrences}x)")
     p95 = page_total.get_response_time_percentile(0.95) if page_total.num_requests else 0

@@ -13,7 +13,8 @@ growth of each page's ratio from the smallest to the largest size, and the budge
     SCALE_DATABASE_URL=postgres://sinen_ci:sinen_ci@127.0.0.1:5432/sinen_scale .venv/bin/python bench/scale.py
     .venv/bin/python bench/scale.py --sizes 10000 100000 --runs 40
 
-A PostgreSQL database's name must start with sinen_scale: it is dropped and created again. Needs
+A PostgreSQL database's name must start with sinen_scale: it is dropped and created again (unless --reuse,
+e.g. `--reuse --sizes 100000` on a database that bench/load.py or an earlier run seeded). Needs
 requests (requirements-bench.txt). Not run by CI.
 
 Budget: every page's median <= 20x the floor's, growth of that ratio from 10k to 100k <= 1.5x, and the
@@ -50,11 +51,12 @@ class Page:
     htmx: bool = False
 
 
-def database_url(tmp: str) -> str:
+def database_url(tmp: str, reuse: bool) -> str:
     url = os.environ.get("SCALE_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp}/scale.sqlite3"
-    recreate_database(url, "sinen_scale")
+    if not reuse:
+        recreate_database(url, "sinen_scale")
     return url
 
 
@@ -223,11 +225,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=40, help="timed requests per page and size (at least 20)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep SCALE_DATABASE_URL's database (seeding is idempotent): any name"
+    )
     args = parser.parse_args()
     runs, sizes = max(args.runs, 20), sorted(args.sizes)
     tmp = tempfile.mkdtemp(prefix="sinen-scale-")
     atexit.register(shutil.rmtree, tmp, ignore_errors=True)
-    url = database_url(tmp)
+    url = database_url(tmp, args.reuse)
     os.environ.update(
         {"DATABASE_URL": url, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,testserver", "LOG_LEVEL": "ERROR"}
     )

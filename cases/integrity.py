@@ -10,9 +10,11 @@ ISO 32002 extension of PDF 2.0).
 
 A chain is a sequence of statements, each naming its position and the SHA-256 of the statement before it,
 so that removing, inserting or reordering an entry breaks every later link, and the signature of any entry
-vouches for everything before it. Appends to a chain are serialised: on PostgreSQL by a transaction-level
-advisory lock, on SQLite by the database's write lock (the app's transactions are BEGIN IMMEDIATE, and
-an append always runs in a transaction). A unique position backs both: two appends can never fork a chain.
+vouches for everything before it. A unique position means two appends can never fork a chain. The chain of
+signed decisions also serialises its appends (`chain_lock`: on PostgreSQL a transaction-level advisory lock,
+on SQLite the database's write lock, the app's transactions being BEGIN IMMEDIATE). The access log, written
+by every logged page, appends optimistically instead (cases/audit/log.py): it signs for the position after
+the last committed entry without a lock and signs again after the winner when that position was taken.
 
 Development generates a self-signed key on first use (`development_key_path`); production refuses to
 start without SIGNING_KEY_FILE (sinen_mdt/settings.py).
@@ -265,7 +267,8 @@ def statement(kind: str, position: int, previous: str, payload: dict) -> bytes:
 def next_link(kind: str, last: tuple[int, str] | None, payload: dict) -> Link:
     """Sign PAYLOAD as the entry after LAST ((position, statement digest), or None for the first entry).
 
-    Call it under `chain_lock(kind)`, with LAST read under that lock.
+    Call it under `chain_lock(kind)`, with LAST read under that lock, or insert its entry where a taken
+    position is refused and call it again on refusal (the access log).
     """
     position, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
     identity = signing_identity()
@@ -274,7 +277,7 @@ def next_link(kind: str, last: tuple[int, str] | None, payload: dict) -> Link:
 
 
 # Advisory lock keys (PostgreSQL bigint): one per chain, fixed so that every app server takes the same one.
-_LOCK_KEYS = {"decisions": 0x5149_4E45_4E01, "access_log": 0x5149_4E45_4E02}
+_LOCK_KEYS = {"decisions": 0x5149_4E45_4E01}
 
 
 @contextmanager

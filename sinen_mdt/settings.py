@@ -165,6 +165,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A body larger than any form of the app is refused with 413 before anything reads it.
     "cases.middleware.RequestSizeLimitMiddleware",
+    # A follower's poll of an unchanged meeting room answers 304 here, from two queries, before the session
+    # and login middleware below; anything else about it goes on down (cases/meetings/follow.py says why).
+    "cases.meetings.follow.FollowPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

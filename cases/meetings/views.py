@@ -6,11 +6,12 @@ guideline once per request and pass it to `assess_workup()` (their missing work-
 """
 
 import json
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services
 from cases.meetings.access import get_attendance, get_decision, get_item_if_any, get_meeting
 from cases.meetings.board import board_order, header_facts
+from cases.meetings.follow import room_etag
 from cases.meetings.follow_up import decision_treatments
 from cases.meetings.forms import (
     AgendaAddForm,
@@ -225,27 +227,60 @@ def meeting_edit(request: HtmxHttpRequest, public_id):
 
 
 def agenda_items(meeting: Meeting):
-    """Return the meeting's items in order with case, patient, presenter and their latest decision."""
-    latest = Decision.objects.filter(agenda_item=OuterRef("pk")).order_by("-version")
+    """Return the meeting's items in order with case, patient, presenter and their latest decision, and whether
+    any version of it is signed (`has_signed_decision`: a signed one freezes the meeting's attendance)."""
+    decisions = Decision.objects.filter(agenda_item=OuterRef("pk"))
+    latest = decisions.order_by("-version")
     return (
         meeting.agenda_items.select_related("case__patient", "presenter")
         .annotate(
             decision_status=Subquery(latest.values("status")[:1]),
             decision_version=Subquery(latest.values("version")[:1]),
             decision_public_id=Subquery(latest.values("public_id")[:1]),
+            has_signed_decision=Exists(decisions.filter(status=DecisionStatus.SIGNED)),
         )
         .order_by("position")
     )
 
 
-def _attendance_context(meeting: Meeting, members: list, form=None, notice: str = "") -> dict:
+# Stands for an item's id in a URL reversed once per page (no real item has it: uuid4 never makes it).
+_ANY_ITEM = uuid.UUID(int=0)
+
+
+def with_item_urls(meeting: Meeting, items) -> list[AgendaItem]:
+    """Return ITEMS with the URLs their agenda rows link to (`present_url`, `move_url`, `remove_url`, and
+    `decision_url` for one with a decision), each name reversed once for the page: `reverse` costs about as
+    much as the rest of a row, and a 100-item agenda asked it 400 times."""
+    patterns = {
+        attribute: reverse(name, kwargs={"public_id": meeting.public_id, "item_id": _ANY_ITEM}).split(str(_ANY_ITEM))
+        for attribute, name in (
+            ("present_url", "meetings:present_item"),
+            ("move_url", "meetings:agenda_move"),
+            ("remove_url", "meetings:agenda_remove"),
+        )
+    }
+    decision = reverse("meetings:decision", kwargs={"public_id": _ANY_ITEM}).split(str(_ANY_ITEM))
+    items = list(items)
+    for item in items:
+        for attribute, (head, tail) in patterns.items():
+            setattr(item, attribute, f"{head}{item.public_id}{tail}")
+        decision_id = getattr(item, "decision_public_id", None)
+        item.decision_url = f"{decision[0]}{decision_id}{decision[1]}" if decision_id else ""
+    return items
+
+
+def _attendance_context(
+    meeting: Meeting, members: list, form=None, notice: str = "", *, frozen: bool | None = None, core=None
+) -> dict:
+    """The attendance partial; a caller that already knows whether it is FROZEN and the quorum's CORE
+    specialties (the meeting page: from the agenda and the guideline it read anyway) passes them in."""
     attendances = list(meeting.attendances.select_related("user").prefetch_related("amendments__author"))
-    frozen = services.is_attendance_frozen(meeting)
+    frozen = services.is_attendance_frozen(meeting) if frozen is None else frozen
     return {
         "attendances": attendances,
         "attendance_frozen": frozen,
         "attendance_notice": notice,
-        "quorum": quorum(attendances, guideline_versions.active_quorum()),
+        "quorum": quorum(attendances, guideline_versions.active_quorum() if core is None else core),
         "attendance_form": form
         or AttendanceForm(meeting=meeting, members=members, attendances=attendances, frozen=frozen),
     }
@@ -256,7 +291,7 @@ def assessed_items(meeting: Meeting, guideline) -> list[tuple]:
     day of the meeting; every item carries that age (`item.age`) and its case's readiness (`item.readiness`)."""
     day = timezone.localdate(meeting.scheduled_at)
     assessed = []
-    for item in agenda_items(meeting):
+    for item in with_item_urls(meeting, agenda_items(meeting)):
         result = assess_workup(item.case, guideline, on=day)
         item.age = years_text(item.case.patient, day)  # the meeting's day heads the page
         item.readiness = readiness(item.case, result)
@@ -274,9 +309,10 @@ def _detail_context(
     attendance_notice: str = "",
     agenda_notice: str = "",
 ) -> dict:
-    guideline = guideline_versions.active_guideline()
+    guideline, core = guideline_versions.active_content()
     members = list(board_members())
     items = assessed_items(meeting, guideline)
+    frozen = any(item.has_signed_decision for item, _ in items)
     may_manage = can(request.user, Action.MANAGE_MEETINGS)
     context = {
         "meeting": meeting,
@@ -286,7 +322,7 @@ def _detail_context(
         "may_manage": may_manage and meeting.is_open,
         "may_change_status": may_manage,
         "agenda_notice": agenda_notice,
-        **_attendance_context(meeting, members, attendance_form, attendance_notice),
+        **_attendance_context(meeting, members, attendance_form, attendance_notice, frozen=frozen, core=core),
     }
     if may_manage and meeting.is_open:
         if query is None and agenda_form is not None and agenda_form.is_bound:
@@ -610,7 +646,7 @@ def _room_etag(request, public_id) -> str | None:
     if not can(request.user, Action.VIEW_PATIENT_DATA):
         return None
     state = _room_state(request, public_id)
-    return f"{state[0]}.{state[1]}" if state else None
+    return room_etag(*state) if state else None
 
 
 @without_patient_data
@@ -622,8 +658,9 @@ def meeting_follow(request: HtmxHttpRequest, public_id):
     Polling with conditional requests rather than server-sent events: each poll is a short ordinary request,
     so it passes any reverse proxy unchanged and holds no gunicorn sync worker open (one open SSE stream per
     follower would take a worker each). The browser revalidates with the ETag; an idle room answers 304
-    from one indexed query (bench/follow.py). A new case of the chair's: HX-Location to it; a saved or signed
-    decision: the `room-changed` event, on which the page reloads its decision panel.
+    before the middleware stack, from two queries (cases/meetings/follow.py, bench/follow.py). A new case of
+    the chair's: HX-Location to it; a saved or signed decision: the `room-changed` event, on which the page
+    reloads its decision panel.
     """
     require(request.user, Action.VIEW_PATIENT_DATA)
     state = _room_state(request, public_id)
@@ -650,8 +687,11 @@ def meeting_follow(request: HtmxHttpRequest, public_id):
 
 def _present_context(request, meeting: Meeting, item_id, guideline=None, result=None, **panel) -> dict:
     """Build meeting mode's context; a caller that already assessed the case passes GUIDELINE and RESULT."""
-    guideline = guideline or guideline_versions.active_guideline()
-    items = list(agenda_items(meeting))
+    if guideline is None:
+        guideline, core = guideline_versions.active_content()
+    else:
+        core = guideline_versions.active_quorum()
+    items = with_item_urls(meeting, agenda_items(meeting))
     index = next((n for n, item in enumerate(items) if item.public_id == item_id), None)
     if index is None:
         raise Http404("No such item on this meeting's agenda.")
@@ -675,7 +715,7 @@ def _present_context(request, meeting: Meeting, item_id, guideline=None, result=
         "without_findings": not item.case.has_findings(),
         "result": result,
         "findings": findings_by_step(item.case),
-        "quorum": quorum(attendances, guideline_versions.active_quorum()),
+        "quorum": quorum(attendances, core),
         "may_change_status": can(request.user, Action.MANAGE_MEETINGS),
         "following": request.GET.get("follow") == "1" and request.user.pk != meeting.chair_id,
         "is_chair": request.user.pk == meeting.chair_id,

@@ -54,6 +54,12 @@ def active_quorum() -> tuple[Specialty, ...]:
     return version.quorum() if version else DEFAULT_QUORUM
 
 
+def active_content() -> tuple[Guideline, tuple[Specialty, ...]]:
+    """Return the active version's thresholds and quorum from one query, for the pages that show both."""
+    version = _active_version()
+    return (version.to_guideline(), version.quorum()) if version else (Guideline(), DEFAULT_QUORUM)
+
+
 def _unused_name(base: str) -> str:
     name, n = base, 1
     while GuidelineVersion.objects.filter(name=name).exists():

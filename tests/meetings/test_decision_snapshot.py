@@ -29,8 +29,11 @@ def verdict(snapshot: dict, code: str) -> str:
 
 
 def use_guideline(monkeypatch, guideline: Guideline) -> None:
-    """Make the app's guideline lookup return GUIDELINE (what activating a new version does)."""
+    """Make the app's guideline lookups return GUIDELINE (what activating a new version does): the thresholds
+    alone, and with the quorum (meeting mode reads both at once)."""
+    quorum = guideline_versions.active_quorum()
     monkeypatch.setattr("cases.pathways.guideline_versions.active_guideline", lambda: guideline)
+    monkeypatch.setattr("cases.pathways.guideline_versions.active_content", lambda: (guideline, quorum))
 
 
 def test_the_stored_snapshot_survives_a_change_of_the_active_guideline(client, monkeypatch, clinician, chair, item):

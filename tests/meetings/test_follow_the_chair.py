@@ -1,11 +1,18 @@
 """Members follow the chair by polling the room with conditional requests: an idle room answers 304 from one
 query; the chair's new case and every saved or signed decision change the answer."""
 
+import time
+
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases.audit import sessions
+from cases.audit.models import AccessAction, AccessLog
 from cases.meetings import services
 from tests.meetings.factories import add_item, make_meeting, present_url, record
 
@@ -83,3 +90,98 @@ def test_a_user_without_a_role_may_not_follow(client, no_role_user, room):
     meeting, first, _ = room
     client.force_login(no_role_user)
     assert client.get(follow_url(meeting, first)).status_code == 403
+
+
+# An idle poll is answered before the middleware stack (cases/meetings/follow.py); whatever the stack would
+# decide otherwise (a session ended, a role taken away, the activity stamp due) it still decides.
+
+WITHOUT_EARLY_ANSWER = [m for m in settings.MIDDLEWARE if m != "cases.meetings.follow.FollowPollMiddleware"]
+
+
+def idle_poll(client, meeting, item):
+    url = follow_url(meeting, item)
+    etag = client.get(url)["ETag"]
+    return url, etag
+
+
+def test_an_idle_poll_costs_two_queries_and_answers_as_the_whole_stack_does(client, clinician, room):
+    meeting, first, _ = room
+    client.force_login(clinician)
+    url, etag = idle_poll(client, meeting, first)
+    with CaptureQueriesContext(connection) as queries:
+        early = client.get(url, headers={"If-None-Match": etag})
+    assert len(queries) == 2, [q["sql"] for q in queries]
+    with override_settings(MIDDLEWARE=WITHOUT_EARLY_ANSWER), CaptureQueriesContext(connection) as stack_queries:
+        stack_client = Client()  # a client loads the middleware at its first request
+        stack_client.cookies = client.cookies
+        stack = stack_client.get(url, headers={"If-None-Match": etag})
+    assert len(stack_queries) > 2  # the stack did answer: session, user, roles, room
+    assert (early.status_code, stack.status_code) == (304, 304)
+    assert early.content == stack.content == b""
+    assert early["ETag"] == stack["ETag"] == etag
+    assert dict(early.headers) == dict(stack.headers)
+
+
+def test_an_ended_session_stops_the_polls_at_once_and_the_refusal_is_logged(client, clinician, room):
+    meeting, first, _ = room
+    client.force_login(clinician)
+    url, etag = idle_poll(client, meeting, first)
+    Session.objects.all().delete()  # as an administrator ending the user's sessions, on any app server
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    poll_path = reverse("meetings:follow", args=[meeting.public_id])
+    assert AccessLog.objects.filter(action=AccessAction.REFUSED, path=poll_path).exists()
+
+
+def test_a_role_taken_away_refuses_the_next_poll(client, clinician, room):
+    meeting, first, _ = room
+    client.force_login(clinician)
+    url, etag = idle_poll(client, meeting, first)
+    clinician.groups.clear()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 403
+    assert AccessLog.objects.filter(action=AccessAction.REFUSED, username="clinician").count() == 1
+
+
+def test_a_changed_password_ends_the_followers_session(client, clinician, room):
+    meeting, first, _ = room
+    client.force_login(clinician)
+    url, etag = idle_poll(client, meeting, first)
+    clinician.set_password("another-long-passphrase-2026")
+    clinician.save()
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def last_seen(client, minutes_ago: int) -> None:
+    """Pretend the session's last request was MINUTES_AGO."""
+    session = client.session
+    session[sessions.SEEN_AT] = time.time() - minutes_ago * 60
+    session.save()
+
+
+def test_following_is_activity_that_keeps_the_session_alive(client, clinician, room):
+    meeting, first, _ = room
+    client.force_login(clinician)
+    url, etag = idle_poll(client, meeting, first)
+    last_seen(client, 29)
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert time.time() - client.session[sessions.SEEN_AT] < 5  # stamped: the stack answered this one
+
+
+def test_an_idle_session_past_its_limit_is_ended_by_a_poll(client, clinician, room):
+    meeting, first, _ = room
+    client.force_login(clinician)
+    url, etag = idle_poll(client, meeting, first)
+    last_seen(client, 31)
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_closed_meeting_stops_a_revalidating_follower_too(client, clinician, room):
+    meeting, first, _ = room
+    client.force_login(clinician)
+    url, etag = idle_poll(client, meeting, first)
+    meeting.status = "closed"
+    meeting.save()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 286

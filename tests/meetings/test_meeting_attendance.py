@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cases.meetings.models import Attendance
 from cases.meetings.quorum import quorum
+from cases.pathways.models import GuidelineStatus, GuidelineVersion
 from cases.specialties import DEFAULT_QUORUM, Specialty
 from tests.meetings.factories import add_item, make_meeting, present_url
 
@@ -51,11 +52,12 @@ def test_meeting_mode_shows_the_quorum_too(client, clinician, meeting):
     assert "Quorum met" in page
 
 
-def test_the_quorum_follows_the_active_content(client, monkeypatch, coordinator, meeting):
-    monkeypatch.setattr("cases.pathways.guideline_versions.active_quorum", lambda: (Specialty.SURGERY,))
+def test_the_quorum_follows_the_active_content(client, coordinator, meeting):
+    GuidelineVersion.objects.filter(status=GuidelineStatus.ACTIVE).update(quorum_specialties=[Specialty.SURGERY])
     Attendance.objects.create(meeting=meeting, name="Dr Cut", specialty="surgery")
     client.force_login(coordinator)
     assert "Quorum met" in client.get(meeting.get_absolute_url()).content.decode()
+    assert "Quorum met" in client.get(present_url(add_item(meeting))).content.decode()
 
 
 def test_a_member_or_a_guest_is_added_with_a_specialty(client, coordinator, clinician, meeting):

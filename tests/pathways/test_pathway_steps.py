@@ -290,11 +290,13 @@ def test_the_step_page_makes_a_constant_number_of_queries(client, clinician):
         )
         with CaptureQueriesContext(connection) as queries:
             assert client.get(step_url(case, "imaging")).status_code == 200
-        counts.append(len(queries))
+        # Not counted: the savepoint around the access log's insert, which it takes on PostgreSQL inside a
+        # transaction only, as every request of a test is (a request of the app runs in autocommit).
+        counts.append(len([q for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]))
     assert counts[0] == counts[1]
-    # Including the access log's entry for the read, its chain link and, on PostgreSQL, the chain's lock; and the
-    # day of the board (the age shown and used by the engine, issue 17).
-    assert counts[0] <= 9 + (connection.vendor == "postgresql")
+    # Including the access log's entry for the read and its chain link, and the day of the board (the age shown
+    # and used by the engine, issue 17).
+    assert counts[0] <= 9
 
 
 def test_a_step_post_makes_a_bounded_number_of_queries(client, clinician, stage_iv_case):

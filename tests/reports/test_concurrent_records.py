@@ -1,8 +1,9 @@
 """At the same time: downloads of a signed decision, sign-offs, access log entries. Nothing forks, nothing fails.
 
 Downloads of a signed decision only read its stored PDF (a missing one is never rendered again), so two at
-once cannot collide; sign-offs and access log entries take their chain's lock (a PostgreSQL advisory lock;
-SQLite's write lock), so positions follow each other without a gap or a fork.
+once cannot collide; sign-offs take their chain's lock (a PostgreSQL advisory lock; SQLite's write lock), and
+access log entries are appended optimistically (a taken position is refused, the entry is linked and signed
+again after the new last one), so positions follow each other without a gap or a fork.
 
 The threaded tests run on PostgreSQL: SQLite's in-memory test database shares one cache between threads,
 which refuses a concurrent write at once instead of waiting for it (production SQLite is a file in WAL mode
@@ -12,7 +13,7 @@ with a busy timeout). The read-only download path is also tested on both databas
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.test import Client
 
 from cases import integrity
@@ -105,6 +106,48 @@ def test_access_log_entries_written_at_the_same_time_form_one_chain():
     report = verify_records()
     assert report.holds, [str(f) for f in report.findings]
     assert report.log_entries == 40
+
+
+def append_during_the_next_signature(monkeypatch, entry: AccessLog) -> None:
+    """Make another request's append of ENTRY land between the next append's reading of the chain and its insert."""
+    sign = integrity.next_link
+    pending = [entry]
+
+    def racing(kind, last, payload):
+        link = sign(kind, last, payload)
+        if pending:
+            append(pending.pop())
+        return link
+
+    monkeypatch.setattr(integrity, "next_link", racing)
+
+
+@pytest.mark.django_db(transaction=True)  # in autocommit, as a logged page appends
+def test_an_entry_that_lost_its_position_is_linked_and_signed_after_the_winner(monkeypatch):
+    append(AccessLog(action=AccessAction.LOGIN, username="first", path="/accounts/login/"))
+    append_during_the_next_signature(monkeypatch, AccessLog(action=AccessAction.VIEW, username="winner", path="/"))
+    append(AccessLog(action=AccessAction.VIEW, username="loser", path="/cases/"))
+    chain = list(AccessLog.objects.order_by("chain_position").values_list("chain_position", "username"))
+    assert chain == [(1, "first"), (2, "winner"), (3, "loser")]
+    report = verify_records()
+    assert report.holds, [str(f) for f in report.findings]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite: a transaction holds the database's write lock, so no other entry can come in between",
+)
+@pytest.mark.django_db
+def test_a_lost_race_inside_a_callers_transaction_does_not_fail_the_change(monkeypatch, chair):
+    append_during_the_next_signature(monkeypatch, AccessLog(action=AccessAction.VIEW, username="winner", path="/"))
+    with transaction.atomic():
+        chair.first_name = "Renamed"
+        chair.save()
+        append(AccessLog(action=AccessAction.ACCOUNT_CHANGED, username="admin", detail="chair: first name"))
+    chair.refresh_from_db()
+    assert chair.first_name == "Renamed"
+    assert list(AccessLog.objects.order_by("chain_position").values_list("username", flat=True)) == ["winner", "admin"]
+    assert verify_records().holds
 
 
 @pytest.mark.django_db
