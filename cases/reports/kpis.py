@@ -410,8 +410,15 @@ def items_behind(
     if figure == "overdue":
         overdue = overdue_actions(period, today, meeting).filter(decision__agenda_item=OuterRef("pk"))
         return items.filter(Exists(overdue))
-    conditions = OPTION[figure][1] & Q(code=code) if code else OPTION[figure][1]
-    if cause:
-        conditions &= Q(cause=cause, status__in=[ImplementationStatus.NOT_DONE, ImplementationStatus.CHANGED])
-    options = DecidedOption.objects.filter(conditions, decision__agenda_item=OuterRef("pk"), current=True)
+    options = DecidedOption.objects.filter(option_condition(figure, code, cause), decision__agenda_item=OuterRef("pk"))
     return items.filter(Exists(options))
+
+
+def option_condition(figure: str, code: str = "", cause: str = "") -> Q:
+    """The current options counted by option FIGURE, of one option CODE or one CAUSE when given."""
+    condition = OPTION[figure][1] & Q(current=True)
+    if code:
+        condition &= Q(code=code)
+    if cause:
+        condition &= Q(cause=cause, status__in=[ImplementationStatus.NOT_DONE, ImplementationStatus.CHANGED])
+    return condition
