@@ -83,3 +83,55 @@ def build(clinician, chair) -> dict:
     add_item(c)
     return {"a": a, "b": b, "c": c, "d": d, "a1": a1, "a2": a2, "a3": a3, "a4": a4, "b1": b1, "b2": b2,
             "d_a1": d_a1, "d_a2": d_a2, "original": original, "amendment": amendment, "d_b2": d_b2}  # fmt: skip
+
+
+def build_busy_quarter(clinician, chair, seed: int = 20) -> list:
+    """A fuller Q3 2026 for the screenshots: twelve weekly meetings of three to six cases with timed discussions,
+    a share of departures, treatments done, not done and changed, and quorum missed twice. Reproducible."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(seed)  # noqa: S311 (made-up data)
+    causes = list(DepartureCause.values)
+    meetings = []
+    later = make_meeting(chair, status=MeetingStatus.PLANNED, scheduled_at=at(date(2026, 10, 7)))
+    for week in range(12):
+        day = date(2026, 7, 1) + timedelta(days=7 * week)
+        meeting = make_meeting(chair, scheduled_at=at(day))
+        attend(meeting, QUORUM if week not in {3, 8} else QUORUM[:-1])
+        items = []
+        for _ in range(rng.randint(3, 6)):
+            findings = STAGE_IV_COMPLETE if rng.random() < 0.7 else STAGE_IV
+            case = make_case(referral_date=day - timedelta(days=rng.randint(7, 60)), **findings)
+            items.append(add_item(meeting, case=case, discussion_seconds=rng.randint(90, 420)))
+        settle = {}
+        for item in items:
+            roll = rng.random()
+            if roll < 0.1:
+                settle[item.pk] = later
+                continue
+            if roll < 0.15:
+                settle[item.pk] = None
+                continue
+            choices = {}
+            if rng.random() < 0.25:
+                choices[RECOMMENDED] = ("reject", "The patient preferred surveillance.")
+            if rng.random() < 0.15:
+                choices["rfa"] = ("modify", "Microwave ablation instead of RFA.")
+            decision = signed(item, clinician, chair, choices=choices)
+            for option in DecidedOption.objects.filter(decision=decision, status=ImplementationStatus.PLANNED):
+                fate = rng.random()
+                if fate < 0.6:
+                    option.status, option.happened_on = ImplementationStatus.DONE, day + timedelta(rng.randint(5, 60))
+                elif fate < 0.75:
+                    option.status, option.cause = ImplementationStatus.NOT_DONE, rng.choice(causes)
+                elif fate < 0.82:
+                    option.status, option.cause = ImplementationStatus.CHANGED, rng.choice(causes)
+                else:
+                    continue
+                DecidedOption.objects.filter(pk=option.pk).update(
+                    status=option.status, happened_on=option.happened_on, cause=option.cause
+                )
+        services.close_meeting(meeting, settle)
+        meetings.append(meeting)
+    return meetings
