@@ -46,7 +46,7 @@ def stacked_bars(title: str, description: str, series: list[Series], bars: list[
     pattern_id = f"{uid}-hatch"
     top = 28
     height = top + max(len(bars), 1) * (ROW + GAP) + 26
-    plot = WIDTH - LABEL_WIDTH - 90
+    plot = WIDTH - LABEL_WIDTH - 130  # room for the total and a note after the longest bar
     largest = max((sum(bar.values) for bar in bars), default=0) or 1
     parts = [
         format_html(
@@ -184,10 +184,10 @@ def per_meeting(meetings: list) -> SafeString:
 def intervals(referral, treatment) -> SafeString:
     """The two intervals' medians and 90th percentiles, in days."""
     bars = [
-        Bar(f"Referral to first decision: median (n={referral.count})", (referral.median or 0,)),
-        Bar("Referral to first decision: p90", (referral.p90 or 0,)),
-        Bar(f"Decision to treatment: median (n={treatment.count})", (treatment.median or 0,)),
-        Bar("Decision to treatment: p90", (treatment.p90 or 0,)),
+        Bar("Referral → decision, median", (referral.median or 0,), f"n = {referral.count}"),
+        Bar("Referral → decision, p90", (referral.p90 or 0,)),
+        Bar("Decision → treatment, median", (treatment.median or 0,), f"n = {treatment.count}"),
+        Bar("Decision → treatment, p90", (treatment.p90 or 0,)),
     ]
     return stacked_bars(
         "Intervals in days",
@@ -211,7 +211,7 @@ def reasons(causes: list[dict]) -> SafeString:
 
 
 def _share(part: int, whole: int, what: str) -> str:
-    return f"{round(100 * part / whole)}% {what}" if whole else ""
+    return f"{round(100 * part / whole)}% {what}" if part and whole else ""
 
 
 def all_charts(figures) -> dict[str, SafeString]:

@@ -8,15 +8,19 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, assert_no_script_or_csp_errors, log_in, new_page, screenshot
+from tests.meetings.triggers import delete_meeting_rows_past_the_guard
 from tests.reports.board import build_busy_quarter
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_pdf]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.real_pdf]
 
 
 @pytest.fixture
 def quarter(clinician, chair, monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *args: date(2026, 12, 1))
-    return build_busy_quarter(clinician, chair)
+    meetings = build_busy_quarter(clinician, chair)
+    # Overdue is counted on the day of the request: the fixture's day (after signing: meeting dates are real).
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 12, 1))
+    yield meetings
+    delete_meeting_rows_past_the_guard()
 
 
 def test_the_chair_reads_the_quarter_and_follows_a_figure_to_its_cases(browser, live_server, quarter, chair):

@@ -10,7 +10,7 @@ import importlib
 
 from django.db import connection, transaction
 
-from cases.meetings.models import AgendaItem, Attendance, Decision, FollowUpAction, Meeting
+from cases.meetings.models import AgendaItem, Attendance, DecidedOption, Decision, FollowUpAction, Meeting
 from cases.reports.models import LetterSending, StoredLetter, StoredSummary
 
 immutability = importlib.import_module("cases.meetings.migrations.0005_keyed_signatures_and_chain")
@@ -29,6 +29,7 @@ def delete_meeting_rows_past_the_guard() -> None:
             StoredLetter,
             StoredSummary,
             FollowUpAction,
+            DecidedOption,
             Decision,
             AgendaItem,
             Attendance,
