@@ -114,11 +114,6 @@ def signed_decision_of_item() -> Exists:
     return Exists(Decision.objects.filter(agenda_item=OuterRef("pk"), status=DecisionStatus.SIGNED))
 
 
-def current_option(**conditions) -> Exists:
-    """Whether the item's current signed decision has an option matching CONDITIONS."""
-    return Exists(DecidedOption.objects.filter(decision__agenda_item=OuterRef("pk"), current=True, **conditions))
-
-
 def first_decided() -> Q:
     """The case's first board decision: signed, and no item of the case at an earlier meeting has one."""
     earlier = AgendaItem.objects.filter(
@@ -138,7 +133,9 @@ ITEM: dict[str, tuple[str, Q]] = {
     "readiness_known": ("Work-up known", Q(workup_complete__isnull=False)),
     "timed": ("Time recorded", Q(discussion_seconds__isnull=False)),
     "first_decision": ("First board decision", first_decided()),
-    "treated": ("Treatment done", Q(current_option(status=ImplementationStatus.DONE, happened_on__isnull=False))),
+    # Counted from the period's decided options (below, item_condition): a correlated subquery per item would
+    # let SQLite walk the worklist index over every treatment ever done.
+    "treated": ("Treatment done", Q()),
 }
 # Option figures: each counts options of current signed decisions; the drill-down lists the cases having one.
 OPTION: dict[str, tuple[str, Q]] = {
@@ -185,9 +182,21 @@ def overdue_actions(period: Period, today: date, meeting: Meeting | None = None)
     return FollowUpAction.objects.filter(decision__in=decisions, due_date__lt=today)
 
 
-def item_counts(items: QuerySet[AgendaItem]) -> dict[str, int]:
-    """Count each ITEM figure over ITEMS in one query."""
-    return items.aggregate(**{name: Count("pk", filter=condition) for name, (_, condition) in ITEM.items()})
+def item_condition(name: str, period: Period) -> Q:
+    """The condition of item figure NAME in PERIOD."""
+    if name == "treated":
+        done = options_of(period).filter(status=ImplementationStatus.DONE, happened_on__isnull=False)
+        return Q(pk__in=done.values("decision__agenda_item"))
+    return ITEM[name][1]
+
+
+def item_aggregates(period: Period) -> dict[str, Count]:
+    return {name: Count("pk", filter=item_condition(name, period)) for name in ITEM}
+
+
+def item_counts(items: QuerySet[AgendaItem], period: Period) -> dict[str, int]:
+    """Count each ITEM figure of PERIOD over ITEMS in one query."""
+    return items.aggregate(**item_aggregates(period))
 
 
 def option_counts(options: QuerySet[DecidedOption]) -> dict[str, int]:
@@ -333,10 +342,7 @@ def board_figures(period: Period, quorum: tuple[Specialty, ...], today: date) ->
     meetings_total = len(meetings) if len(meetings) < MAX_MEETINGS else meetings_of(period).count()
     items = items_of(period)
     per_meeting = {
-        row.pop("meeting"): row
-        for row in items.order_by()
-        .values("meeting")
-        .annotate(**{name: Count("pk", filter=condition) for name, (_, condition) in ITEM.items()})
+        row.pop("meeting"): row for row in items.order_by().values("meeting").annotate(**item_aggregates(period))
     }
     empty = dict.fromkeys(ITEM, 0)
     medians = per_group_median(items, "meeting", "discussion_seconds")
@@ -383,7 +389,7 @@ def board_figures(period: Period, quorum: tuple[Specialty, ...], today: date) ->
         quorum=quorum,
         meetings=rows,
         meetings_total=meetings_total,
-        items=item_counts(items),
+        items=item_counts(items, period),
         median_seconds=median,
         p90_seconds=p90,
         referral=referral_to_first_decision(period),
@@ -406,12 +412,12 @@ def items_behind(
     or one CAUSE of a treatment not done or changed; the condition is the one the figure counts with."""
     items = items_of(period, meeting)
     if figure in ITEM:
-        return items.filter(ITEM[figure][1])
+        return items.filter(item_condition(figure, period))
     if figure == "overdue":
         overdue = overdue_actions(period, today, meeting).filter(decision__agenda_item=OuterRef("pk"))
         return items.filter(Exists(overdue))
-    options = DecidedOption.objects.filter(option_condition(figure, code, cause), decision__agenda_item=OuterRef("pk"))
-    return items.filter(Exists(options))
+    options = options_of(period, meeting).filter(option_condition(figure, code, cause))
+    return items.filter(pk__in=options.values("decision__agenda_item"))
 
 
 def option_condition(figure: str, code: str = "", cause: str = "") -> Q:
