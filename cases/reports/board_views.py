@@ -9,9 +9,9 @@ carry no patient data: counts, option codes and titles, meeting dates. The perio
 
 import csv
 import io
+from functools import wraps
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -31,26 +31,26 @@ CASES_PAGE = 50
 CASES_ORDER = ["meeting__scheduled_at", "pk"]
 
 
-def _figures(request) -> tuple[BoardPeriodForm, kpis.Figures | None]:
-    today = timezone.localdate()
-    form = BoardPeriodForm(request.GET, today=today)
-    if not form.is_valid():
-        return form, None
-    return form, kpis.board_figures(form.cleaned_data["period"], active_quorum(), today)
+def period_figures(view):
+    """Let VIEW answer with the figures of the period the query string asks for (GET only, VIEW_BOARD_FIGURES);
+    a period that does not parse gets the dashboard with its error and no figures (400)."""
+
+    @wraps(view)
+    @require_GET
+    def wrapper(request):
+        require(request.user, Action.VIEW_BOARD_FIGURES)
+        today = timezone.localdate()
+        form = BoardPeriodForm(request.GET, today=today)
+        if not form.is_valid():
+            return render(request, "reports/dashboard/board.html", {"form": form}, status=400)
+        return view(request, form, kpis.board_figures(form.cleaned_data["period"], active_quorum(), today))
+
+    return wrapper
 
 
-def _refused_period(request, form) -> HttpResponse:
-    """The dashboard with the period's error and no figures (400: the query string is wrong)."""
-    return render(request, "reports/dashboard/board.html", {"form": form}, status=400)
-
-
-@require_GET
-def board(request):
+@period_figures
+def board(request, form: BoardPeriodForm, figures: kpis.Figures):
     """The board's figures for a period (this quarter by default), per meeting, with charts."""
-    require(request.user, Action.VIEW_BOARD_FIGURES)
-    form, figures = _figures(request)
-    if figures is None:
-        return _refused_period(request, form)
     context = {
         "form": form,
         "figures": figures,
@@ -60,13 +60,9 @@ def board(request):
     return render(request, "reports/dashboard/board.html", context)
 
 
-@require_GET
-def board_csv(request):
+@period_figures
+def board_csv(request, form: BoardPeriodForm, figures: kpis.Figures):
     """The period's figures as CSV, one figure a line (cells a spreadsheet would run as formulas are defused)."""
-    require(request.user, Action.VIEW_BOARD_FIGURES)
-    form, figures = _figures(request)
-    if figures is None:
-        return _refused_period(request, form)
     out = io.StringIO()
     writer = csv.writer(out)
     for row in figure_rows(figures):
@@ -74,14 +70,10 @@ def board_csv(request):
     return attachment(out.getvalue().encode(), f"board-figures-{figures.period.key}.csv", "text/csv; charset=utf-8")
 
 
-@require_GET
-def board_pdf(request):
-    """The period's audit report: the dashboard's figures and charts as a PDF (rendered in the request: one
-    page of tables and four small SVG charts take well under a second, docs/kpis.md)."""
-    require(request.user, Action.VIEW_BOARD_FIGURES)
-    form, figures = _figures(request)
-    if figures is None:
-        return _refused_period(request, form)
+@period_figures
+def board_pdf(request, form: BoardPeriodForm, figures: kpis.Figures):
+    """The period's audit report: the dashboard's figures and charts as a PDF (rendered in the request: three
+    pages of tables and four SVG charts take about a second, docs/kpis.md)."""
     context = {"figures": figures, "charts": all_charts(figures), "generated": timezone.localtime()}
     pdf = render_pdf(render_to_string("reports/dashboard/report.html", context))
     return attachment(pdf, f"board-report-{figures.period.key}.pdf")
