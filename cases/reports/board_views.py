@@ -144,7 +144,7 @@ def figure_rows(f: kpis.Figures) -> list[list]:
     rows += [[key, "period", "", "", name, value] for name, value in period]
     for m in f.meetings:
         day = f"{timezone.localtime(m.meeting.scheduled_at):%Y-%m-%d %H:%M}"
-        rows += [[key, "meeting", day, "", name, m.counts[name]] for name in kpis.ITEM]
+        rows += [[key, "meeting", day, "", name, m.counts[name]] for name in kpis.COUNTED]
         rows.append([key, "meeting", day, "", "quorum_met", "yes" if m.quorum_met else "no"])
         rows.append([key, "meeting", day, "", "minutes_per_case_median", _minutes(m.median_seconds)])
     for c in f.concordance:
