@@ -278,6 +278,9 @@ def board_history() -> int:
                 people_at_signing=people,
             )
         added += len(batch)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after a bulk load: the planner needs the new sizes
     return added
 
 

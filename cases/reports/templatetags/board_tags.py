@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 register = template.Library()
+_BASE = "board_cases_base"
 
 
 @register.simple_tag(takes_context=True)
@@ -16,12 +17,16 @@ def figure(context, value, name: str, meeting=None, code: str = "", cause: str =
     """VALUE, linked to the list of the cases behind figure NAME when the page offers links (board_links)."""
     if not context.get("board_links") or not value:
         return format_html("{}", value)
-    query = {"period": context["figures"].period.key, "figure": name}
+    # The list's address and the period's part of the query, once per page (a page has a hundred links or more).
+    base = context.render_context.get(_BASE)
+    if base is None:
+        period = context["figures"].period.key
+        base = context.render_context[_BASE] = f"{reverse('reports:board_cases')}?period={period}"
+    query = {"figure": name}
     if meeting is not None:
         query["meeting"] = meeting.public_id
     query |= {key: v for key, v in (("code", code), ("cause", cause)) if v}
-    url = f"{reverse('reports:board_cases')}?{urlencode(query)}"
-    return format_html('<a href="{}">{}</a>', url, value)
+    return format_html('<a href="{}&amp;{}">{}</a>', base, urlencode(query), value)
 
 
 @register.filter
