@@ -8,8 +8,8 @@ and OPTION below, and the drill-down lists the cases behind a figure with the ve
 
 Percentiles use the nearest-rank definition: of n values in ascending order, the p-th percentile is the value at
 rank ceil(p * n) (the median is rank ceil(n / 2), p90 rank ceil(0.9 n)); it is always one of the values. The
-database counts the values and reads the one at that rank (ORDER BY ... LIMIT 1 OFFSET rank - 1), on SQLite and
-PostgreSQL alike, so both give the same figure.
+database numbers the values (ROW_NUMBER() and COUNT() over the set) and picks the one at each rank, in one query
+run the same on SQLite and PostgreSQL, so both give the same figure.
 """
 
 from dataclasses import dataclass, field

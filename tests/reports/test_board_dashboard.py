@@ -7,13 +7,16 @@ from datetime import date
 
 import pypdf
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.audit.models import AccessAction, AccessLog
 from cases.downloads import csv_cell
 from cases.patients.models import Patient
-from tests.reports.board import build
+from tests.meetings.factories import add_item, make_meeting, signed
+from tests.reports.board import at, build
 
 pytestmark = pytest.mark.django_db
 BOARD, CSV, PDF, CASES = (reverse(f"reports:{name}") for name in ("board", "board_csv", "board_pdf", "board_cases"))
@@ -175,3 +178,17 @@ def test_the_drill_down_pages_by_keyset(client, chair, board, monkeypatch):
     second = client.get(CASES, {"period": "2026-Q3", "after": first.last_id}).context["page"]
     seen = [item.pk for item in first.object_list + second.object_list]
     assert sorted(seen) == sorted(board[name].pk for name in ("a1", "a2", "a3", "a4", "b1", "b2"))
+
+
+def test_the_dashboard_makes_as_many_queries_for_one_meeting_more(client, chair, clinician, board):
+    client.force_login(chair)
+    client.get(BOARD, {"period": "2026-Q3"})
+    with CaptureQueriesContext(connection) as before:
+        client.get(BOARD, {"period": "2026-Q3"})
+    more = make_meeting(chair, scheduled_at=at(date(2026, 9, 2)))
+    signed(add_item(more), clinician, chair)
+    add_item(more)
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(BOARD, {"period": "2026-Q3"})
+    assert response.context["figures"].items["listed"] == 8
+    assert len(after) == len(before)
