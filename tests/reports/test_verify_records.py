@@ -151,6 +151,7 @@ def test_a_deleted_signed_decision_is_found_by_the_chain(decisions):
     first, second = decisions
     as_owner("DELETE FROM reports_storedsummary WHERE decision_id = %s", [first.pk])
     as_owner("DELETE FROM meetings_followupaction WHERE decision_id = %s", [first.pk])
+    as_owner("DELETE FROM meetings_decidedoption WHERE decision_id = %s", [first.pk])
     found = problems_after("DELETE FROM meetings_decision WHERE id = %s", [first.pk])
     assert f"decision {second.public_id}: the chain jumps from position 0 to 2" in found
     assert f"decision {second.public_id}: its link to the decision signed before it is broken" in found
