@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
     CONTENT_EDITOR = "content_editor", "Content editor"
     ADMINISTRATOR = "administrator", "Administrator"
+    AUDITOR = "auditor", "Auditor"
 
 
 class Action(StrEnum):
@@ -38,11 +39,13 @@ class Action(StrEnum):
     VIEW_RECORD_INTEGRITY = "see the signing certificate and the record's integrity alarms"
     RECORD_LETTERS_SENT = "record that a letter about a decision was sent"
     TRACK_TREATMENTS = "record whether decided treatments were carried out and bring cases back to the board"
+    VIEW_BOARD_FIGURES = "see the board's figures (concordance, KPIs) as numbers"
 
 
 # The permission matrix (docs/security.md explains it). Content editors maintain clinical content
 # and never see patient data; viewers read but change nothing; administrators look after accounts and
-# the access log, which names records by UUID only, and see no patient data either.
+# the access log, which names records by UUID only, and see no patient data either; auditors see the board's
+# figures as aggregates only.
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_PATIENT_DATA: frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR, Role.VIEWER}),
     Action.REGISTER_PATIENTS: frozenset({Role.COORDINATOR, Role.CHAIR}),
@@ -67,6 +70,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Following up the board's decisions (issue 20): the coordinator mostly, from the follow-up worklist; the
     # clinicians and chairs who treat the patients know first what was done.
     Action.TRACK_TREATMENTS: frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.CHAIR}),
+    # The board's figures (issue 20: "for chairs, clinicians and an auditor role that sees aggregates only").
+    # Auditors get the numbers and nothing else; the cases behind a figure need VIEW_PATIENT_DATA as well, so
+    # only chairs and clinicians follow a figure to its cases. Coordinators and viewers are not named by the
+    # issue and do not see the figures (docs/security.md).
+    Action.VIEW_BOARD_FIGURES: frozenset({Role.CHAIR, Role.CLINICIAN, Role.AUDITOR}),
 }
 
 

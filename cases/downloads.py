@@ -10,3 +10,14 @@ def attachment(content: bytes, filename: str, content_type: str = "application/p
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# A cell that starts with one of these is a formula to a spreadsheet (CSV injection, e.g. a typed
+# username "=HYPERLINK(...)"): such cells are prefixed with an apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """Return VALUE as a CSV cell that no spreadsheet runs as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text

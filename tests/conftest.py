@@ -142,5 +142,10 @@ def content_editor(make_user):
 
 
 @pytest.fixture
+def auditor(make_user):
+    return make_user("auditor", Role.AUDITOR)
+
+
+@pytest.fixture
 def no_role_user(make_user):
     return make_user("norole", None)

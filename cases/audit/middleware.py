@@ -34,6 +34,8 @@ PATIENT_PAGES: dict[str, tuple[str, str | None]] = {
     "meetings:follow_up": ("meetings.decidedoption", None),
     # The dry run of an import shows the file's patients, row by row.
     "patients:import_detail": ("patients.patientimport", "public_id"),
+    # The cases behind one of the board's figures (chairs and clinicians): a list of cases.
+    "reports:board_cases": ("patients.case", None),
 }
 # The patient searches are POSTs (names never go into URLs) that answer with the matching patients.
 READ_BY_POST = {"patients:patient_list", "meetings:agenda_search"}

@@ -32,6 +32,7 @@ from cases.audit import services, sessions
 from cases.audit.forms import AccessLogFilterForm, LoginForm, TokenForm
 from cases.audit.log import record_access
 from cases.audit.models import AccessAction, AccessLog
+from cases.downloads import csv_cell
 
 PAGE_SIZE = 50
 
@@ -171,9 +172,6 @@ class _Echo:
         return value
 
 
-# A cell that starts with one of these is a formula to a spreadsheet (CSV injection, e.g. a typed
-# username "=HYPERLINK(...)"): such cells are prefixed with an apostrophe.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "at_utc",
     "username",
@@ -188,11 +186,6 @@ CSV_COLUMNS = [
     "user_agent",
     "detail",
 ]
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 def _csv_rows(entries):
@@ -213,7 +206,7 @@ def _csv_rows(entries):
             e.user_agent,
             e.detail,
         ]
-        yield writer.writerow([_cell(value) for value in row])
+        yield writer.writerow([csv_cell(value) for value in row])
 
 
 @require_GET

@@ -10,7 +10,9 @@ The shape, whatever N is: 25 referrals a day going back from today, case 1 the m
 weeks' referrals are being worked up (their findings stop somewhere along the pathway; complete ones are
 often marked ready); older ones have all their findings and were discussed at that day's board meeting,
 held two weeks after the referrals, with 25 cases on its agenda (closed, with status "closed" once the
-case is half a year old).
+case is half a year old). For the board's figures (issue 20) each discussed item has the time the board spent
+on it (1.5 to 7 minutes) and whether its work-up was complete (nine in ten). Decisions and their decided
+options are not made here: they are signed records (bench/scale.py adds placeholders to its own database).
 """
 
 import random
@@ -269,12 +271,15 @@ def _seed_batch(numbers: list[int], writer: _CaseWriter, coordinator, chair, tod
             now,
             now,
             "",
+            rngs[number].randint(90, 420),
+            rngs[number].random() < 0.9,
         )
         for number, p in zip(numbers, patients, strict=True)
         if days[number] >= WORK_UP_DAYS
     ]
     columns = [
         "public_id", "meeting_id", "case_id", "position", "planned_minutes", "created_at", "updated_at", "closing",
+        "discussion_seconds", "workup_complete",
     ]  # fmt: skip
     _execute_many(_insert_sql(AgendaItem, columns), items)
     return Seeded(len(patients), len(case_of), len(new), len(items))

@@ -81,3 +81,12 @@ def test_an_impossible_n_is_refused_before_anything_is_written(n):
     with pytest.raises(CommandError, match="--scale must be between 1 and 9,999,999"):
         call_command("seed_demo", scale=n)
     assert not Patient.objects.exists()
+
+
+def test_every_discussed_scale_case_has_its_time_at_the_board_and_its_work_up_state():
+    call_command("seed_demo", scale=N)
+    items = AgendaItem.objects.filter(case__patient__hospital_number__startswith="SC")
+    assert items.exists()
+    assert not items.filter(discussion_seconds__isnull=True).exists()
+    assert set(items.values_list("discussion_seconds", flat=True)) <= set(range(90, 421))
+    assert set(items.values_list("workup_complete", flat=True)) == {True, False}

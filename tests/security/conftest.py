@@ -6,7 +6,9 @@ from cases.access import Role
 from tests.security.otp import pass_second_factor
 
 # Every role of the matrix, by the name of its user fixture (tests/conftest.py and below).
-ROLE_FIXTURES = ["coordinator", "clinician", "chair", "viewer", "content_editor", "administrator", "no_role_user"]
+ROLE_FIXTURES = [
+    "coordinator", "clinician", "chair", "viewer", "content_editor", "administrator", "auditor", "no_role_user",
+]  # fmt: skip
 
 
 @pytest.fixture

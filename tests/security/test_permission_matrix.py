@@ -61,6 +61,7 @@ GUARDIANS = frozenset({"chair", "administrator"})  # VIEW_RECORD_INTEGRITY
 STAFF = frozenset({"content_editor", "administrator"})
 CONTENT_EDITORS = frozenset({"content_editor"})
 IMPACT_READERS = frozenset({"content_editor", "clinician", "chair"})  # PREVIEW_GUIDELINE_IMPACT
+FIGURE_READERS = frozenset({"clinician", "chair", "auditor"})  # VIEW_BOARD_FIGURES
 REQUESTER = frozenset({"viewer"})  # who asked for the world's background job
 UPLOADER = frozenset({"coordinator"})  # who uploaded the world's file of patients
 
@@ -242,6 +243,12 @@ ROWS: dict[str, Row] = {
     # A job and its result: only for the one who asked (the viewer, in the world), while their role allows it.
     "jobs:detail": Row(job, allow(REQUESTER, 200), NOT_ALLOWED),
     "jobs:download": Row(job, allow(REQUESTER, 200), NOT_ALLOWED, logged=PDF),
+    # The board's figures (issue 20): numbers for chairs, clinicians and auditors; the cases behind a figure
+    # (by default the cases listed this quarter) only for those of them who may see patients.
+    "reports:board": Row(none, allow(FIGURE_READERS, 200), NOT_ALLOWED),
+    "reports:board_csv": Row(none, allow(FIGURE_READERS, 200), NOT_ALLOWED),
+    "reports:board_pdf": Row(none, allow(FIGURE_READERS, 200), NOT_ALLOWED),
+    "reports:board_cases": Row(none, allow(RECORDERS, 200), NOT_ALLOWED, logged=VIEW),
     "reports:integrity": Row(none, allow(GUARDIANS, 200), NOT_ALLOWED),
     "reports:signing_certificate": Row(none, allow(GUARDIANS, 200), NOT_ALLOWED),
     "audit:access_log": Row(none, allow(ADMINISTRATORS, 200), NOT_ALLOWED),
@@ -324,7 +331,7 @@ def test_every_logged_page_is_one_the_access_log_middleware_records():
 
 
 @pytest.fixture
-def world(coordinator, clinician, chair, viewer, content_editor, administrator, no_role_user):
+def world(coordinator, clinician, chair, viewer, content_editor, administrator, auditor, no_role_user):
     the_meeting = make_meeting(chair)
     decided = add_item(the_meeting)
     drafted = add_item(the_meeting)
@@ -356,6 +363,7 @@ def world(coordinator, clinician, chair, viewer, content_editor, administrator, 
             "viewer": viewer,
             "content_editor": content_editor,
             "administrator": administrator,
+            "auditor": auditor,
             "no_role_user": no_role_user,
         },
     }

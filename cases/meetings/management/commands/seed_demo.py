@@ -55,6 +55,8 @@ DEMO_USERS = [
     DemoUser("editor", "Priya", "Nair", Role.CONTENT_EDITOR, is_staff=True),
     # Not a superuser: the administrator role sees no patient data (superusers are for installation only).
     DemoUser("admin", "Alex", "Admin", Role.ADMINISTRATOR, is_staff=True),
+    # The board's figures as numbers only (issue 20).
+    DemoUser("auditor", "Ada", "Lovell", Role.AUDITOR),
 ]
 
 
