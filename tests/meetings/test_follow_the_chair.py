@@ -185,3 +185,17 @@ def test_a_closed_meeting_stops_a_revalidating_follower_too(client, clinician, r
     meeting.status = "closed"
     meeting.save()
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 286
+
+
+def test_only_the_follow_address_itself_takes_the_early_answer(rf, room):
+    from cases.meetings.follow import _is_follow_poll
+
+    meeting = room[0]
+    url = reverse("meetings:follow", kwargs={"public_id": meeting.public_id})
+    etag = {"HTTP_IF_NONE_MATCH": '"1.x.in_progress"'}
+    assert _is_follow_poll(rf.get(url, **etag)) == meeting.public_id
+    assert _is_follow_poll(rf.get(url)) is None  # not a revalidation: the view answers
+    shouted = url.replace(str(meeting.public_id), str(meeting.public_id).upper())
+    assert _is_follow_poll(rf.get(shouted, **etag)) is None  # the URLconf's uuid converter refuses it too
+    assert _is_follow_poll(rf.get(url + "x/", **etag)) is None
+    assert _is_follow_poll(rf.get(url.replace("/follow/", "/"), **etag)) is None
