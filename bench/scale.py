@@ -296,6 +296,7 @@ def pages(world: dict) -> list[Page]:
         Page("meeting page, 100 items", "get", world["meeting_100"]),
         Page("meeting mode", "get", world["present"]),
         Page("agenda: find a case", "post", world["agenda_search"], {"q": "van der berg"}, htmx=True),
+        Page("follow-up worklist", "get", "/follow-up/"),
         Page("board figures, quarter", "get", "/reports/"),
         Page("board figures, year", "get", f"/reports/?period={world['year']}"),
         Page("board figures, CSV", "get", "/reports/board-figures.csv"),

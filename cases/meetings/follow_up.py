@@ -89,11 +89,16 @@ def _page_context(today, *, replace: TreatmentRow | ActionRow | None = None) -> 
     undated = tracking.undated_treatments().select_related(*related).order_by("meeting_date", "pk")
     first_overdue, first_undated = list(overdue[:WORKLIST_ROWS]), list(undated[:WORKLIST_ROWS])
     shown = sorted(first_overdue + first_undated, key=lambda row: (row.meeting_date, row.pk))[:WORKLIST_ROWS]
-    actions = tracking.overdue_actions(today).select_related(
-        "decision__agenda_item__case__patient", "decision__agenda_item__meeting"
+    # The page's actions chosen by their keys first, then read with what the rows show: sorting every overdue
+    # action joined with its decision's wide row (the signed JSON) cost 0.4 s at 100k cases.
+    actions = tracking.overdue_actions(today).order_by("due_date", "pk")
+    keys = list(actions.values_list("pk", flat=True)[:WORKLIST_ROWS])
+    shown_actions = list(
+        FollowUpAction.objects.filter(pk__in=keys)
+        .select_related("decision__agenda_item__case__patient", "decision__agenda_item__meeting")
+        .defer("decision__outcomes", "decision__engine_snapshot", "decision__guideline_parameters")
+        .order_by("due_date", "pk")
     )
-    actions = actions.order_by("due_date", "pk")
-    shown_actions = list(actions[:WORKLIST_ROWS])
     rows = [_treatment_row(row, meetings) for row in shown]
     action_rows = [_action_row(action) for action in shown_actions]
     if isinstance(replace, TreatmentRow):

@@ -480,6 +480,8 @@ class FollowUpAction(models.Model):
             models.UniqueConstraint(fields=["decision", "position"], name="action_position_unique"),
             models.CheckConstraint(condition=~Q(what=""), name="action_what_not_blank"),
         ]
+        # The follow-up worklist reads overdue actions most overdue first, page by page (meetings.follow_up).
+        indexes = [models.Index(fields=["due_date", "id"], name="action_due_order")]
 
     def __str__(self) -> str:
         return self.what

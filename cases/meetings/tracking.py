@@ -182,8 +182,13 @@ def current_actions() -> QuerySet[FollowUpAction]:
 
 
 def overdue_actions(today: date) -> QuerySet[FollowUpAction]:
-    """Return the current follow-up actions whose due date has passed and that nobody has marked done."""
-    return current_actions().filter(due_date__lt=today, progress__isnull=True)
+    """Return the current follow-up actions whose due date has passed and that nobody has marked done.
+
+    NOT EXISTS rather than a LEFT JOIN on the progress rows: PostgreSQL estimated that join to leave one row and
+    then walked every action of the registry in nested loops (0.6 s at 100k cases, on the board's figures).
+    """
+    done = ActionProgress.objects.filter(action=OuterRef("pk"))
+    return current_actions().filter(due_date__lt=today).exclude(Exists(done))
 
 
 def mark_action_done(action: FollowUpAction, done_on: date, user, today: date | None = None) -> ActionProgress:
