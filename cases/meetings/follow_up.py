@@ -43,7 +43,7 @@ class TreatmentRow:
 
     @property
     def key(self) -> str:
-        return f"{self.row.decision.public_id}-{self.row.code}"
+        return row_key(self.row)
 
     @property
     def may_bring_back(self) -> bool:
@@ -58,8 +58,13 @@ class ActionRow:
     done: bool = False
 
 
+def row_key(row: DecidedOption) -> str:
+    """The treatment's key on a page (its decision and option): the ids of its row's fields start with it."""
+    return f"{row.decision.public_id}-{row.code}"
+
+
 def _treatment_form(row: DecidedOption, data=None, back: str = "worklist") -> TreatmentForm:
-    key = f"{row.decision.public_id}-{row.code}"
+    key = row_key(row)
     initial = {
         "status": row.status, "happened_on": row.happened_on, "cause": row.cause, "cause_text": row.cause_text,
         "lock_version": row.lock_version, "back": back,
@@ -69,7 +74,7 @@ def _treatment_form(row: DecidedOption, data=None, back: str = "worklist") -> Tr
 
 def _treatment_row(row: DecidedOption, meetings: list[Meeting], **extra) -> TreatmentRow:
     form = extra.pop("form", None) or _treatment_form(row)
-    back = BringBackForm(meetings=meetings, auto_id=f"b-{row.decision.public_id}-{row.code}-%s")
+    back = BringBackForm(meetings=meetings, auto_id=f"b-{row_key(row)}-%s")
     return TreatmentRow(row, form, meetings, back_form=back, **extra)
 
 
