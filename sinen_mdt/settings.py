@@ -74,6 +74,20 @@ def database_from_url(url: str) -> dict:
         name = unquote(parts.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured("DATABASE_URL must name a database: postgres://user:pass@host:5432/NAME")
+        # psycopg prepares a statement bound on the server once it has run this many times on a connection, so
+        # PostgreSQL plans it once instead of at every execution. Django binds its own queries on the client
+        # (never prepared); only the follower's poll binds on the server (cases/meetings/follow.py: planning
+        # cost the database ten times what running it does). ?prepare_threshold=none turns it off, for a
+        # connection pooler that keeps no prepared statements.
+        threshold = options.pop("prepare_threshold", "5")
+        if threshold.lower() == "none":
+            options["prepare_threshold"] = None
+        elif threshold.isdigit():
+            options["prepare_threshold"] = int(threshold)
+        else:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL's prepare_threshold must be a whole number or none, got {threshold!r}"
+            )
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -99,6 +113,9 @@ def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Kept open between requests, as PostgreSQL's: opening one runs the three pragmas below, which cost
+        # more than most of the requests themselves (bench/follow.py).
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
         "OPTIONS": {
             # IMMEDIATE transactions avoid "database is locked" on concurrent writes.
             "transaction_mode": "IMMEDIATE",
@@ -165,7 +182,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A body larger than any form of the app is refused with 413 before anything reads it.
     "cases.middleware.RequestSizeLimitMiddleware",
-    # A follower's poll of an unchanged meeting room answers 304 here, from two queries, before the session
+    # A follower's poll of an unchanged meeting room answers 304 here, from one statement, before the session
     # and login middleware below; anything else about it goes on down (cases/meetings/follow.py says why).
     "cases.meetings.follow.FollowPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

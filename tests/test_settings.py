@@ -146,7 +146,18 @@ def test_database_url_for_postgresql_is_parsed():
         "db.local",
         "5433",
     )
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["OPTIONS"] == {"sslmode": "require", "prepare_threshold": 5}
+
+
+@pytest.mark.parametrize(("given", "threshold"), [("none", None), ("None", None), ("0", 0), ("12", 12)])
+def test_preparing_statements_can_be_tuned_or_turned_off_in_the_database_url(given, threshold):
+    db = database_from_url(f"postgres://mdt@db.local/sinen?prepare_threshold={given}")
+    assert db["OPTIONS"]["prepare_threshold"] == threshold
+
+
+def test_a_garbled_prepare_threshold_is_refused_naming_it():
+    with pytest.raises(ImproperlyConfigured, match="prepare_threshold must be a whole number or none, got 'often'"):
+        database_from_url("postgres://mdt@db.local/sinen?prepare_threshold=often")
 
 
 @pytest.mark.parametrize(

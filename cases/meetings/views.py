@@ -28,7 +28,7 @@ from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services
 from cases.meetings.access import get_attendance, get_decision, get_item_if_any, get_meeting
 from cases.meetings.board import board_order, header_facts
-from cases.meetings.follow import room_etag
+from cases.meetings.follow import remember_follower, room_etag
 from cases.meetings.follow_up import decision_treatments
 from cases.meetings.forms import (
     AgendaAddForm,
@@ -645,6 +645,7 @@ def _room_etag(request, public_id) -> str | None:
     # Checked here too: the ETag is compared (and 304 answered) before the view body runs.
     if not can(request.user, Action.VIEW_PATIENT_DATA):
         return None
+    remember_follower(request.session.session_key, request.user.pk)  # its next poll: one statement
     state = _room_state(request, public_id)
     return room_etag(*state) if state else None
 
@@ -658,7 +659,7 @@ def meeting_follow(request: HtmxHttpRequest, public_id):
     Polling with conditional requests rather than server-sent events: each poll is a short ordinary request,
     so it passes any reverse proxy unchanged and holds no gunicorn sync worker open (one open SSE stream per
     follower would take a worker each). The browser revalidates with the ETag; an idle room answers 304
-    before the middleware stack, from two queries (cases/meetings/follow.py, bench/follow.py). A new case of
+    before the middleware stack, from one statement (cases/meetings/follow.py, bench/follow.py). A new case of
     the chair's: HX-Location to it; a saved or signed decision: the `room-changed` event, on which the page
     reloads its decision panel.
     """
