@@ -1,8 +1,10 @@
 """The board's figures (issue 20): activity, readiness, quorum, time per case, intervals, concordance with the
 engine, implementation of the decided treatments and overdue follow-up actions, per period and per meeting.
 
-Every figure is counted in the database (aggregates with filters, grouped values, subqueries): the work grows
+Every figure is counted in the database (aggregates with filters, grouped counts, subqueries): the work grows
 with the period's rows, never with the whole table, so the dashboard costs the same at 10,000 and 100,000 cases.
+Totals that are sums of groups counted anyway (the period's items over its meetings, its options over a few
+hundred groups) are added up in Python rather than counted by another scan of the same rows.
 docs/kpis.md defines each figure so that an auditor can recount it; the item-level figures are named in ITEM
 and OPTION below, and the drill-down lists the cases behind a figure with the very same condition.
 
