@@ -6,7 +6,8 @@ The lists show the most overdue first, at most WORKLIST_ROWS each with a count t
 a worklist is worked from the top, and an updated row leaves it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,13 +21,15 @@ from cases.access import Action, can, require
 from cases.conflicts import carry
 from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.meetings import services, tracking
-from cases.meetings.forms import ActionDoneForm, BringBackForm, TreatmentForm
+from cases.meetings.forms import ActionDoneForm, BringBackForm, TreatmentForm, meeting_choices
 from cases.meetings.models import DecidedOption, Decision, FollowUpAction, Meeting
 from cases.pagination import COUNT_LIMIT, capped_count
 from cases.people import display_name
 
 PAGE = "meetings/follow_up.html"
 WORKLIST_ROWS = 50
+# A decision's signed record, which no row of the worklist shows: left in the database (it is most of the row).
+SIGNED_JSON = ("outcomes", "engine_snapshot", "guideline_parameters", "people_at_signing")
 
 
 @dataclass
@@ -39,7 +42,6 @@ class TreatmentRow:
     notice: str = ""
     saved: bool = False
     brought_back: bool = False
-    back_form: BringBackForm | None = field(default=None)
 
     @property
     def key(self) -> str:
@@ -49,6 +51,15 @@ class TreatmentRow:
     def may_bring_back(self) -> bool:
         return self.row.status in tracking.NEEDS_CAUSE and bool(self.meetings)
 
+    @cached_property
+    def shown(self) -> dict[str, str]:
+        return shown(self.form)
+
+    @property
+    def meeting_choices(self) -> list[tuple[str, str]]:
+        """The planned meetings the case can be brought back to, as BringBackForm offers them."""
+        return meeting_choices(self.meetings)
+
 
 @dataclass
 class ActionRow:
@@ -56,6 +67,31 @@ class ActionRow:
     form: ActionDoneForm
     notice: str = ""
     done: bool = False
+
+    @property
+    def key(self) -> str:
+        return action_key(self.action)
+
+    @cached_property
+    def shown(self) -> dict[str, str]:
+        return shown(self.form)
+
+
+def shown(form) -> dict[str, str]:
+    """Each field's value as its input shows it: what was typed, or the stored value as the widget formats it
+    (the worklist writes its inputs out in the template rather than through the widget templates, 10 rows of
+    forms per 100 ms)."""
+    values = {}
+    for name in form.fields:
+        bound = form[name]
+        value = bound.field.widget.format_value(bound.value())
+        values[name] = (value[0] if value else "") if isinstance(value, list) else (value or "")
+    return values
+
+
+def action_key(action: FollowUpAction) -> str:
+    """The action's key on a page (its decision and position): the ids of its row and its field start with it."""
+    return f"{action.decision.public_id}-{action.position}"
 
 
 def row_key(row: DecidedOption) -> str:
@@ -74,13 +110,12 @@ def _treatment_form(row: DecidedOption, data=None, back: str = "worklist") -> Tr
 
 def _treatment_row(row: DecidedOption, meetings: list[Meeting], **extra) -> TreatmentRow:
     form = extra.pop("form", None) or _treatment_form(row)
-    back = BringBackForm(meetings=meetings, auto_id=f"b-{row_key(row)}-%s")
-    return TreatmentRow(row, form, meetings, back_form=back, **extra)
+    return TreatmentRow(row, form, meetings, **extra)
 
 
 def _action_row(action: FollowUpAction, **extra) -> ActionRow:
     form = extra.pop("form", None) or ActionDoneForm(
-        initial={"done_on": timezone.localdate()}, auto_id=f"a-{action.decision.public_id}-{action.position}-%s"
+        initial={"done_on": timezone.localdate()}, auto_id=f"a-{action_key(action)}-%s"
     )
     return ActionRow(action, form, **extra)
 
@@ -90,8 +125,9 @@ def _page_context(today, *, replace: TreatmentRow | ActionRow | None = None) -> 
     meetings = tracking.next_meetings(today)
     # Overdue and undated apart, each through its own partial index, then merged: most overdue first.
     related = ("case__patient", "decision", "meeting")
-    overdue = tracking.overdue_treatments(today).select_related(*related).order_by("meeting_date", "pk")
-    undated = tracking.undated_treatments().select_related(*related).order_by("meeting_date", "pk")
+    wide = [f"decision__{name}" for name in SIGNED_JSON] + ["case__step_versions"]
+    overdue = tracking.overdue_treatments(today).select_related(*related).defer(*wide).order_by("meeting_date", "pk")
+    undated = tracking.undated_treatments().select_related(*related).defer(*wide).order_by("meeting_date", "pk")
     first_overdue, first_undated = list(overdue[:WORKLIST_ROWS]), list(undated[:WORKLIST_ROWS])
     shown = sorted(first_overdue + first_undated, key=lambda row: (row.meeting_date, row.pk))[:WORKLIST_ROWS]
     # The page's actions chosen by their keys first, then read with what the rows show: sorting every overdue
@@ -101,7 +137,7 @@ def _page_context(today, *, replace: TreatmentRow | ActionRow | None = None) -> 
     shown_actions = list(
         FollowUpAction.objects.filter(pk__in=keys)
         .select_related("decision__agenda_item__case__patient", "decision__agenda_item__meeting")
-        .defer("decision__outcomes", "decision__engine_snapshot", "decision__guideline_parameters")
+        .defer("decision__agenda_item__case__step_versions", *(f"decision__{name}" for name in SIGNED_JSON))
         .order_by("due_date", "pk")
     )
     rows = [_treatment_row(row, meetings) for row in shown]
@@ -257,7 +293,7 @@ def action_done(request: HtmxHttpRequest, decision_id, position: int):
         "decision__agenda_item__case__patient", "decision__agenda_item__meeting"
     )
     action = get_object_or_404(actions, decision__public_id=decision_id, position=position)
-    form = ActionDoneForm(request.POST, auto_id=f"a-{decision_id}-{position}-%s")
+    form = ActionDoneForm(request.POST, auto_id=f"a-{action_key(action)}-%s")
     if not form.is_valid():
         return _row_response(request, _action_row(action, form=form), invalid_status(request))
     try:

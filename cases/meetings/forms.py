@@ -621,6 +621,11 @@ class ActionDoneForm(forms.Form):
     done_on = dates.DateField(label="Done on", widget=DateInput)
 
 
+def meeting_choices(meetings: list[Meeting]) -> list[tuple[str, str]]:
+    """The MEETINGS as a choice of meeting: its public id, and its title and time."""
+    return [(str(m.public_id), str(m)) for m in meetings]
+
+
 class BringBackForm(forms.Form):
     """The planned meeting a changed or not-done treatment's case is brought back to (the soonest by default)."""
 
@@ -629,7 +634,7 @@ class BringBackForm(forms.Form):
     def __init__(self, *args, meetings: list[Meeting], **kwargs):
         super().__init__(*args, **kwargs)
         self.meetings = {str(m.public_id): m for m in meetings}
-        self.fields["meeting"].choices = [(key, str(m)) for key, m in self.meetings.items()]
+        self.fields["meeting"].choices = meeting_choices(meetings)
 
     def chosen(self) -> Meeting:
         return self.meetings[self.cleaned_data["meeting"]]

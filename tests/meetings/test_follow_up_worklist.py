@@ -2,6 +2,7 @@
 row updated on its own (htmx: the row; without JavaScript: the page), errors shown with the typed values kept,
 a stale row never overwriting a newer one; changed treatments brought back to a planned meeting."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -121,6 +122,29 @@ def test_a_garbled_date_names_the_field(client, coordinator, chair, clinician):
     assert "Enter a valid date" in response.content.decode()
     row.refresh_from_db()
     assert row.happened_on is None
+
+
+def test_a_row_ties_each_label_value_and_error_to_its_input(client, coordinator, chair, clinician):
+    row = decided(chair, clinician, 60)
+    client.force_login(coordinator)
+    data = form(row, status="not_done", happened_on="yesterday", cause="patient_choice", cause_text="x" * 2001)
+    html = client.post(update_url(row), data, headers=HTMX).content.decode()
+    key = f"t-{row.decision.public_id}-{row.code}"
+    for name, label in [("status", "Status"), ("happened_on", "Date"), ("cause", "Reason"), ("cause_text", "Details")]:
+        assert f'<label class="form-label" for="{key}-{name}">{label}</label>' in html
+        assert re.search(rf'<(input|select)[^>]* name="{name}"[^>]* id="{key}-{name}"', html)
+    assert re.search(r'<option value="not_done" selected>Not done</option>', html)
+    assert re.search(r'<option value="patient_choice" selected>Patient choice</option>', html)
+    date = re.search(rf'<input type="date" name="happened_on"[^>]*id="{key}-happened_on">', html).group(0)
+    assert 'value="yesterday"' in date  # kept as typed
+    assert f'aria-invalid="true" aria-describedby="{key}-happened_on_error"' in date
+    assert re.search(rf'id="{key}-happened_on_error"><strong>Enter a valid date.</strong>', html)
+    details = re.search(rf'<input type="text" name="cause_text"[^>]*id="{key}-cause_text">', html).group(0)
+    assert f'aria-describedby="{key}-cause_text_error {key}-cause_text_count"' in details
+    assert re.search(rf'id="{key}-cause_text_error"><strong>Details: 2,001 characters', html)
+    assert 'hx-target="#treatment-' in html and f'action="{update_url(row)}"' in html
+    row.refresh_from_db()
+    assert (row.status, row.lock_version) == ("planned", 1)
 
 
 def test_a_stale_row_says_who_saved_first_and_overwrites_nothing(client, coordinator, chair, clinician):

@@ -123,6 +123,27 @@ def test_the_year_holds_its_quarters(board):
     assert f.items["listed"] == 7
 
 
+@pytest.mark.parametrize("period", [Q3, kpis.quarter(2026, 4), kpis.year(2026), kpis.quarter(2025, 1)])
+def test_the_totals_summed_from_groups_equal_a_count_of_the_rows_behind_them(board, period):
+    # The period's totals are summed from per-meeting and per-option groups: each must equal a plain count of its
+    # rows with the drill-down's condition (an amended decision once, older guideline versions, no meetings).
+    f = figures(period)
+    items = kpis.items_of(period)
+    assert f.items == {name: items.filter(kpis.item_condition(name, period)).count() for name in kpis.ITEM}
+    options = kpis.options_of(period)
+    assert f.options == {name: options.filter(kpis.option_condition(name)).count() for name in kpis.OPTION}
+    for row in f.concordance:
+        per_code = options.filter(code=row["code"])
+        assert {name: row[name] for name in kpis.OPTION} == {
+            name: per_code.filter(kpis.option_condition(name)).count() for name in kpis.OPTION
+        }
+        assert (row["accept"], row["modify"], row["reject"]) == tuple(
+            per_code.filter(outcome=outcome).count() for outcome in ("accept", "modify", "reject")
+        )
+    assert sum(d["n"] for d in f.departures) == f.options["departed"]
+    assert sum(c["n"] for c in f.causes) == f.options["not_done"] + f.options["changed"]
+
+
 @pytest.mark.parametrize(
     ("figure", "extra", "expected"),
     [

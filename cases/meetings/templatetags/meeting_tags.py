@@ -1,7 +1,9 @@
 """Template helpers for decisions: outcome rows with departures marked, and a case's decision history."""
 
 from django import template
+from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from cases.meetings.models import Decision, Outcome, is_departure, is_quiet
 
@@ -46,3 +48,17 @@ def case_decision_history(case) -> dict:
         .order_by("-agenda_item__meeting__scheduled_at", "-version")
     )
     return {"decisions": list(decisions), "case": case}
+
+
+@register.simple_tag
+def options(choices, selected) -> str:
+    """The <option>s of CHOICES (value, label) with the one whose value is SELECTED marked: the follow-up
+    worklist writes its selects out, fifty rows of the same options, without the widget templates (plain
+    strings, each value escaped once)."""
+    selected = "" if selected is None else str(selected)
+    return mark_safe(  # noqa: S308 (every value escaped here)
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == selected else ""}>{escape(label)}</option>'
+            for value, label in choices
+        )
+    )
