@@ -11,10 +11,14 @@ decision panel is re-rendered on the shared screen at every save.
 
 from decimal import Decimal
 
-from django import forms
+from django import forms, template
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.template import TemplateDoesNotExist
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from cases.numbers import NumberError, parse_number, plain_number
 
@@ -85,13 +89,102 @@ class BootstrapBoundField(BoundField):
         return attrs
 
 
+def _text(value) -> str:
+    """Return VALUE as the template engine shows `{{ value }}`: localised, escaped unless already safe."""
+    return conditional_escape(localize(value))
+
+
+def _formatted(value) -> str:
+    """Return VALUE as the template engine shows `{{ value|stringformat:'s' }}` (a safe value stays unescaped)."""
+    text = str(value)
+    return text if isinstance(value, SafeData) else escape(text)
+
+
+def flat_attrs(attrs: dict) -> SafeString:
+    """Return ATTRS as Django's django/forms/widgets/attrs.html writes them: ` name="value"` each, the name
+    alone for True, nothing for False."""
+    return mark_safe(  # noqa: S308 (every name and value escaped as the template escapes them)
+        "".join(
+            f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+def _input(widget: dict) -> str:
+    value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
+    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{flat_attrs(widget["attrs"])}>'
+
+
+def _option(widget: dict) -> str:
+    label = _text(widget["label"])
+    return f'<option value="{_formatted(widget["value"])}"{flat_attrs(widget["attrs"])}>{label}</option>\n'
+
+
+def _select(widget: dict) -> str:
+    parts = [f'<select name="{_text(widget["name"])}"{flat_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+        for option in group_choices:
+            parts.append(f"\n  {WIDGETS[option['template_name']](option)}")
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+_INPUT = "django/forms/widgets/input.html"
+# Django's own widget templates whose few lines are written here in Python, with the same output: the template
+# engine spent as long on these includes (an input and its attributes) as on the rest of a form's field, and a
+# page has dozens. Each is used only while the template the renderer would load is Django's own (an override in
+# templates/ wins, see FormRenderer.render); tests/test_form_rendering.py compares both ways on every widget.
+WIDGETS = {
+    _INPUT: _input,
+    **{
+        f"django/forms/widgets/{kind}.html": _input
+        for kind in ("text", "hidden", "checkbox", "date", "search", "email", "password", "number", "url")
+    },
+    "django/forms/widgets/select.html": _select,
+    "django/forms/widgets/select_option.html": _option,
+}
+
+
+def _templates_of(template_name: str, widget: dict) -> set[str]:
+    """Return the templates rendering WIDGET with TEMPLATE_NAME would use: a select's options' too."""
+    options = (option for _, group, _ in widget.get("optgroups", ()) for option in group)
+    return {template_name, *(option["template_name"] for option in options)}
+
+
 class FormRenderer(TemplatesSetting):
     """Django's renderer with the project's form and field templates (and its widget templates, which
-    TemplatesSetting finds in templates/ before Django's own)."""
+    TemplatesSetting finds in templates/ before Django's own); Django's simplest widget templates written in
+    Python (WIDGETS)."""
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = BootstrapBoundField
+
+    def render(self, template_name, context, request=None):
+        write = WIDGETS.get(template_name)
+        if write is not None and all(map(self._is_djangos, _templates_of(template_name, context["widget"]))):
+            # Stripped as the base class strips a template's output; every value escaped as the template does.
+            return mark_safe(write(context["widget"]).strip())  # noqa: S308
+        return super().render(template_name, context, request=request)
+
+    def _is_djangos(self, template_name: str) -> bool:
+        """Return whether TEMPLATE_NAME is one of WIDGETS and would load Django's own template (no override)."""
+        if template_name not in WIDGETS:
+            return False
+        known = self.__dict__.setdefault("_origins", {})
+        if template_name not in known:
+            try:
+                origin = self.get_template(template_name).origin.name
+            except TemplateDoesNotExist:
+                origin = ""
+            known[template_name] = origin.endswith(f"django/forms/templates/{template_name}")
+        return known[template_name]
 
 
 class DateInput(forms.DateInput):
@@ -216,3 +309,10 @@ class FreeTextField(forms.CharField):
                 else:
                     messages.append(error)
             raise ValidationError(messages) from None
+
+
+# `{% load forms %}` (registered in settings.TEMPLATES, as this module belongs to no app), then
+# `{{ option.attrs|flat_attrs }}` in the project's own widget templates, where they had included
+# django/forms/widgets/attrs.html once per option.
+register = template.Library()
+register.filter("flat_attrs", flat_attrs, is_safe=True)
