@@ -69,6 +69,17 @@ class BootstrapBoundField(BoundField):
         """Return how many characters the current text has beyond the limit (0 when it fits)."""
         return max(0, self.typed_length - (self.char_limit or self.typed_length))
 
+    # The condition a conditional question is asked under and the values a derived answer follows from
+    # (cases/pathways/forms.py sets them on its fields): "" for any other field. Read here, not as
+    # field.field.asked_when in the template, where each missing attribute cost the engine a dir() of the field.
+    @property
+    def asked_when(self) -> str:
+        return getattr(self.field, "asked_when", "")
+
+    @property
+    def derived_from(self) -> str:
+        return getattr(self.field, "derived_from", "")
+
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
