@@ -162,6 +162,62 @@ WIDGETS = {
 }
 
 
+def _errors(field) -> str:
+    """Write templates/forms/field_errors.html."""
+    if not field.errors:
+        return ""
+    messages = "<br>".join(f"<strong>{_text(error)}</strong>" for error in field.errors)
+    return f'<div class="invalid-feedback d-block" id="{_text(field.auto_id)}_error">{messages}</div>'
+
+
+def _char_count(field) -> str:
+    """Write templates/forms/char_count.html."""
+    auto_id, limit, over = _text(field.auto_id), _text(field.char_limit), field.chars_over
+    return (
+        f'\n<div class="form-text char-count{" char-count-over" if over else ""}" id="{auto_id}_count" '
+        f'data-count-for="{auto_id}" data-limit="{limit}"><span data-count>{_text(field.typed_length)}</span> / '
+        f"{limit} characters<span data-count-over>{f': {_text(over)} too many' if over else ''}</span></div>\n"
+    )
+
+
+def _field_group(field) -> str:
+    """Write templates/forms/field.html for the bound FIELD (the template stays the reference: FIELD_TEMPLATES)."""
+    auto_id, asked, derived = _text(field.auto_id), field.asked_when, field.derived_from
+    parts = [f'\n<div class="mb-3 field" id="div_{auto_id}"']
+    if asked:
+        parts.append(f' data-asked-when="{_text(asked)}"')
+    if derived:
+        parts.append(f' data-derived-from="{_text(derived)}"')
+    parts.append(">\n")
+    label, fieldset = _text(field.label), field.use_fieldset
+    if field.widget_type == "checkbox":
+        for_id = _text(field.id_for_label)
+        parts.append(f'<div class="form-check">{field} <label class="form-check-label" for="{for_id}">')
+        parts.append(f"{label}</label></div>\n")
+    elif fieldset:
+        described = field.aria_describedby
+        parts.append(f'<fieldset aria-describedby="{_text(described)}">\n' if described else "<fieldset>\n")
+        parts.append(f'  <legend class="form-label fs-6 mb-1">{label}</legend>\n  {field}\n')
+    else:
+        parts.append(f'<label class="form-label" for="{_text(field.id_for_label)}">{label}</label>\n  {field}\n')
+    parts.append(f"\n  {_errors(field)}\n\n")
+    parts.append(f"  {_char_count(field) if field.char_limit else ''}\n")
+    if derived:
+        note = "Set from the value and the upper limit of normal above."
+        parts.append(f'  <div class="form-text derived-note" data-derived-note hidden>{note}</div>\n')
+    else:
+        parts.append("  \n")
+    help_text = field.help_text
+    help_html = f'<div class="form-text" id="{auto_id}_helptext">{_text(help_text)}</div>' if help_text else ""
+    parts.append(f"  {help_html}\n{'</fieldset>' if fieldset else ''}\n</div>\n")
+    return "".join(parts)
+
+
+# The project's field template, written in Python as the widgets are (a page's fields took a third of a pathway
+# step's rendering); the template stays the reference, and tests/test_form_rendering.py compares both ways.
+FIELD_TEMPLATES = {"forms/field.html": _field_group}
+
+
 def _templates_of(template_name: str, widget: dict) -> set[str]:
     """Return the templates rendering WIDGET with TEMPLATE_NAME would use: a select's options' too."""
     options = (option for _, group, _ in widget.get("optgroups", ()) for option in group)
@@ -176,9 +232,12 @@ class FormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = BootstrapBoundField
+    use_python = True  # False: every template rendered by the template engine (the reference the tests compare)
 
     def render(self, template_name, context, request=None):
-        write = WIDGETS.get(template_name)
+        if template_name in FIELD_TEMPLATES and self.use_python:
+            return mark_safe(FIELD_TEMPLATES[template_name](context["field"]).strip())  # noqa: S308 (escaped)
+        write = WIDGETS.get(template_name) if self.use_python else None
         if write is not None and all(map(self._is_djangos, _templates_of(template_name, context["widget"]))):
             # Stripped as the base class strips a template's output; every value escaped as the template does.
             return mark_safe(write(context["widget"]).strip())  # noqa: S308

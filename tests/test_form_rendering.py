@@ -1,18 +1,22 @@
-"""The app's form renderer writes Django's simplest widget templates in Python (cases.forms.WIDGETS): the
-markup must be exactly what Django's templates write, for every kind of widget and value, and a project's
-own override of one of those templates must still win."""
+"""The app's form renderer writes its field template and Django's simplest widget templates in Python
+(cases.forms.FIELD_TEMPLATES, WIDGETS): the markup must be exactly what the templates write, for every kind
+of widget, value and field (errors, help, counters, conditional questions), and a project's own override of
+one of Django's widget templates must still win."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django import forms
-from django.forms.renderers import TemplatesSetting
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from cases.forms import WIDGETS, FormRenderer
+from cases.pathways.steps import STEPS
+from tests.meetings.factories import add_item, make_meeting
+from tests.patients.factories import STAGE_IV, make_case
 
 TRICKY_ATTRS = {
     "id": "id_x",
@@ -34,10 +38,9 @@ CHOICES = [
 
 
 class TemplatesOnly(FormRenderer):
-    """The app's renderer with every widget rendered by its template: the reference."""
+    """The app's renderer with every field and widget rendered by its template: the reference."""
 
-    def render(self, template_name, context, request=None):
-        return TemplatesSetting.render(self, template_name, context, request=request)
+    use_python = False
 
 
 WIDGET_CASES = [
@@ -80,12 +83,15 @@ def test_a_form_renders_the_same_through_either_renderer():
         kind = forms.ChoiceField(choices=CHOICES[1:3])
         agree = forms.BooleanField()
         hidden = forms.IntegerField(widget=forms.HiddenInput)
+        plan = forms.CharField(max_length=50, widget=forms.Textarea, help_text="The board's plan & why.")
+        side = forms.ChoiceField(choices=[("l", "Left"), ("r", "Right")], widget=forms.RadioSelect, help_text="Side.")
 
-    bound = Everything({"name": "x" * 30, "when": "not a date", "kind": "zz", "hidden": "1"})
+    data = {"name": "x" * 30, "when": "not a date", "kind": "zz", "hidden": "1", "plan": "<b>" * 30, "side": "?"}
     assert str(Everything(renderer=FormRenderer())) == str(Everything(renderer=TemplatesOnly()))
-    assert bound.errors  # every field's errors and invalid classes rendered too
-    again = Everything(bound.data, renderer=TemplatesOnly())
-    assert str(Everything(bound.data, renderer=FormRenderer())) == str(again)
+    bound = Everything(data, renderer=FormRenderer())
+    assert bound.errors["plan"]  # every field's errors, invalid classes and the counter's excess rendered too
+    assert str(bound) == str(Everything(data, renderer=TemplatesOnly()))
+    assert "char-count-over" in str(bound)
 
 
 def test_the_attributes_filter_writes_what_djangos_attributes_template_writes():
@@ -107,3 +113,47 @@ def test_a_projects_own_widget_template_still_wins(settings, tmp_path):
     (override / "select_option.html").write_text("<option>{{ widget.label }} (overridden)</option>")
     select = forms.Select(choices=[("a", "Alpha")]).render("field", "a", renderer=FormRenderer())
     assert "<option>Alpha (overridden)</option>" in select
+
+
+def without_tokens(html: str) -> str:
+    """HTML without what differs between two renderings of one page: CSRF tokens and CSP nonces."""
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html)
+    html = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1", html)
+    return re.sub(r'(nonce=")[^"]+', r"\1", html)
+
+
+def both_ways(settings, send) -> tuple[str, str]:
+    """Return the page SEND gets with the app's renderer and with the templates only."""
+    pages = []
+    for renderer in ("cases.forms.FormRenderer", "tests.test_form_rendering.TemplatesOnly"):
+        settings.FORM_RENDERER = renderer
+        response = send()
+        assert response.status_code in (200, 422)
+        pages.append(without_tokens(response.content.decode()))
+    return pages[0], pages[1]
+
+
+@pytest.mark.django_db
+def test_every_pathway_step_is_the_same_page_either_way(client, coordinator, settings):
+    case = make_case(**STAGE_IV)
+    client.force_login(coordinator)
+    for step in STEPS:
+        url = f"/cases/{case.public_id}/pathway/{step.slug}/"
+        ours, templates = both_ways(settings, lambda url=url: client.get(url))
+        assert ours == templates, step.slug
+        if step.fields:  # refused values: every field's errors, the invalid classes, what was typed
+            junk = {name: "not a value" for name in step.fields} | {"version": str(case.version)}
+            ours, templates = both_ways(settings, lambda url=url, junk=junk: client.post(url, junk))
+            assert ours == templates, step.slug
+            assert "invalid-feedback" in ours
+
+
+@pytest.mark.django_db
+def test_the_meeting_page_is_the_same_page_either_way(client, chair, settings):
+    meeting = make_meeting(chair)
+    add_item(meeting, make_case(**STAGE_IV))
+    make_case(**STAGE_IV)
+    client.force_login(chair)
+    ours, templates = both_ways(settings, lambda: client.get(meeting.get_absolute_url()))
+    assert ours == templates
+    assert 'class="mb-3 field"' in ours
