@@ -10,6 +10,7 @@ decision panel is re-rendered on the shared screen at every save.
 """
 
 from decimal import Decimal
+from functools import partial
 
 from django import forms, template
 from django.core.exceptions import ValidationError
@@ -213,6 +214,30 @@ def _field_group(field) -> str:
     return "".join(parts)
 
 
+def _choices(css: str, option_css: str, input_type: str | None, widget: dict) -> str:
+    """Write the project's radio groups (pathways/widgets/yes_no_unknown.html, meetings/widgets/case_choices.html):
+    a div of CSS holding one OPTION_CSS div per option (its input of INPUT_TYPE, or the option's own, and label)."""
+    parts = [f'\n<div id="{_text(widget["attrs"].get("id", ""))}" class="{css}">']
+    for _group, options, _index in widget["optgroups"]:
+        for option in options:
+            kind = _text(input_type or option["type"])
+            parts.append(
+                f'\n  <div class="{option_css}">\n    <input type="{kind}" name="{_text(option["name"])}" '
+                f'value="{_formatted(option["value"])}" class="form-check-input"{flat_attrs(option["attrs"])}>\n'
+                f'    <label class="form-check-label" for="{_text(option["attrs"].get("id", ""))}">'
+                f"{_text(option['label'])}</label>\n  </div>"
+            )
+    parts.append("\n</div>\n")
+    return "".join(parts)
+
+
+# The project's own widget templates written in Python too (a pathway step has up to a dozen radio groups).
+PROJECT_WIDGETS = {
+    "pathways/widgets/yes_no_unknown.html": partial(_choices, "yes-no-unknown", "form-check form-check-inline", None),
+    "meetings/widgets/case_choices.html": partial(_choices, "case-choices", "form-check", "radio"),
+}
+
+
 # The project's field template, written in Python as the widgets are (a page's fields took a third of a pathway
 # step's rendering); the template stays the reference, and tests/test_form_rendering.py compares both ways.
 FIELD_TEMPLATES = {"forms/field.html": _field_group}
@@ -237,6 +262,8 @@ class FormRenderer(TemplatesSetting):
     def render(self, template_name, context, request=None):
         if template_name in FIELD_TEMPLATES and self.use_python:
             return mark_safe(FIELD_TEMPLATES[template_name](context["field"]).strip())  # noqa: S308 (escaped)
+        if template_name in PROJECT_WIDGETS and self.use_python:
+            return mark_safe(PROJECT_WIDGETS[template_name](context["widget"]).strip())  # noqa: S308 (escaped)
         write = WIDGETS.get(template_name) if self.use_python else None
         if write is not None and all(map(self._is_djangos, _templates_of(template_name, context["widget"]))):
             # Stripped as the base class strips a template's output; every value escaped as the template does.

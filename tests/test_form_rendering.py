@@ -1,7 +1,7 @@
-"""The app's form renderer writes its field template and Django's simplest widget templates in Python
-(cases.forms.FIELD_TEMPLATES, WIDGETS): the markup must be exactly what the templates write, for every kind
-of widget, value and field (errors, help, counters, conditional questions), and a project's own override of
-one of Django's widget templates must still win."""
+"""The app's form renderer writes its field template, its radio groups and Django's simplest widget templates
+in Python (cases.forms.FIELD_TEMPLATES, PROJECT_WIDGETS, WIDGETS): the markup must be exactly what the
+templates write, for every kind of widget, value and field (errors, help, counters, conditional questions),
+and a project's own override of one of Django's widget templates must still win."""
 
 import datetime
 import re
@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from cases.forms import WIDGETS, FormRenderer
 from cases.pathways.steps import STEPS
+from cases.patients.models import CaseStatus
 from tests.meetings.factories import add_item, make_meeting
-from tests.patients.factories import STAGE_IV, make_case
+from tests.patients.factories import STAGE_IV, STAGE_IV_COMPLETE, make_case
 
 TRICKY_ATTRS = {
     "id": "id_x",
@@ -137,23 +138,26 @@ def both_ways(settings, send) -> tuple[str, str]:
 def test_every_pathway_step_is_the_same_page_either_way(client, coordinator, settings):
     case = make_case(**STAGE_IV)
     client.force_login(coordinator)
+    radios = 0
     for step in STEPS:
         url = f"/cases/{case.public_id}/pathway/{step.slug}/"
         ours, templates = both_ways(settings, lambda url=url: client.get(url))
         assert ours == templates, step.slug
+        radios += ours.count('class="yes-no-unknown"')
         if step.fields:  # refused values: every field's errors, the invalid classes, what was typed
             junk = {name: "not a value" for name in step.fields} | {"version": str(case.version)}
             ours, templates = both_ways(settings, lambda url=url, junk=junk: client.post(url, junk))
             assert ours == templates, step.slug
             assert "invalid-feedback" in ours
+    assert radios > 5
 
 
 @pytest.mark.django_db
 def test_the_meeting_page_is_the_same_page_either_way(client, chair, settings):
     meeting = make_meeting(chair)
     add_item(meeting, make_case(**STAGE_IV))
-    make_case(**STAGE_IV)
+    make_case(status=CaseStatus.READY, **STAGE_IV_COMPLETE)  # offered to the agenda: the case radios
     client.force_login(chair)
     ours, templates = both_ways(settings, lambda: client.get(meeting.get_absolute_url()))
     assert ours == templates
-    assert 'class="mb-3 field"' in ours
+    assert 'class="mb-3 field"' in ours and 'class="case-choices"' in ours
