@@ -10,11 +10,16 @@ decision panel is re-rendered on the shared screen at every save.
 """
 
 from decimal import Decimal
+from functools import partial
 
-from django import forms
+from django import forms, template
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.template import TemplateDoesNotExist
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from cases.numbers import NumberError, parse_number, plain_number
 
@@ -65,6 +70,17 @@ class BootstrapBoundField(BoundField):
         """Return how many characters the current text has beyond the limit (0 when it fits)."""
         return max(0, self.typed_length - (self.char_limit or self.typed_length))
 
+    # The condition a conditional question is asked under and the values a derived answer follows from
+    # (cases/pathways/forms.py sets them on its fields): "" for any other field. Read here, not as
+    # field.field.asked_when in the template, where each missing attribute cost the engine a dir() of the field.
+    @property
+    def asked_when(self) -> str:
+        return getattr(self.field, "asked_when", "")
+
+    @property
+    def derived_from(self) -> str:
+        return getattr(self.field, "derived_from", "")
+
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
@@ -85,13 +101,187 @@ class BootstrapBoundField(BoundField):
         return attrs
 
 
+def _text(value) -> str:
+    """Return VALUE as the template engine shows `{{ value }}`: localised, escaped unless already safe."""
+    return conditional_escape(localize(value))
+
+
+def _formatted(value) -> str:
+    """Return VALUE as the template engine shows `{{ value|stringformat:'s' }}` (a safe value stays unescaped)."""
+    text = str(value)
+    return text if isinstance(value, SafeData) else escape(text)
+
+
+def flat_attrs(attrs: dict) -> SafeString:
+    """Return ATTRS as Django's django/forms/widgets/attrs.html writes them: ` name="value"` each, the name
+    alone for True, nothing for False."""
+    return mark_safe(  # noqa: S308 (every name and value escaped as the template escapes them)
+        "".join(
+            f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+def _input(widget: dict) -> str:
+    value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
+    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{flat_attrs(widget["attrs"])}>'
+
+
+def _option(widget: dict) -> str:
+    label = _text(widget["label"])
+    return f'<option value="{_formatted(widget["value"])}"{flat_attrs(widget["attrs"])}>{label}</option>\n'
+
+
+def _select(widget: dict) -> str:
+    parts = [f'<select name="{_text(widget["name"])}"{flat_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+        for option in group_choices:
+            parts.append(f"\n  {WIDGETS[option['template_name']](option)}")
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+_INPUT = "django/forms/widgets/input.html"
+# Django's own widget templates whose few lines are written here in Python, with the same output: the template
+# engine spent as long on these includes (an input and its attributes) as on the rest of a form's field, and a
+# page has dozens. Each is used only while the template the renderer would load is Django's own (an override in
+# templates/ wins, see FormRenderer.render); tests/test_form_rendering.py compares both ways on every widget.
+WIDGETS = {
+    _INPUT: _input,
+    **{
+        f"django/forms/widgets/{kind}.html": _input
+        for kind in ("text", "hidden", "checkbox", "date", "search", "email", "password", "number", "url")
+    },
+    "django/forms/widgets/select.html": _select,
+    "django/forms/widgets/select_option.html": _option,
+}
+
+
+def _errors(field) -> str:
+    """Write templates/forms/field_errors.html."""
+    if not field.errors:
+        return ""
+    messages = "<br>".join(f"<strong>{_text(error)}</strong>" for error in field.errors)
+    return f'<div class="invalid-feedback d-block" id="{_text(field.auto_id)}_error">{messages}</div>'
+
+
+def _char_count(field) -> str:
+    """Write templates/forms/char_count.html."""
+    auto_id, limit, over = _text(field.auto_id), _text(field.char_limit), field.chars_over
+    return (
+        f'\n<div class="form-text char-count{" char-count-over" if over else ""}" id="{auto_id}_count" '
+        f'data-count-for="{auto_id}" data-limit="{limit}"><span data-count>{_text(field.typed_length)}</span> / '
+        f"{limit} characters<span data-count-over>{f': {_text(over)} too many' if over else ''}</span></div>\n"
+    )
+
+
+def _field_group(field) -> str:
+    """Write templates/forms/field.html for the bound FIELD (the template stays the reference: FIELD_TEMPLATES)."""
+    auto_id, asked, derived = _text(field.auto_id), field.asked_when, field.derived_from
+    parts = [f'\n<div class="mb-3 field" id="div_{auto_id}"']
+    if asked:
+        parts.append(f' data-asked-when="{_text(asked)}"')
+    if derived:
+        parts.append(f' data-derived-from="{_text(derived)}"')
+    parts.append(">\n")
+    label, fieldset = _text(field.label), field.use_fieldset
+    if field.widget_type == "checkbox":
+        for_id = _text(field.id_for_label)
+        parts.append(f'<div class="form-check">{field} <label class="form-check-label" for="{for_id}">')
+        parts.append(f"{label}</label></div>\n")
+    elif fieldset:
+        described = field.aria_describedby
+        parts.append(f'<fieldset aria-describedby="{_text(described)}">\n' if described else "<fieldset>\n")
+        parts.append(f'  <legend class="form-label fs-6 mb-1">{label}</legend>\n  {field}\n')
+    else:
+        parts.append(f'<label class="form-label" for="{_text(field.id_for_label)}">{label}</label>\n  {field}\n')
+    parts.append(f"\n  {_errors(field)}\n\n")
+    parts.append(f"  {_char_count(field) if field.char_limit else ''}\n")
+    if derived:
+        note = "Set from the value and the upper limit of normal above."
+        parts.append(f'  <div class="form-text derived-note" data-derived-note hidden>{note}</div>\n')
+    else:
+        parts.append("  \n")
+    help_text = field.help_text
+    help_html = f'<div class="form-text" id="{auto_id}_helptext">{_text(help_text)}</div>' if help_text else ""
+    parts.append(f"  {help_html}\n{'</fieldset>' if fieldset else ''}\n</div>\n")
+    return "".join(parts)
+
+
+def _choices(css: str, option_css: str, input_type: str | None, widget: dict) -> str:
+    """Write the project's radio groups (pathways/widgets/yes_no_unknown.html, meetings/widgets/case_choices.html):
+    a div of CSS holding one OPTION_CSS div per option (its input of INPUT_TYPE, or the option's own, and label)."""
+    parts = [f'\n<div id="{_text(widget["attrs"].get("id", ""))}" class="{css}">']
+    for _group, options, _index in widget["optgroups"]:
+        for option in options:
+            kind = _text(input_type or option["type"])
+            parts.append(
+                f'\n  <div class="{option_css}">\n    <input type="{kind}" name="{_text(option["name"])}" '
+                f'value="{_formatted(option["value"])}" class="form-check-input"{flat_attrs(option["attrs"])}>\n'
+                f'    <label class="form-check-label" for="{_text(option["attrs"].get("id", ""))}">'
+                f"{_text(option['label'])}</label>\n  </div>"
+            )
+    parts.append("\n</div>\n")
+    return "".join(parts)
+
+
+# The project's own widget templates written in Python too (a pathway step has up to a dozen radio groups).
+PROJECT_WIDGETS = {
+    "pathways/widgets/yes_no_unknown.html": partial(_choices, "yes-no-unknown", "form-check form-check-inline", None),
+    "meetings/widgets/case_choices.html": partial(_choices, "case-choices", "form-check", "radio"),
+}
+
+
+# The project's field template, written in Python as the widgets are (a page's fields took a third of a pathway
+# step's rendering); the template stays the reference, and tests/test_form_rendering.py compares both ways.
+FIELD_TEMPLATES = {"forms/field.html": _field_group}
+
+
+def _templates_of(template_name: str, widget: dict) -> set[str]:
+    """Return the templates rendering WIDGET with TEMPLATE_NAME would use: a select's options' too."""
+    options = (option for _, group, _ in widget.get("optgroups", ()) for option in group)
+    return {template_name, *(option["template_name"] for option in options)}
+
+
 class FormRenderer(TemplatesSetting):
     """Django's renderer with the project's form and field templates (and its widget templates, which
-    TemplatesSetting finds in templates/ before Django's own)."""
+    TemplatesSetting finds in templates/ before Django's own); Django's simplest widget templates written in
+    Python (WIDGETS)."""
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = BootstrapBoundField
+    use_python = True  # False: every template rendered by the template engine (the reference the tests compare)
+
+    def render(self, template_name, context, request=None):
+        if template_name in FIELD_TEMPLATES and self.use_python:
+            return mark_safe(FIELD_TEMPLATES[template_name](context["field"]).strip())  # noqa: S308 (escaped)
+        if template_name in PROJECT_WIDGETS and self.use_python:
+            return mark_safe(PROJECT_WIDGETS[template_name](context["widget"]).strip())  # noqa: S308 (escaped)
+        write = WIDGETS.get(template_name) if self.use_python else None
+        if write is not None and all(map(self._is_djangos, _templates_of(template_name, context["widget"]))):
+            # Stripped as the base class strips a template's output; every value escaped as the template does.
+            return mark_safe(write(context["widget"]).strip())  # noqa: S308
+        return super().render(template_name, context, request=request)
+
+    def _is_djangos(self, template_name: str) -> bool:
+        """Return whether TEMPLATE_NAME is one of WIDGETS and would load Django's own template (no override)."""
+        if template_name not in WIDGETS:
+            return False
+        known = self.__dict__.setdefault("_origins", {})
+        if template_name not in known:
+            try:
+                origin = self.get_template(template_name).origin.name
+            except TemplateDoesNotExist:
+                origin = ""
+            known[template_name] = origin.endswith(f"django/forms/templates/{template_name}")
+        return known[template_name]
 
 
 class DateInput(forms.DateInput):
@@ -216,3 +406,10 @@ class FreeTextField(forms.CharField):
                 else:
                     messages.append(error)
             raise ValidationError(messages) from None
+
+
+# `{% load forms %}` (registered in settings.TEMPLATES, as this module belongs to no app), then
+# `{{ option.attrs|flat_attrs }}` in the project's own widget templates, where they had included
+# django/forms/widgets/attrs.html once per option.
+register = template.Library()
+register.filter("flat_attrs", flat_attrs, is_safe=True)

@@ -64,7 +64,7 @@ from cases.meetings.quorum import quorum
 from cases.pagination import PageForm, capped_count, keyset_page
 from cases.pathways import guideline_versions
 from cases.pathways.engine import assessment_to_dict
-from cases.pathways.readiness import readiness
+from cases.pathways.readiness import readiness, settled_readiness
 from cases.pathways.services import assess, assess_workup
 from cases.pathways.steps import findings_by_step
 from cases.patients.access import get_case
@@ -286,17 +286,18 @@ def _attendance_context(
     }
 
 
-def assessed_items(meeting: Meeting, guideline) -> list[tuple]:
-    """Return [(item, work-up assessment)] of MEETING's agenda, each case staged with the patient's age on the
-    day of the meeting; every item carries that age (`item.age`) and its case's readiness (`item.readiness`)."""
+def assessed_items(meeting: Meeting, guideline) -> list[AgendaItem]:
+    """Return MEETING's agenda items, each carrying its patient's age on the day of the meeting (`item.age`) and
+    its case's readiness (`item.readiness`); a case's work-up is assessed only where the readiness needs it (not
+    for a discussed or closed case, or one without findings: cases.pathways.readiness.settled_readiness)."""
     day = timezone.localdate(meeting.scheduled_at)
-    assessed = []
-    for item in with_item_urls(meeting, agenda_items(meeting)):
-        result = assess_workup(item.case, guideline, on=day)
+    items = with_item_urls(meeting, agenda_items(meeting))
+    for item in items:
         item.age = years_text(item.case.patient, day)  # the meeting's day heads the page
-        item.readiness = readiness(item.case, result)
-        assessed.append((item, result))
-    return assessed
+        item.readiness = settled_readiness(item.case) or readiness(
+            item.case, assess_workup(item.case, guideline, on=day)
+        )
+    return items
 
 
 def _detail_context(
@@ -312,13 +313,13 @@ def _detail_context(
     guideline, core = guideline_versions.active_content()
     members = list(board_members())
     items = assessed_items(meeting, guideline)
-    frozen = any(item.has_signed_decision for item, _ in items)
+    frozen = any(item.has_signed_decision for item in items)
     may_manage = can(request.user, Action.MANAGE_MEETINGS)
     context = {
         "meeting": meeting,
         "items": items,
-        "planned_minutes": sum(item.planned_minutes for item, _ in items),
-        "not_ready": sum(1 for item, _ in items if item.readiness.is_flagged),
+        "planned_minutes": sum(item.planned_minutes for item in items),
+        "not_ready": sum(1 for item in items if item.readiness.is_flagged),
         "may_manage": may_manage and meeting.is_open,
         "may_change_status": may_manage,
         "agenda_notice": agenda_notice,

@@ -55,15 +55,27 @@ class Readiness:
         return self.state in ("no_findings", "contradictory", "missing", "complete")
 
 
-def readiness(case, result) -> Readiness:
-    """Return CASE's readiness from its status and RESULT: its CaseAssessment (cases.pathways.services.assess)
-    or, for lists of cases, its WorkupAssessment (`assess_workup`); both carry `errors` and `missing_workup`."""
+def settled_readiness(case) -> Readiness | None:
+    """Return CASE's readiness when its status or its lack of findings alone decides it, else None.
+
+    Lists of cases assess only the others (`readiness` then needs the assessment): a meeting's agenda is
+    mostly discussed cases once the board has met, and their work-up no longer shows.
+    """
     if case.status == CaseStatus.CLOSED:
         return Readiness("closed", "Closed")
     if case.status == CaseStatus.DISCUSSED:
         return Readiness("discussed", "Discussed")
     if not case.has_findings():
         return Readiness("no_findings", "Not ready: no findings recorded")
+    return None
+
+
+def readiness(case, result) -> Readiness:
+    """Return CASE's readiness from its status and RESULT: its CaseAssessment (cases.pathways.services.assess)
+    or, for lists of cases, its WorkupAssessment (`assess_workup`); both carry `errors` and `missing_workup`."""
+    settled = settled_readiness(case)
+    if settled is not None:
+        return settled
     if result.errors:
         return Readiness("contradictory", "Not ready: the findings contradict each other")
     missing = tuple(result.missing_workup)

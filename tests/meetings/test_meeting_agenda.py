@@ -133,10 +133,10 @@ def test_each_item_shows_whether_the_work_up_is_complete(client, coordinator, me
     add_item(meeting, make_case(**STAGE_IV))
     client.force_login(coordinator)
     response = client.get(meeting.get_absolute_url())
-    readiness = [result.missing_workup for _, result in response.context["items"]]
+    readiness = [item.readiness.missing for item in response.context["items"]]
     assert readiness[0] == ()
     assert "echocardiogram" in readiness[1]
-    states = [item.readiness.state for item, _ in response.context["items"]]
+    states = [item.readiness.state for item in response.context["items"]]
     # Both cases are drafts: the complete one waits for the coordinator's confirmation, never "✓ Ready".
     assert states == ["complete", "missing"]
     page = response.content.decode()

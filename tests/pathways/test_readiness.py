@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cases.pathways.readiness import readiness
+from cases.pathways.readiness import readiness, settled_readiness
 from cases.pathways.services import assess
 from cases.patients.models import Case, CaseStatus
 from tests.pathways.test_pathway_steps import step_url
@@ -36,6 +36,24 @@ def state_of(case) -> str:
 )
 def test_readiness_follows_the_findings_and_the_confirmation(findings, status, state):
     assert state_of(make_case(status=status, **findings)) == state
+
+
+@pytest.mark.parametrize(
+    ("findings", "status", "state"),
+    [
+        ({}, CaseStatus.DRAFT, "no_findings"),
+        (STAGE_IV, CaseStatus.DISCUSSED, "discussed"),
+        (STAGE_IV_COMPLETE, CaseStatus.CLOSED, "closed"),
+        (STAGE_IV_COMPLETE, CaseStatus.READY, None),  # needs the work-up assessed
+        (STAGE_IV, CaseStatus.DRAFT, None),
+    ],
+)
+def test_a_list_assesses_only_the_cases_whose_status_does_not_settle_their_readiness(findings, status, state):
+    case = make_case(status=status, **findings)
+    settled = settled_readiness(case)
+    assert (settled and settled.state) == state
+    if settled is not None:
+        assert settled == readiness(case, assess(case))
 
 
 def test_the_missing_work_up_is_named():

@@ -1,7 +1,10 @@
 """Template helpers for showing the engine's output: verdict badges, work-up labels and the editable texts."""
 
 from django import template
-from django.utils.html import format_html
+from django.template.defaultfilters import first, join, linebreaksbr
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from cases.pathways.content import OptionText, PageContent, page_content
 from cases.pathways.readiness import WORKUP_LABELS
@@ -37,6 +40,47 @@ def option_text(context, rec) -> OptionText:
 def step_help(context, step) -> str:
     """Return the editable help text of STEP (its built-in intro if none is stored)."""
     return _content(context).help_for(step)
+
+
+@register.simple_tag(takes_context=True)
+def option(context, rec) -> SafeString:
+    """Write pathways/_option.html for REC with its editable texts, as `{% option_text rec as text %}` and an
+    include of that template would, without the template engine: the panel has some twenty options and is on
+    every pathway step, and they were half of the step's rendering. The template stays the reference (the
+    admin's preview and a decision's stored options use it); tests/pathways/test_option_markup.py compares."""
+    return write_option(rec, _content(context).option(rec.code, rec.title), context.get("open"))
+
+
+def write_option(rec, text: OptionText, is_open=False) -> SafeString:
+    """Return pathways/_option.html's markup for REC (an engine Recommendation) with TEXT, open or closed."""
+
+    def shown(value) -> str:  # what {{ value }} writes
+        return conditional_escape(localize(value))
+
+    why = rec.why or first(rec.reasons)
+    parts = [
+        f'\n<p class="option-head mb-0">{verdict_badge(rec.verdict)} <span class="rec-title">{shown(text.title)}</span>'
+        f'</p>\n<p class="rec-why ms-3 mb-1" data-testid="why">{shown(why) if why else ""}</p>\n'
+    ]
+    if rec.to_confirm:
+        items = "; ".join(shown(item.label) for item in rec.to_confirm)
+        parts.append(
+            '<p class="rec-confirm small ms-3 mb-1" data-testid="to-confirm"><span class="fw-semibold">To confirm:'
+            f"</span> {items}</p>"
+        )
+    parts.append(f'\n<details class="ms-3"{" open" if is_open else ""}>\n')
+    parts.append('  <summary class="small text-body-secondary">Reasons and sources</summary>\n  ')
+    if text.summary:
+        parts.append(f'<p class="rec-summary mb-1">{linebreaksbr(text.summary)}</p>')
+    reasons = "".join(f"<li>{shown(reason)}</li>" for reason in rec.reasons[1:])
+    parts.append(f'\n  <ul class="reasons">{reasons}</ul>\n  ')
+    if text.caveats:
+        parts.append(f'<p class="rec-caveats small mb-1"><strong>Caveats:</strong> {linebreaksbr(text.caveats)}</p>')
+    parts.append("\n  ")
+    if rec.citations:
+        parts.append(f'<p class="citations">Sources: {join(rec.citations, "; ")}</p>')
+    parts.append("\n</details>\n")
+    return mark_safe("".join(parts))  # noqa: S308 (every value escaped as the template escapes it)
 
 
 def _content(context) -> PageContent:
