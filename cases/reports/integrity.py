@@ -57,23 +57,47 @@ class Report:
         return not self.findings
 
 
-def pdf_problems(decision: Decision, stored: StoredSummary | None, trusted: dict) -> list[str]:
-    """Return what does not hold about the signed DECISION's stored PDF."""
+# What pyHanko found in a signed PDF, by the SHA-256 of its bytes, its record's name and the certificates trusted.
+# Reading and validating a signed PDF costs about 80 ms of CPU, and the decision page checks its decision's PDF at
+# every view. The bytes are hashed at every view (about a millisecond), so a changed PDF is another key and is
+# read afresh; the same bytes under the same certificates always give the same findings (the certificate is
+# pinned by fingerprint, no clock: signing.pades_problems). Per process, emptied when it outgrows PDF_FINDINGS;
+# `manage.py verify_records` runs in a process of its own and reads every PDF.
+_pdf_findings: dict[tuple, tuple[tuple[str, ...], bytes | None]] = {}
+PDF_FINDINGS = 256
+
+
+def _read_signed_pdf(pdf: bytes, digest: str, name: str, trusted: dict) -> tuple[list[str], bytes | None]:
+    """Return the PAdES signature's problems and the attached record NAME of PDF (whose SHA-256 is DIGEST)."""
     # Imported here: pyHanko takes about a second to import; pages that only show the alarm do not need it.
     from cases.reports.signing import attached_record, pades_problems
 
+    key = (digest, name, frozenset(trusted))
+    found = _pdf_findings.get(key)
+    if found is None:
+        found = (tuple(pades_problems(pdf, trusted)), attached_record(pdf, name))
+        if len(_pdf_findings) >= PDF_FINDINGS:
+            _pdf_findings.clear()
+        _pdf_findings[key] = found
+    return list(found[0]), found[1]
+
+
+def pdf_problems(decision: Decision, stored: StoredSummary | None, trusted: dict) -> list[str]:
+    """Return what does not hold about the signed DECISION's stored PDF."""
     if stored is None:
         return ["its signed PDF is missing (it is never rendered again: restore it from a backup)"]
     pdf = bytes(stored.pdf)
+    digest = StoredSummary.digest(pdf)
     problems = []
-    if StoredSummary.digest(pdf) != stored.sha256:
+    if digest != stored.sha256:
         problems.append("its stored PDF does not match the SHA-256 stored with it")
     if decision.signed_schema == 1:
         return problems  # signed before PDFs were signed: its hash is what there is
     if stored.sha256 != decision.pdf_sha256:
         problems.append("its stored PDF is not the one the decision's signature names")
-    problems.extend(pades_problems(pdf, trusted))
-    if attached_record(pdf, record_name(decision)) != canonical_content(decision):
+    signature, record = _read_signed_pdf(pdf, digest, record_name(decision), trusted)
+    problems.extend(signature)
+    if record != canonical_content(decision):
         problems.append("its PDF does not carry the decision's signed content")
     return problems
 

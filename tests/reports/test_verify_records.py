@@ -5,6 +5,7 @@ expects exit status 1 with a line naming the record; a clean database exits 0. R
 and on PostgreSQL with DATABASE_URL.
 """
 
+import html
 import io
 
 import pytest
@@ -210,3 +211,26 @@ def test_the_decision_page_shows_the_same_verdict(client, chair, decisions):
 
 def test_the_tests_run_on_a_database_with_triggers():
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_the_decision_page_reads_a_signed_pdf_once_and_a_changed_one_afresh(client, chair, decisions, monkeypatch):
+    from cases.reports import signing
+
+    first, _ = decisions
+    client.force_login(chair)
+    reads = []
+    validate = signing.pades_problems
+    monkeypatch.setattr(signing, "pades_problems", lambda pdf, trusted=None: reads.append(1) or validate(pdf, trusted))
+    for _ in range(3):
+        assert "the digitally signed PDF hold" in client.get(first.get_absolute_url()).content.decode()
+    assert len(reads) <= 1  # the same bytes under the same certificates: validated once (or earlier in the run)
+    pdf = bytes(first.stored_summary.pdf)
+    changed = pdf.replace(b"/Subject", b"/Subjekt", 1)
+    digest = StoredSummary.digest(changed)
+    as_owner(
+        "UPDATE reports_storedsummary SET pdf = %s, sha256 = %s WHERE decision_id = %s", [changed, digest, first.pk]
+    )
+    page = html.unescape(client.get(first.get_absolute_url()).content.decode())
+    assert "Integrity failure." in page
+    assert "its stored PDF is not the one the decision's signature names" in page
+    assert "its digital signature is not valid: the signed bytes were changed" in page
