@@ -80,7 +80,7 @@ def bench_world() -> dict:
     from cases.meetings.scale import hospital_number
     from cases.pathways.guideline_versions import active_guideline
     from cases.pathways.services import assess
-    from cases.patients.models import Case
+    from cases.patients.models import Case, CaseStatus
 
     users = get_user_model().objects.in_bulk(["chair", "clinician"], field_name="username")
     chair, clinician = users["chair"], users["clinician"]
@@ -112,6 +112,11 @@ def bench_world() -> dict:
                     )
         first += size
         meetings[size] = meeting
+        # A meeting in progress discusses cases that are ready, not yet discussed: the agenda assesses each one's
+        # work-up (a discussed case's readiness needs no assessment, so those would make the page look cheaper).
+        Case.objects.filter(agenda_items__meeting=meeting).exclude(status=CaseStatus.READY).update(
+            status=CaseStatus.READY
+        )
     item = meetings[30].agenda_items.order_by("position").first()
     draft = Case.objects.filter(patient__hospital_number=hospital_number(1)).get()
     return {
