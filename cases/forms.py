@@ -101,8 +101,9 @@ class BootstrapBoundField(BoundField):
         return attrs
 
 
-def _text(value) -> str:
-    """Return VALUE as the template engine shows `{{ value }}`: localised, escaped unless already safe."""
+def shown(value) -> str:
+    """Return VALUE as the template engine shows `{{ value }}`: localised, escaped unless already safe (the markup
+    written in Python here and by the template tags that stand in for a template)."""
     return conditional_escape(localize(value))
 
 
@@ -117,7 +118,7 @@ def flat_attrs(attrs: dict) -> SafeString:
     alone for True, nothing for False."""
     return mark_safe(  # noqa: S308 (every name and value escaped as the template escapes them)
         "".join(
-            f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"'
+            f" {shown(name)}" if value is True else f' {shown(name)}="{_formatted(value)}"'
             for name, value in attrs.items()
             if value is not False
         )
@@ -126,19 +127,19 @@ def flat_attrs(attrs: dict) -> SafeString:
 
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
-    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{flat_attrs(widget["attrs"])}>'
+    return f'<input type="{shown(widget["type"])}" name="{shown(widget["name"])}"{value}{flat_attrs(widget["attrs"])}>'
 
 
 def _option(widget: dict) -> str:
-    label = _text(widget["label"])
+    label = shown(widget["label"])
     return f'<option value="{_formatted(widget["value"])}"{flat_attrs(widget["attrs"])}>{label}</option>\n'
 
 
 def _select(widget: dict) -> str:
-    parts = [f'<select name="{_text(widget["name"])}"{flat_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{shown(widget["name"])}"{flat_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+            parts.append(f'\n  <optgroup label="{shown(group_name)}">')
         for option in group_choices:
             parts.append(f"\n  {WIDGETS[option['template_name']](option)}")
         if group_name:
@@ -167,40 +168,40 @@ def _errors(field) -> str:
     """Write templates/forms/field_errors.html."""
     if not field.errors:
         return ""
-    messages = "<br>".join(f"<strong>{_text(error)}</strong>" for error in field.errors)
-    return f'<div class="invalid-feedback d-block" id="{_text(field.auto_id)}_error">{messages}</div>'
+    messages = "<br>".join(f"<strong>{shown(error)}</strong>" for error in field.errors)
+    return f'<div class="invalid-feedback d-block" id="{shown(field.auto_id)}_error">{messages}</div>'
 
 
 def _char_count(field) -> str:
     """Write templates/forms/char_count.html."""
-    auto_id, limit, over = _text(field.auto_id), _text(field.char_limit), field.chars_over
+    auto_id, limit, over = shown(field.auto_id), shown(field.char_limit), field.chars_over
     return (
         f'\n<div class="form-text char-count{" char-count-over" if over else ""}" id="{auto_id}_count" '
-        f'data-count-for="{auto_id}" data-limit="{limit}"><span data-count>{_text(field.typed_length)}</span> / '
-        f"{limit} characters<span data-count-over>{f': {_text(over)} too many' if over else ''}</span></div>\n"
+        f'data-count-for="{auto_id}" data-limit="{limit}"><span data-count>{shown(field.typed_length)}</span> / '
+        f"{limit} characters<span data-count-over>{f': {shown(over)} too many' if over else ''}</span></div>\n"
     )
 
 
 def _field_group(field) -> str:
     """Write templates/forms/field.html for the bound FIELD (the template stays the reference: FIELD_TEMPLATES)."""
-    auto_id, asked, derived = _text(field.auto_id), field.asked_when, field.derived_from
+    auto_id, asked, derived = shown(field.auto_id), field.asked_when, field.derived_from
     parts = [f'\n<div class="mb-3 field" id="div_{auto_id}"']
     if asked:
-        parts.append(f' data-asked-when="{_text(asked)}"')
+        parts.append(f' data-asked-when="{shown(asked)}"')
     if derived:
-        parts.append(f' data-derived-from="{_text(derived)}"')
+        parts.append(f' data-derived-from="{shown(derived)}"')
     parts.append(">\n")
-    label, fieldset = _text(field.label), field.use_fieldset
+    label, fieldset = shown(field.label), field.use_fieldset
     if field.widget_type == "checkbox":
-        for_id = _text(field.id_for_label)
+        for_id = shown(field.id_for_label)
         parts.append(f'<div class="form-check">{field} <label class="form-check-label" for="{for_id}">')
         parts.append(f"{label}</label></div>\n")
     elif fieldset:
         described = field.aria_describedby
-        parts.append(f'<fieldset aria-describedby="{_text(described)}">\n' if described else "<fieldset>\n")
+        parts.append(f'<fieldset aria-describedby="{shown(described)}">\n' if described else "<fieldset>\n")
         parts.append(f'  <legend class="form-label fs-6 mb-1">{label}</legend>\n  {field}\n')
     else:
-        parts.append(f'<label class="form-label" for="{_text(field.id_for_label)}">{label}</label>\n  {field}\n')
+        parts.append(f'<label class="form-label" for="{shown(field.id_for_label)}">{label}</label>\n  {field}\n')
     parts.append(f"\n  {_errors(field)}\n\n")
     parts.append(f"  {_char_count(field) if field.char_limit else ''}\n")
     if derived:
@@ -209,7 +210,7 @@ def _field_group(field) -> str:
     else:
         parts.append("  \n")
     help_text = field.help_text
-    help_html = f'<div class="form-text" id="{auto_id}_helptext">{_text(help_text)}</div>' if help_text else ""
+    help_html = f'<div class="form-text" id="{auto_id}_helptext">{shown(help_text)}</div>' if help_text else ""
     parts.append(f"  {help_html}\n{'</fieldset>' if fieldset else ''}\n</div>\n")
     return "".join(parts)
 
@@ -217,15 +218,15 @@ def _field_group(field) -> str:
 def _choices(css: str, option_css: str, input_type: str | None, widget: dict) -> str:
     """Write the project's radio groups (pathways/widgets/yes_no_unknown.html, meetings/widgets/case_choices.html):
     a div of CSS holding one OPTION_CSS div per option (its input of INPUT_TYPE, or the option's own, and label)."""
-    parts = [f'\n<div id="{_text(widget["attrs"].get("id", ""))}" class="{css}">']
+    parts = [f'\n<div id="{shown(widget["attrs"].get("id", ""))}" class="{css}">']
     for _group, options, _index in widget["optgroups"]:
         for option in options:
-            kind = _text(input_type or option["type"])
+            kind = shown(input_type or option["type"])
             parts.append(
-                f'\n  <div class="{option_css}">\n    <input type="{kind}" name="{_text(option["name"])}" '
+                f'\n  <div class="{option_css}">\n    <input type="{kind}" name="{shown(option["name"])}" '
                 f'value="{_formatted(option["value"])}" class="form-check-input"{flat_attrs(option["attrs"])}>\n'
-                f'    <label class="form-check-label" for="{_text(option["attrs"].get("id", ""))}">'
-                f"{_text(option['label'])}</label>\n  </div>"
+                f'    <label class="form-check-label" for="{shown(option["attrs"].get("id", ""))}">'
+                f"{shown(option['label'])}</label>\n  </div>"
             )
     parts.append("\n</div>\n")
     return "".join(parts)

@@ -2,10 +2,10 @@
 
 from django import template
 from django.template.defaultfilters import capfirst, truncatechars
-from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from cases.forms import shown
 from cases.meetings.models import Decision, Outcome, is_departure, is_quiet
 from cases.people import display_name_filter
 
@@ -67,47 +67,42 @@ def options(choices, selected) -> str:
     )
 
 
-def _shown(value) -> str:
-    """Return VALUE as `{{ value }}` writes it: localised, escaped unless already safe."""
-    return conditional_escape(localize(value))
-
-
 @register.simple_tag
 def agenda_row(item, number: int, first: bool, last: bool, may_manage: bool, csrf_token) -> SafeString:
     """Write meetings/_agenda_row.html for ITEM without the template engine (the template is the reference,
     tests/meetings/test_agenda_rows.py compares them): a meeting page has up to a hundred rows, and the engine
     spent a third of the page's time on them."""
     patient, state = item.case.patient, item.readiness
-    surname, public_id, token = _shown(patient.family_name.upper()), _shown(item.public_id), _shown(csrf_token)
+    surname, public_id, token = shown(patient.family_name.upper()), shown(item.public_id), shown(csrf_token)
     mark = '<span aria-hidden="true">✓</span> ' if state.is_ready else ""
     if not mark and state.is_flagged:
         mark = '<span aria-hidden="true">!</span> '
     missing = ""
     if state.missing:
         missing = (
-            f'<ul class="readiness-list">{"".join(f"<li>{_shown(label)}</li>" for label in state.missing_labels)}</ul>'
+            f'<ul class="readiness-list">{"".join(f"<li>{shown(label)}</li>" for label in state.missing_labels)}</ul>'
         )
     decision = "—"
     if item.decision_status:
-        status, version = _shown(item.decision_status), _shown(item.decision_version)
+        status, version = shown(item.decision_status), shown(item.decision_version)
         decision = (
-            f'<a href="{_shown(item.decision_url)}"><span class="badge decision-{status}">v{version} '
-            f"{_shown(capfirst(item.decision_status))}</span></a>"
+            f'<a href="{shown(item.decision_url)}"><span class="badge decision-{status}">v{version} '
+            f"{shown(capfirst(item.decision_status))}</span></a>"
         )
     parts = [
         f'\n<tr data-item="{public_id}"{' class="agenda-not-ready"' if state.is_flagged else ""}>\n'
-        f'<td class="agenda-number">{_shown(number)}</td>\n'
-        f'<td><a href="{_shown(item.present_url)}" class="fw-semibold">{surname}, {_shown(patient.given_name)}</a>\n'
-        f'<span class="text-body-secondary small">{_shown(patient.hospital_number)} · {_shown(item.age)}</span>\n'
-        f'<div class="small agenda-question">{_shown(truncatechars(item.case.question, 140))}</div></td>\n'
-        f"<td>{_shown(display_name_filter(item.presenter) or '—')}</td>\n"
-        f'<td class="text-end">{_shown(item.planned_minutes)}</td>\n'
-        f'<td data-testid="readiness"><span class="badge readiness-badge readiness-{_shown(state.state)}">{mark}'
-        f"{_shown(state.label)}</span>{missing}</td>\n"
+        f'<td class="agenda-number">{shown(number)}</td>\n'
+        f'<td><a href="{shown(item.present_url)}" class="fw-semibold">{surname}, {shown(patient.given_name)}</a>\n'
+        f'<span class="text-body-secondary small">{shown(patient.hospital_number)} · {shown(item.age)}</span>\n'
+        f'<div class="small agenda-question">{shown(truncatechars(item.case.question, 140))}</div></td>\n'
+        f"<td>{shown(display_name_filter(item.presenter) or '—')}</td>\n"
+        f'<td class="text-end">{shown(item.planned_minutes)}</td>\n'
+        f'<td data-testid="readiness"><span class="badge readiness-badge readiness-{shown(state.state)}">{mark}'
+        f"{shown(state.label)}</span>{missing}</td>\n"
         f"<td>{decision}</td>"
     ]
     if may_manage:
-        move, hidden = _shown(item.move_url), f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        move, hidden = shown(item.move_url), f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
         button = (
             '<button type="submit" name="direction" value="{0}" class="btn btn-sm btn-outline-secondary" id="{0}-{1}"'
         )
@@ -120,7 +115,7 @@ def agenda_row(item, number: int, first: bool, last: bool, may_manage: bool, csr
             f'<span class="visually-hidden">Move {surname} down</span></button></form>'
         )
         if not item.decision_status:
-            remove = _shown(item.remove_url)
+            remove = shown(item.remove_url)
             parts.append(
                 f'\n<form method="post" action="{remove}" class="d-inline" hx-post="{remove}" hx-target="#agenda" '
                 f'hx-swap="outerHTML">{hidden}<button type="submit" class="btn btn-sm btn-outline-danger">'

@@ -2,10 +2,10 @@
 
 from django import template
 from django.template.defaultfilters import first, join, linebreaksbr
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from cases.forms import shown
 from cases.pathways.content import OptionText, PageContent, page_content
 from cases.pathways.readiness import WORKUP_LABELS
 
@@ -53,9 +53,6 @@ def option(context, rec) -> SafeString:
 
 def write_option(rec, text: OptionText, is_open=False) -> SafeString:
     """Return pathways/_option.html's markup for REC (an engine Recommendation) with TEXT, open or closed."""
-
-    def shown(value) -> str:  # what {{ value }} writes
-        return conditional_escape(localize(value))
 
     why = rec.why or first(rec.reasons)
     parts = [
