@@ -47,7 +47,8 @@ def free_port() -> int:
 
 
 def start_gunicorn(env: dict | None, port: int, workers: int, threads: int) -> subprocess.Popen:
-    """Start gunicorn on 127.0.0.1:PORT and return once it accepts connections."""
+    """Start gunicorn on 127.0.0.1:PORT and return once a worker answers (the master listens before its workers
+    have loaded and warmed the app: cases/warmup.py), so the figures are of a running server, not of its start."""
     server = subprocess.Popen(  # noqa: S603 (our own interpreter and gunicorn)
         [
             PYTHON, "-m", "gunicorn", "sinen_mdt.wsgi",
@@ -60,15 +61,19 @@ def start_gunicorn(env: dict | None, port: int, workers: int, threads: int) -> s
         cwd=ROOT,
         env=env,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+                # Any answer will do (a 400 for a host the settings do not allow says the app is up too).
+                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                if sock.recv(16):
+                    return server
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     server.terminate()
-    raise SystemExit("gunicorn did not start within 30 s")
+    raise SystemExit("gunicorn did not answer within 60 s")
 
 
 def start_worker(env: dict | None) -> subprocess.Popen:
