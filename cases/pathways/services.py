@@ -3,12 +3,14 @@ for the board."""
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases.pathways.engine import (
     Assessment,
+    CaseFacts,
     FactsError,
     Guideline,
     evaluate,
@@ -123,6 +125,24 @@ class CaseAssessment:
         return tuple(self.assessment.missing_workup) if self.assessment is not None else ()
 
 
+def evaluated(facts: CaseFacts, guideline: Guideline) -> Assessment:
+    """Return `evaluate(FACTS, GUIDELINE)`, reusing this process's result for the same facts and thresholds.
+
+    The engine is a pure function of its two arguments (no clock, no database, no settings), so the same
+    arguments give the same assessment: a case read again on the next step, by the next person or in meeting
+    mode. Its output is immutable (frozen dataclasses, tuples). The key is the arguments' repr rather than
+    their equality, so that values equal as numbers but written otherwise (5 and 5.0) could never share an
+    answer whose reasons print them. A changed finding, another day (the age is a fact) or another guideline
+    version is another key.
+    """
+    return _evaluated(repr((facts, guideline)), facts, guideline)
+
+
+@lru_cache(maxsize=512)
+def _evaluated(key: str, facts: CaseFacts, guideline: Guideline) -> Assessment:
+    return evaluate(facts, guideline)
+
+
 def assess(case: Case, guideline: Guideline | None = None, on: date | None = None) -> CaseAssessment:
     """Evaluate CASE under GUIDELINE (default: the active one), the patient's age taken ON the day of the board
     (default: today). Pages that assess many cases fetch the guideline once and pass it in."""
@@ -132,7 +152,7 @@ def assess(case: Case, guideline: Guideline | None = None, on: date | None = Non
     except FactsError as exc:
         # Only possible for rows changed outside the app's forms; show it instead of failing.
         return CaseAssessment(None, exc.errors)
-    return CaseAssessment(evaluate(facts, guideline))
+    return CaseAssessment(evaluated(facts, guideline))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Template helpers for showing the engine's output: verdict badges, work-up labels and the editable texts."""
 
+from functools import lru_cache
+
 from django import template
 from django.template.defaultfilters import first, join, linebreaksbr
 from django.utils.html import format_html
@@ -48,11 +50,18 @@ def option(context, rec) -> SafeString:
     include of that template would, without the template engine: the panel has some twenty options and is on
     every pathway step, and they were half of the step's rendering. The template stays the reference (the
     admin's preview and a decision's stored options use it); tests/pathways/test_option_markup.py compares."""
-    return write_option(rec, _content(context).option(rec.code, rec.title), context.get("open"))
+    return write_option(rec, _content(context).option(rec.code, rec.title), bool(context.get("open")))
 
 
-def write_option(rec, text: OptionText, is_open=False) -> SafeString:
-    """Return pathways/_option.html's markup for REC (an engine Recommendation) with TEXT, open or closed."""
+@lru_cache(maxsize=2048)
+def write_option(rec, text: OptionText, is_open: bool = False) -> SafeString:
+    """Return pathways/_option.html's markup for REC (an engine Recommendation) with TEXT, open or closed.
+
+    Kept per process for the same three arguments: the markup is a function of them alone, and both are
+    immutable (frozen dataclasses of strings and tuples), compared field by field. An edited text in the admin
+    is another TEXT, so another entry; the same case shown again (the next step, meeting mode) is not written
+    again.
+    """
 
     why = rec.why or first(rec.reasons)
     parts = [
