@@ -8,9 +8,11 @@ the meeting page and meeting mode, a decision record, and getting a PDF about on
 summary, a signed decision's stored summary; clinicians also the meeting's outcome pack) as a user does:
 the button's POST, then for a draft the job's progress polled every second until the worker has rendered
 it, then the download. Coordinators also open the case list and the dashboard and search for patients.
-Users arrive 5 per second (a board does not log in within one second). Prints requests per second,
-p50/p95/p99 for pages (the button's POST and the job polls among them), logins and PDF downloads apart,
-the drafts' time until ready, and the error count. Stops gunicorn and the worker and exits by itself.
+Users arrive 5 per second (a board does not log in within one second); the measured SECONDS start once all
+of them have logged in (40 users at work), and what their arrival cost is printed apart: the logins, the pages
+asked for meanwhile, and the pages of arrival and minute together. Prints requests per second, p50/p95/p99 for
+pages (the button's POST and the job polls among them), PDF downloads apart, the drafts' time until ready, and
+the error count (arrival's included). Stops gunicorn and the worker and exits by itself.
 Not run by CI.
 
     .venv/bin/pip install -r requirements-bench.txt   # once: locust and its dependencies
@@ -20,7 +22,7 @@ Not run by CI.
 
 The database's name must start with sinen_load (it is dropped and created again, unless --reuse: seeding is
 idempotent, so a second run starts in seconds). The role needs CREATEDB (.ci/run creates sinen_ci with it).
-Budget: zero errors, every draft ready, and p95 <= 150 ms for pages; PDF downloads reported apart.
+Budget: zero errors, every draft ready, and p95 <= 150 ms for the minute's pages; PDF downloads reported apart.
 """
 
 # locust needs gevent's patches before anything else is imported.
@@ -120,6 +122,7 @@ class BoardMember(HttpUser):
     next_case = 0
     jobs_ready: list[float] = []  # seconds from a draft's button to its job's page saying it is ready
     jobs_unready = 0  # drafts that failed or were not ready within JOB_PATIENCE_S
+    logged_in = 0  # users who have arrived and logged in (the measured minute starts when all have)
 
     def on_start(self) -> None:
         cases = self.world["cases"]
@@ -132,6 +135,7 @@ class BoardMember(HttpUser):
             {"username": self.username, "password": self.password, "csrfmiddlewaretoken": token},
             name="login (POST)",
         )
+        BoardMember.logged_in += 1
 
     def htmx(self) -> dict:
         return {"HX-Request": "true", "X-CSRFToken": self.client.cookies.get("csrftoken", "")}
@@ -262,6 +266,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (1: sync workers)")
     parser.add_argument("--scale", type=int, default=100_000, help="scale cases seeded (seed_demo --scale; 0: none)")
     parser.add_argument("--pdf-every", type=float, default=60.0, help="seconds between two PDFs of one user")
     parser.add_argument("--no-pdfs", action="store_true", help="pages only (to see what the PDFs cost the pages)")
@@ -281,17 +286,33 @@ def main() -> int:
     elif not BoardMember.world["pdfs"]:
         print("no PDF URLs resolve yet: PDF downloads are skipped")
     port = free_port()
-    server = start_gunicorn(env, port, args.workers, threads=4)
+    server = start_gunicorn(env, port, args.workers, threads=args.threads)
     worker = start_worker(env)  # renders the drafts, beside gunicorn, as in production
     try:
         host = f"http://127.0.0.1:{port}"
         environment = Environment(user_classes=[Coordinator, Clinician], host=host)
         runner = environment.create_local_runner()
-        print(f"{args.users} users, {args.seconds} s, gunicorn with {args.workers} workers at {host}", flush=True)
+        print(
+            f"{args.users} users, {args.seconds} s, gunicorn with {args.workers} workers x {args.threads} threads at "
+            f"{host}",
+            flush=True,
+        )
+        # Arrival: the users come 5 a second and each logs in (Argon2), then works. The measured minute starts once
+        # all of them are in, so the budget is about 40 users at work, not fewer users and a queue of logins;
+        # what arrival cost (the logins, and the pages asked for meanwhile) is printed apart.
+        arrival_started = time.monotonic()
+        runner.start(args.users, spawn_rate=5)
+        while BoardMember.logged_in < args.users and time.monotonic() - arrival_started < 120:
+            gevent.sleep(0.1)
+        arrival_seconds = time.monotonic() - arrival_started
+        arrival = {
+            entry.name: combined(environment, entry.name, [entry]) for entry in environment.stats.entries.values()
+        }
+        arrival_errors = sum(error.occurrences for error in environment.stats.errors.values())
+        environment.stats.reset_all()
         started = time.monotonic()
         load_before = os.getloadavg()[0]
         server_cpu, worker_cpu = cpu_seconds(server.pid), cpu_seconds(worker.pid)
-        runner.start(args.users, spawn_rate=5)
         gevent.spawn_later(args.seconds, runner.quit)
         runner.greenlet.join()
         seconds = time.monotonic() - started
@@ -309,12 +330,21 @@ def main() -> int:
     page_total = combined(environment, "pages (excluding login, PDFs)", pages)
     print()
     for entry in sorted(entries, key=lambda e: e.name):
-        print(line(entry, seconds))
+        if entry.num_requests:  # the logins were all during arrival
+            print(line(entry, seconds))
     print()
     print(line(everything, seconds))
     print(line(page_total, seconds))
-    print(line(combined(environment, "logins (Argon2)", logins), seconds))
     print(line(combined(environment, "PDFs", pdfs), seconds))
+    arrival_pages = [e for name, e in arrival.items() if not name.startswith(("PDF", "login"))]
+    arrival_logins = [e for name, e in arrival.items() if name.startswith("login")]
+    print(
+        f"\narrival ({args.users} users, 5 a second, {arrival_seconds:.1f} s until all had logged in; not in the "
+        f"figures above): {arrival_errors} errors"
+    )
+    print(line(combined(environment, "  logins (Argon2)", arrival_logins), arrival_seconds))
+    print(line(combined(environment, "  pages meanwhile", arrival_pages), arrival_seconds))
+    print(line(combined(environment, "  pages, arrival and minute", arrival_pages + pages), arrival_seconds + seconds))
     ready = sorted(BoardMember.jobs_ready)
     if ready or BoardMember.jobs_unready:
         median = ready[len(ready) // 2] if ready else float("nan")
@@ -333,7 +363,12 @@ def main() -> int:
     for error in environment.stats.errors.values():
         print(f"error: {error.method} {error.name}: {error.error} ({error.occurrences}x)")
     p95 = page_total.get_response_time_percentile(0.95) if page_total.num_requests else 0
-    ok = everything.num_failures == 0 and BoardMember.jobs_unready == 0 and p95 <= PAGE_BUDGET_P95_MS
+    ok = (
+        everything.num_failures == 0
+        and arrival_errors == 0
+        and BoardMember.jobs_unready == 0
+        and p95 <= PAGE_BUDGET_P95_MS
+    )
     verdict = "within" if ok else "OVER"
     print(f"\nbudget: zero errors and page p95 <= {PAGE_BUDGET_P95_MS} ms: {verdict} budget")
     return 0 if ok else 1
