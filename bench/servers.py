@@ -48,7 +48,7 @@ def free_port() -> int:
 
 def start_gunicorn(env: dict | None, port: int, workers: int, threads: int) -> subprocess.Popen:
     """Start gunicorn on 127.0.0.1:PORT and return once a worker answers (the master listens before its workers
-    have loaded and warmed the app: cases/warmup.py), so the figures are of a running server, not of its start."""
+    have loaded and warmed the app: sinen_mdt/warmup.py), so the figures are of a running server, not of its start."""
     server = subprocess.Popen(  # noqa: S603 (our own interpreter and gunicorn)
         [
             PYTHON, "-m", "gunicorn", "sinen_mdt.wsgi",

@@ -1,4 +1,4 @@
-"""An app server's worker warms up as it loads (cases/warmup.py): the first users after a start or a worker's
+"""An app server's worker warms up as it loads (sinen_mdt/warmup.py): the first users after a start or a worker's
 restart do not pay for imports and template compilation."""
 
 import subprocess
@@ -7,7 +7,7 @@ import sys
 from django.conf import settings
 from django.template import engines
 
-from cases.warmup import template_names, warm_up
+from sinen_mdt.warmup import template_names, warm_up
 
 
 def cached_names() -> set[str]:
