@@ -42,7 +42,15 @@ import gevent  # noqa: E402
 from locust import HttpUser, between, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 from locust.stats import StatsEntry  # noqa: E402
-from servers import cpu_seconds, free_port, manage, recreate_database, start_gunicorn, start_worker  # noqa: E402
+from servers import (  # noqa: E402
+    cpu_seconds,
+    free_port,
+    manage,
+    postgres_cpu_seconds,
+    recreate_database,
+    start_gunicorn,
+    start_worker,
+)
 
 DEFAULT_URL = "postgres://sinen_ci:sinen_ci@127.0.0.1:5432/sinen_load"
 PAGE_BUDGET_P95_MS = 150
@@ -313,10 +321,12 @@ def main() -> int:
         started = time.monotonic()
         load_before = os.getloadavg()[0]
         server_cpu, worker_cpu = cpu_seconds(server.pid), cpu_seconds(worker.pid)
+        client_cpu, database_cpu = time.process_time(), postgres_cpu_seconds()
         gevent.spawn_later(args.seconds, runner.quit)
         runner.greenlet.join()
         seconds = time.monotonic() - started
         server_cpu, worker_cpu = cpu_seconds(server.pid) - server_cpu, cpu_seconds(worker.pid) - worker_cpu
+        client_cpu, database_cpu = time.process_time() - client_cpu, postgres_cpu_seconds() - database_cpu
         load_after = os.getloadavg()[0]
     finally:
         for process in (server, worker):
@@ -359,6 +369,11 @@ def main() -> int:
         f"gunicorn CPU {server_cpu:.1f} s = {server_cpu * 1e3 / max(everything.num_requests, 1):.1f} ms per request; "
         f"task worker CPU {worker_cpu:.1f} s; load average {load_before:.1f} before, {load_after:.1f} after "
         f"({os.cpu_count()} cores)"
+    )
+    # On the same cores: the users themselves (locust, this process) and PostgreSQL (all of its processes).
+    print(
+        f"same cores: locust CPU {client_cpu:.1f} s, PostgreSQL CPU {database_cpu:.1f} s; all four "
+        f"{(server_cpu + worker_cpu + client_cpu + database_cpu) / seconds:.2f} of {os.cpu_count()} cores"
     )
     for error in environment.stats.errors.values():
         print(f"error: {error.method} {error.name}: {error.error} ({error.occurrences}x)")

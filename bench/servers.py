@@ -103,3 +103,21 @@ def cpu_seconds(pid: int) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / tick  # utime and stime, fields 14 and 15 of stat
     return total
+
+
+def postgres_cpu_seconds() -> float:
+    """Return the CPU time (user + system, seconds) used so far by every PostgreSQL process on this machine (its
+    backends serve the app servers and the worker; other databases' clients count too, so read it beside the
+    load average). Processes that ended in the meantime are not counted."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        if name == "postgres":
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
