@@ -9,6 +9,7 @@ pathway step 1.3-1.8 times and meeting mode's decision form 2.8 times slower tha
 decision panel is re-rendered on the shared screen at every save.
 """
 
+import html
 from decimal import Decimal
 from functools import partial
 
@@ -104,6 +105,10 @@ class BootstrapBoundField(BoundField):
 def shown(value) -> str:
     """Return VALUE as the template engine shows `{{ value }}`: localised, escaped unless already safe (the markup
     written in Python here and by the template tags that stand in for a template)."""
+    if type(value) is str:
+        # The usual value, the quick way: localising leaves a str as it is, and escaping it is html.escape, as in
+        # django.utils.html.escape, without the checks for lazy and safe strings (a safe string is not a str here).
+        return SafeString(html.escape(value))
     return conditional_escape(localize(value))
 
 
