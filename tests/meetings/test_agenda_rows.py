@@ -23,8 +23,12 @@ def test_each_row_is_written_exactly_as_its_template_writes_it(chair, clinician)
     add_item(meeting, make_case(status=CaseStatus.DISCUSSED, **STAGE_IV_COMPLETE))
     odd = make_patient(family_name="o'Brien <Müller> & Co", given_name='"Anna"')
     add_item(meeting, make_case(patient=odd, question="Why? " * 60, **STAGE_IV))  # escaped, cut at 140
+    # Combining accents: normalised (NFC) whether cut or not, and not counted as characters when cutting.
+    add_item(meeting, make_case(question="Re\u0301se\u0301ction? " * 12, **STAGE_IV))  # 156 characters, 132 once NFC
+    add_item(meeting, make_case(question="Re\u0301section<br>?", **STAGE_IV))
     record(meeting.agenda_items.order_by("position")[1], chair)  # a draft decision: no removal
     items = assessed_items(meeting, None)
+    assert "Résection&lt;br&gt;?" in agenda_row(items[5], 6, False, True, False, "t")
     assert {item.readiness.state for item in items} >= {"missing", "ready", "discussed"}
     for number, item in enumerate(items, 1):
         for may_manage in (True, False):
