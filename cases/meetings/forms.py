@@ -4,11 +4,13 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.renderers import get_default_renderer
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from cases import dates
 from cases.access import Role
-from cases.forms import DateInput, FreeTextField, NumberTextInput
+from cases.forms import DateInput, FreeTextField, NumberTextInput, shown
 from cases.meetings.board import board_order
 from cases.meetings.models import (
     MAX_MINUTES,
@@ -340,7 +342,13 @@ FollowUpFormSet = forms.formset_factory(
 
 
 class OutcomeRadios(forms.RadioSelect):
-    """Accept / Modify / Reject as one row of labelled buttons, in one template (none per option)."""
+    """Accept / Modify / Reject as one row of labelled buttons, in one template (none per option).
+
+    The renderer's Python writes the template's markup (`render`): meeting mode's form has an outcome for each
+    of some twenty options and is re-rendered at every save. A renderer that writes every template (the tests'
+    reference, cases.forms.FormRenderer.use_python) gets the template, which stays the reference
+    (tests/meetings/test_decision_form_markup.py compares them).
+    """
 
     template_name = "meetings/widgets/outcome_radios.html"
 
@@ -348,6 +356,24 @@ class OutcomeRadios(forms.RadioSelect):
         context = super().get_context(name, value, attrs)
         context["widget"]["invalid"] = context["widget"]["attrs"].get("aria-invalid") == "true"
         return context
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        renderer = renderer or get_default_renderer()
+        if not getattr(renderer, "use_python", False):
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        flags = f"{' required' if widget['required'] else ''}{' aria-invalid="true"' if widget['invalid'] else ''}"
+        choices = "".join(
+            f'<label class="outcome-choice choice-{shown(option["value"])}"><input type="radio" '
+            f'name="{shown(option["name"])}" value="{shown(option["value"])}" '
+            f'id="{shown(option["attrs"].get("id", ""))}"{" checked" if option["selected"] else ""}{flags}> '
+            f"{shown(option['label'])}</label>"
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        )
+        return mark_safe(  # noqa: S308 (every value escaped as the template escapes it)
+            f'<div class="outcome-choices" id="{shown(widget["attrs"].get("id", ""))}">{choices}</div>'
+        )
 
 
 OUTCOME_LABELS = {

@@ -8,8 +8,9 @@ from django.template.defaultfilters import capfirst, truncatechars
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.forms import shown
+from cases.forms import _char_count, _errors, shown
 from cases.meetings.models import Decision, Outcome, is_departure, is_quiet
+from cases.pathways.templatetags.pathway_tags import option_text, verdict_badge
 from cases.people import display_name_filter
 
 register = template.Library()
@@ -146,3 +147,39 @@ def agenda_row(item, number: int, first: bool, last: bool, may_manage: bool, csr
         parts.append("</td>")
     parts.append("\n</tr>\n")
     return mark_safe("".join(parts))  # noqa: S308 (every value escaped as the template escapes it)
+
+
+@register.simple_tag
+def in_table(field) -> SafeString:
+    """Write forms/field_in_table.html for the bound FIELD as `{{ field.as_field_group }}` does (its template_name
+    is that template): meeting mode's decision form has some forty such fields, re-rendered at every save. A
+    renderer that writes every template (the tests' reference, cases.forms.FormRenderer.use_python) gets the
+    template, which stays the reference (tests/meetings/test_decision_form_markup.py compares them)."""
+    if not getattr(field.form.renderer, "use_python", False):
+        return field.as_field_group()
+    label = _text(field.label)
+    if field.use_fieldset:
+        head, tail = f'<fieldset class="m-0"><legend class="visually-hidden">{label}</legend>', "</fieldset>"
+    else:
+        head, tail = f'<label class="visually-hidden" for="{_text(field.id_for_label)}">{label}</label>', ""
+    count = _char_count(field) if field.char_limit else ""
+    return mark_safe(f"{head}{field}{_errors(field)}{count}{tail}".strip())  # noqa: S308 (escaped as the template)
+
+
+@register.simple_tag(takes_context=True)
+def outcome_row(context, row: dict) -> SafeString:
+    """Write meetings/_outcome_row.html for ROW of the decision form (DecisionForm.main_rows, other_rows) without
+    the template engine, as agenda_row does for the agenda: some twenty rows at every save on the shared screen.
+    The template stays the reference (tests/meetings/test_decision_form_markup.py compares them)."""
+    rec, outcome, reason = row["rec"], row["outcome"], row["reason"]
+    why = f'<div class="option-why">{_text(rec.why)}</div>' if rec.why else ""
+    confirm = ""
+    if rec.to_confirm:
+        confirm = f'<div class="option-confirm">To confirm: {"; ".join(_text(c.label) for c in rec.to_confirm)}</div>'
+    title = _text(option_text(context, rec).title)
+    return mark_safe(  # noqa: S308 (every value escaped as the template escapes it)
+        f'\n<tr data-code="{_text(rec.code)}" class="board-option-row'
+        f'{" table-danger" if outcome.errors or reason.errors else ""}">\n'
+        f'  <th scope="row" class="fw-normal">{verdict_badge(rec.verdict)} <span class="option-title">{title}</span>'
+        f"{why}{confirm}</th>\n  <td>{in_table(outcome)}{in_table(reason)}</td>\n</tr>\n"
+    )
