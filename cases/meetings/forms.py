@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 from django.forms.renderers import get_default_renderer
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -15,6 +16,7 @@ from cases.meetings.board import board_order
 from cases.meetings.models import (
     MAX_MINUTES,
     MIN_MINUTES,
+    AgendaItem,
     DecidedOption,
     DepartureCause,
     ImplementationStatus,
@@ -172,12 +174,18 @@ def agenda_candidates(meeting: Meeting):
 
 
 def ready_shortlist(meeting: Meeting, limit: int = AGENDA_CHOICES) -> list[Case]:
-    """Return the oldest LIMIT ready cases that are on no open meeting's agenda (this one included)."""
+    """Return the oldest LIMIT ready cases that are on no open meeting's agenda (this one included).
+
+    One NOT EXISTS for both agendas (rather than agenda_candidates() and an exclude across the relation, two):
+    the meeting page asks it at every load, and building the query cost more than running it.
+    """
     open_statuses = [MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS]
+    on_an_agenda = AgendaItem.objects.filter(
+        Q(meeting=meeting) | Q(meeting__status__in=open_statuses), case=OuterRef("pk")
+    )
     return list(
-        agenda_candidates(meeting)
-        .filter(status=CaseStatus.READY)
-        .exclude(agenda_items__meeting__status__in=open_statuses)
+        Case.objects.filter(status=CaseStatus.READY)
+        .filter(~Exists(on_an_agenda))
         .select_related("patient")
         .only(*CANDIDATE_FIELDS)
         .order_by("referral_date", "pk")[:limit]
