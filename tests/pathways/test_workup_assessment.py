@@ -32,3 +32,14 @@ def test_contradictory_findings_are_reported_not_staged():
     case.refresh_from_db()
     assert assess_workup(case).errors == assess(case).errors
     assert assess_workup(case).errors
+
+
+def test_the_work_up_follows_a_changed_finding_at_once():
+    # Work-ups are remembered by the facts they come from: a case assessed a moment ago, then changed, is new.
+    case = make_case(**STAGE_IV)
+    assert "sstr_imaging" in assess_workup(case).missing_workup
+    case.sstr_imaging_done = True
+    case.save()
+    assert "sstr_imaging" not in assess_workup(case).missing_workup
+    case.liver_lesions = 0  # and a contradiction recorded since is reported, not an earlier answer
+    assert assess_workup(case).errors
