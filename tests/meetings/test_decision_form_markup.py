@@ -1,15 +1,17 @@
-"""Meeting mode's decision form is written in Python where the template engine was slow: its option rows by
-`{% outcome_row %}`, its fields in tables by `{% in_table %}` (cases/meetings/templatetags/meeting_tags.py) and
-the outcome radios by `OutcomeRadios.render` (cases/meetings/forms.py). Each must write exactly what its
-template writes (meetings/_outcome_row.html, forms/field_in_table.html, meetings/widgets/outcome_radios.html),
-for a fresh form and for one refused with an error at every kind of field."""
+"""Meeting mode is written in Python where the template engine was slow: the decision form's option rows by
+`{% outcome_row %}`, its fields in tables by `{% in_table %}`, the list of the agenda's cases by `{% agenda_jump %}`
+(cases/meetings/templatetags/meeting_tags.py) and the outcome radios by `OutcomeRadios.render`
+(cases/meetings/forms.py). Each must write exactly what its template writes (meetings/_outcome_row.html,
+forms/field_in_table.html, meetings/_agenda_jump.html, meetings/widgets/outcome_radios.html), for a fresh form
+and for one refused with an error at every kind of field."""
 
 import pytest
 from django.template import Context, Template
 
 from cases.forms import FormRenderer
 from cases.meetings.forms import DecisionForm, follow_up_formset
-from cases.meetings.templatetags.meeting_tags import in_table, outcome_row
+from cases.meetings.templatetags.meeting_tags import agenda_jump, in_table, outcome_row
+from cases.meetings.views import agenda_items, with_item_urls
 from cases.pathways.services import assess
 from tests.meetings.factories import (
     CONSIDERED,
@@ -18,15 +20,17 @@ from tests.meetings.factories import (
     add_item,
     decision_post,
     make_meeting,
+    record,
     save_url,
 )
 from tests.meetings.factories import present_url as meeting_mode_url
-from tests.patients.factories import STAGE_IV, make_case
+from tests.patients.factories import STAGE_IV, make_case, make_patient
 from tests.test_form_rendering import TemplatesOnly, both_ways
 
 pytestmark = pytest.mark.django_db
 
 ROW = Template('{% include "meetings/_outcome_row.html" %}')
+JUMP = Template('{% include "meetings/_agenda_jump.html" %}')
 FIELD = Template("{{ field.as_field_group }}")
 
 # Refused at every kind of row: a considered option without an outcome, a departure without a reason, a reason
@@ -103,3 +107,17 @@ def test_meeting_mode_is_the_same_page_either_way(client, chair, clinician, sett
     ours, templates = both_ways(settings, lambda: client.post(save_url(item), refused))
     assert ours == templates
     assert "table-danger" in ours and "invalid-feedback" in ours
+
+
+def test_the_list_of_the_agendas_cases_is_written_exactly_as_its_template_writes_it(chair, clinician):
+    meeting = make_meeting(chair)
+    add_item(meeting)
+    decided = add_item(meeting, make_case(patient=make_patient(family_name="o'Brien <Müller>", given_name="A & B")))
+    record(decided, clinician)
+    items = with_item_urls(meeting, agenda_items(meeting))
+    assert {item.decision_status for item in items} == {None, "draft"}
+    for current in items:
+        written = agenda_jump(items, current)
+        assert written == JUMP.render(Context({"items": items, "item": current}))
+        assert written.count('aria-current="step"') == 1
+    assert "O&#x27;BRIEN &lt;MÜLLER&gt;, A &amp; B" in written

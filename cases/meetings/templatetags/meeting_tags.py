@@ -183,3 +183,21 @@ def outcome_row(context, row: dict) -> SafeString:
         f'  <th scope="row" class="fw-normal">{verdict_badge(rec.verdict)} <span class="option-title">{title}</span>'
         f"{why}{confirm}</th>\n  <td>{in_table(outcome)}{in_table(reason)}</td>\n</tr>\n"
     )
+
+
+@register.simple_tag
+def agenda_jump(items, current) -> SafeString:
+    """Write meetings/_agenda_jump.html, meeting mode's list of the agenda's cases with CURRENT marked, without the
+    template engine (its reference: tests/meetings/test_decision_form_markup.py): up to a hundred lines at every
+    case the board moves to."""
+    lines = []
+    for other in items:
+        patient, status = other.case.patient, other.decision_status
+        name = f"{_text(patient.family_name.upper())}, {_text(patient.given_name)}"
+        lines.append(
+            f"\n<li{' aria-current="step" class="current"' if other.pk == current.pk else ''}>"
+            f'<a href="{_text(other.present_url)}">{name}</a>'
+            f'\n<span id="agenda-decision-{_text(str(other.public_id))}" class="badge decision-{_text(status)}"'
+            f"{'' if status else ' hidden'}>{_text(capfirst(status))}</span></li>"
+        )
+    return mark_safe(f'\n<ol class="agenda-jump-list">{"".join(lines)}\n</ol>\n')  # noqa: S308 (every value escaped)
