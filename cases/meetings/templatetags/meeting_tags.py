@@ -1,6 +1,5 @@
 """Template helpers for decisions: outcome rows with departures marked, and a case's decision history."""
 
-import html
 import unicodedata
 
 from django import template
@@ -8,7 +7,8 @@ from django.template.defaultfilters import capfirst, truncatechars
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.forms import _char_count, _errors, shown
+from cases.forms import _char_count, _errors
+from cases.meetings.forms import escaped
 from cases.meetings.models import Decision, Outcome, is_departure, is_quiet
 from cases.pathways.templatetags.pathway_tags import option_text, verdict_badge
 from cases.people import display_name_filter
@@ -71,13 +71,6 @@ def options(choices, selected) -> str:
     )
 
 
-def _text(value) -> str:
-    """Return VALUE as `shown` does, a plain str the quick way: for a str, localising is a no-op and escaping
-    is html.escape (django.utils.html.escape), without the checks for lazy and safe strings that made a third
-    of a row's time."""
-    return html.escape(value) if type(value) is str else shown(value)
-
-
 # The agenda shows a case's question cut at this many characters (truncatechars).
 QUESTION_CHARS = 140
 
@@ -95,36 +88,36 @@ def agenda_row(item, number: int, first: bool, last: bool, may_manage: bool, csr
     tests/meetings/test_agenda_rows.py compares them): a meeting page has up to a hundred rows, and the engine
     spent a third of the page's time on them."""
     patient, state = item.case.patient, item.readiness
-    surname, public_id, token = _text(patient.family_name.upper()), _text(str(item.public_id)), _text(csrf_token)
+    surname, public_id, token = escaped(patient.family_name.upper()), escaped(str(item.public_id)), escaped(csrf_token)
     mark = '<span aria-hidden="true">✓</span> ' if state.is_ready else ""
     if not mark and state.is_flagged:
         mark = '<span aria-hidden="true">!</span> '
     missing = ""
     if state.missing:
         missing = (
-            f'<ul class="readiness-list">{"".join(f"<li>{_text(label)}</li>" for label in state.missing_labels)}</ul>'
+            f'<ul class="readiness-list">{"".join(f"<li>{escaped(label)}</li>" for label in state.missing_labels)}</ul>'
         )
     decision = "—"
     if item.decision_status:
-        status, version = _text(item.decision_status), _text(item.decision_version)
+        status, version = escaped(item.decision_status), escaped(item.decision_version)
         decision = (
-            f'<a href="{_text(item.decision_url)}"><span class="badge decision-{status}">v{version} '
-            f"{_text(capfirst(item.decision_status))}</span></a>"
+            f'<a href="{escaped(item.decision_url)}"><span class="badge decision-{status}">v{version} '
+            f"{escaped(capfirst(item.decision_status))}</span></a>"
         )
     parts = [
         f'\n<tr data-item="{public_id}"{' class="agenda-not-ready"' if state.is_flagged else ""}>\n'
-        f'<td class="agenda-number">{_text(number)}</td>\n'
-        f'<td><a href="{_text(item.present_url)}" class="fw-semibold">{surname}, {_text(patient.given_name)}</a>\n'
-        f'<span class="text-body-secondary small">{_text(patient.hospital_number)} · {_text(item.age)}</span>\n'
-        f'<div class="small agenda-question">{_text(_question(item.case.question))}</div></td>\n'
-        f"<td>{_text(display_name_filter(item.presenter) or '—')}</td>\n"
-        f'<td class="text-end">{_text(item.planned_minutes)}</td>\n'
-        f'<td data-testid="readiness"><span class="badge readiness-badge readiness-{_text(state.state)}">{mark}'
-        f"{_text(state.label)}</span>{missing}</td>\n"
+        f'<td class="agenda-number">{escaped(number)}</td>\n'
+        f'<td><a href="{escaped(item.present_url)}" class="fw-semibold">{surname}, {escaped(patient.given_name)}</a>\n'
+        f'<span class="text-body-secondary small">{escaped(patient.hospital_number)} · {escaped(item.age)}</span>\n'
+        f'<div class="small agenda-question">{escaped(_question(item.case.question))}</div></td>\n'
+        f"<td>{escaped(display_name_filter(item.presenter) or '—')}</td>\n"
+        f'<td class="text-end">{escaped(item.planned_minutes)}</td>\n'
+        f'<td data-testid="readiness"><span class="badge readiness-badge readiness-{escaped(state.state)}">{mark}'
+        f"{escaped(state.label)}</span>{missing}</td>\n"
         f"<td>{decision}</td>"
     ]
     if may_manage:
-        move, hidden = _text(item.move_url), f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        move, hidden = escaped(item.move_url), f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
         button = (
             '<button type="submit" name="direction" value="{0}" class="btn btn-sm btn-outline-secondary" id="{0}-{1}"'
         )
@@ -137,7 +130,7 @@ def agenda_row(item, number: int, first: bool, last: bool, may_manage: bool, csr
             f'<span class="visually-hidden">Move {surname} down</span></button></form>'
         )
         if not item.decision_status:
-            remove = _text(item.remove_url)
+            remove = escaped(item.remove_url)
             parts.append(
                 f'\n<form method="post" action="{remove}" class="d-inline" hx-post="{remove}" hx-target="#agenda" '
                 f'hx-swap="outerHTML">{hidden}<button type="submit" class="btn btn-sm btn-outline-danger">'
@@ -157,11 +150,11 @@ def in_table(field) -> SafeString:
     template, which stays the reference (tests/meetings/test_decision_form_markup.py compares them)."""
     if not getattr(field.form.renderer, "use_python", False):
         return field.as_field_group()
-    label = _text(field.label)
+    label = escaped(field.label)
     if field.use_fieldset:
         head, tail = f'<fieldset class="m-0"><legend class="visually-hidden">{label}</legend>', "</fieldset>"
     else:
-        head, tail = f'<label class="visually-hidden" for="{_text(field.id_for_label)}">{label}</label>', ""
+        head, tail = f'<label class="visually-hidden" for="{escaped(field.id_for_label)}">{label}</label>', ""
     count = _char_count(field) if field.char_limit else ""
     return mark_safe(f"{head}{field}{_errors(field)}{count}{tail}".strip())  # noqa: S308 (escaped as the template)
 
@@ -172,13 +165,13 @@ def outcome_row(context, row: dict) -> SafeString:
     the template engine, as agenda_row does for the agenda: some twenty rows at every save on the shared screen.
     The template stays the reference (tests/meetings/test_decision_form_markup.py compares them)."""
     rec, outcome, reason = row["rec"], row["outcome"], row["reason"]
-    why = f'<div class="option-why">{_text(rec.why)}</div>' if rec.why else ""
+    why = f'<div class="option-why">{escaped(rec.why)}</div>' if rec.why else ""
     confirm = ""
     if rec.to_confirm:
-        confirm = f'<div class="option-confirm">To confirm: {"; ".join(_text(c.label) for c in rec.to_confirm)}</div>'
-    title = _text(option_text(context, rec).title)
+        confirm = f'<div class="option-confirm">To confirm: {"; ".join(escaped(c.label) for c in rec.to_confirm)}</div>'
+    title = escaped(option_text(context, rec).title)
     return mark_safe(  # noqa: S308 (every value escaped as the template escapes it)
-        f'\n<tr data-code="{_text(rec.code)}" class="board-option-row'
+        f'\n<tr data-code="{escaped(rec.code)}" class="board-option-row'
         f'{" table-danger" if outcome.errors or reason.errors else ""}">\n'
         f'  <th scope="row" class="fw-normal">{verdict_badge(rec.verdict)} <span class="option-title">{title}</span>'
         f"{why}{confirm}</th>\n  <td>{in_table(outcome)}{in_table(reason)}</td>\n</tr>\n"
@@ -193,11 +186,11 @@ def agenda_jump(items, current) -> SafeString:
     lines = []
     for other in items:
         patient, status = other.case.patient, other.decision_status
-        name = f"{_text(patient.family_name.upper())}, {_text(patient.given_name)}"
+        name = f"{escaped(patient.family_name.upper())}, {escaped(patient.given_name)}"
         lines.append(
             f"\n<li{' aria-current="step" class="current"' if other.pk == current.pk else ''}>"
-            f'<a href="{_text(other.present_url)}">{name}</a>'
-            f'\n<span id="agenda-decision-{_text(str(other.public_id))}" class="badge decision-{_text(status)}"'
-            f"{'' if status else ' hidden'}>{_text(capfirst(status))}</span></li>"
+            f'<a href="{escaped(other.present_url)}">{name}</a>'
+            f'\n<span id="agenda-decision-{escaped(str(other.public_id))}" class="badge decision-{escaped(status)}"'
+            f"{'' if status else ' hidden'}>{escaped(capfirst(status))}</span></li>"
         )
     return mark_safe(f'\n<ol class="agenda-jump-list">{"".join(lines)}\n</ol>\n')  # noqa: S308 (every value escaped)
