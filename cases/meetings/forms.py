@@ -155,7 +155,8 @@ class AgendaAddForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, members: list, shown: list[Case], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = agenda_candidates(meeting)
+        if self.is_bound:  # only a POST checks the choice: building the query cost the meeting page a millisecond
+            self.fields["case"].queryset = agenda_candidates(meeting)
         self.fields["case"].widget.choices = [(case.public_id, case_label(case)) for case in shown]
         self.fields["presenter"] = MemberChoiceField(members=members, required=False, label="Presenter")
         self.order_fields(["case", "presenter", "planned_minutes", "query"])
