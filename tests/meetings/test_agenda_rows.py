@@ -5,7 +5,7 @@ item's readiness, decision, presenter and place, for those who manage the agenda
 import pytest
 from django.template import Context, Template
 
-from cases.meetings.templatetags.meeting_tags import agenda_row
+from cases.meetings.templatetags.meeting_tags import agenda_row, agenda_rows
 from cases.meetings.views import assessed_items
 from cases.patients.models import CaseStatus
 from tests.meetings.factories import add_item, make_meeting, record
@@ -38,6 +38,9 @@ def test_each_row_is_written_exactly_as_its_template_writes_it(chair, clinician)
             }  # fmt: skip
             expected = INCLUDE.render(Context(context))
             assert agenda_row(**context) == expected, (number, may_manage)
+    for may_manage in (True, False):  # the page writes them all with one tag
+        rows = [agenda_row(item, n, n == 1, n == len(items), may_manage, "a-token") for n, item in enumerate(items, 1)]
+        assert agenda_rows(items, may_manage, "a-token") == "".join(rows)
     assert "O&#x27;BRIEN &lt;MÜLLER&gt; &amp; CO" in agenda_row(items[3], 4, False, True, True, "t")
 
 
