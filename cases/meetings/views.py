@@ -226,19 +226,24 @@ def meeting_edit(request: HtmxHttpRequest, public_id):
 # --- the meeting page: agenda and attendance -------------------------------------------------------
 
 
+_DECISIONS = Decision.objects.filter(agenda_item=OuterRef("pk"))
+_LATEST = _DECISIONS.order_by("-version")
+# Built once: annotate() resolves a copy of each for its query, and building them was half of building the
+# agenda's query, which the meeting page and meeting mode make at every load.
+_DECISION_OF_ITEM = {
+    "decision_status": Subquery(_LATEST.values("status")[:1]),
+    "decision_version": Subquery(_LATEST.values("version")[:1]),
+    "decision_public_id": Subquery(_LATEST.values("public_id")[:1]),
+    "has_signed_decision": Exists(_DECISIONS.filter(status=DecisionStatus.SIGNED)),
+}
+
+
 def agenda_items(meeting: Meeting):
     """Return the meeting's items in order with case, patient, presenter and their latest decision, and whether
     any version of it is signed (`has_signed_decision`: a signed one freezes the meeting's attendance)."""
-    decisions = Decision.objects.filter(agenda_item=OuterRef("pk"))
-    latest = decisions.order_by("-version")
     return (
         meeting.agenda_items.select_related("case__patient", "presenter")
-        .annotate(
-            decision_status=Subquery(latest.values("status")[:1]),
-            decision_version=Subquery(latest.values("version")[:1]),
-            decision_public_id=Subquery(latest.values("public_id")[:1]),
-            has_signed_decision=Exists(decisions.filter(status=DecisionStatus.SIGNED)),
-        )
+        .annotate(**_DECISION_OF_ITEM)
         .order_by("position")
     )
 
