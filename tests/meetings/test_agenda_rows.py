@@ -8,6 +8,7 @@ from django.template import Context, Template
 from cases.meetings.templatetags.meeting_tags import agenda_row, agenda_rows
 from cases.meetings.views import assessed_items
 from cases.patients.models import CaseStatus
+from cases.people import display_name
 from tests.meetings.factories import add_item, make_meeting, record
 from tests.patients.factories import STAGE_IV, STAGE_IV_COMPLETE, make_case, make_patient
 
@@ -51,3 +52,15 @@ def test_the_meeting_page_lists_every_item_in_order(client, chair):
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert page.index(f'data-item="{first.public_id}"') < page.index(f'data-item="{second.public_id}"')
     assert f'id="up-{first.public_id}" disabled' in page and f'id="down-{second.public_id}" disabled' in page
+
+
+def test_presenters_are_named_whether_on_the_board_or_since_gone(client, chair, clinician, coordinator):
+    # The page names presenters from the board's members it reads for its forms; one who has left is read too.
+    meeting = make_meeting(chair)
+    add_item(meeting, presenter=coordinator)
+    add_item(meeting, presenter=clinician)
+    clinician.groups.clear()  # no board role any more
+    client.force_login(chair)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert f"<td>{display_name(coordinator)}</td>" in page
+    assert f"<td>{display_name(clinician)}</td>" in page
