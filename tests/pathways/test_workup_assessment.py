@@ -3,6 +3,7 @@ case without weighing the options: it must say exactly what the full assessment 
 
 import pytest
 
+from cases.pathways import services
 from cases.pathways.services import assess, assess_workup
 from cases.patients.demo import DEMO_CASES
 from cases.patients.models import Case
@@ -43,3 +44,17 @@ def test_the_work_up_follows_a_changed_finding_at_once():
     assert "sstr_imaging" not in assess_workup(case).missing_workup
     case.liver_lesions = 0  # and a contradiction recorded since is reported, not an earlier answer
     assert assess_workup(case).errors
+
+
+def test_a_case_read_again_is_not_staged_again(monkeypatch):
+    case = make_case(**STAGE_IV)
+    first = assess_workup(case)
+
+    def not_again(data):
+        raise AssertionError("the same facts read and staged again")
+
+    monkeypatch.setattr(services, "facts_from_dict", not_again)
+    assert assess_workup(case) == first
+    case.echo_done = True  # another fact: read afresh
+    with pytest.raises(AssertionError, match="read and staged again"):
+        assess_workup(case)
