@@ -1,18 +1,23 @@
 """Forms of the meetings app. Each parses its input into domain values; views stay thin."""
 
+import html
 from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.forms.renderers import get_default_renderer
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from cases import dates
 from cases.access import Role
-from cases.forms import DateInput, FreeTextField, NumberTextInput
+from cases.forms import DateInput, FreeTextField, NumberTextInput, shown
 from cases.meetings.board import board_order
 from cases.meetings.models import (
     MAX_MINUTES,
     MIN_MINUTES,
+    AgendaItem,
     DecidedOption,
     DepartureCause,
     ImplementationStatus,
@@ -30,6 +35,14 @@ from cases.patients.models import Case, CaseStatus
 from cases.patients.search import patient_matches
 from cases.people import display_name
 from cases.specialties import Specialty
+
+
+def escaped(value) -> str:
+    """Return VALUE as cases.forms.shown writes it (`{{ value }}`), a plain str the quick way: for a str,
+    localising does nothing and escaping is html.escape (django.utils.html.escape), without the checks for lazy
+    and safe strings that were a third of an agenda row's time. Meeting mode and the meeting page write with it."""
+    return html.escape(value) if type(value) is str else shown(value)
+
 
 MAX_ACTIONS = 10
 BLANK_ACTION_ROWS = 2
@@ -142,7 +155,8 @@ class AgendaAddForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, members: list, shown: list[Case], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = agenda_candidates(meeting)
+        if self.is_bound:  # only a POST checks the choice: building the query cost the meeting page a millisecond
+            self.fields["case"].queryset = agenda_candidates(meeting)
         self.fields["case"].widget.choices = [(case.public_id, case_label(case)) for case in shown]
         self.fields["presenter"] = MemberChoiceField(members=members, required=False, label="Presenter")
         self.order_fields(["case", "presenter", "planned_minutes", "query"])
@@ -170,12 +184,18 @@ def agenda_candidates(meeting: Meeting):
 
 
 def ready_shortlist(meeting: Meeting, limit: int = AGENDA_CHOICES) -> list[Case]:
-    """Return the oldest LIMIT ready cases that are on no open meeting's agenda (this one included)."""
+    """Return the oldest LIMIT ready cases that are on no open meeting's agenda (this one included).
+
+    One NOT EXISTS for both agendas (rather than agenda_candidates() and an exclude across the relation, two):
+    the meeting page asks it at every load, and building the query cost more than running it.
+    """
     open_statuses = [MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS]
+    on_an_agenda = AgendaItem.objects.filter(
+        Q(meeting=meeting) | Q(meeting__status__in=open_statuses), case=OuterRef("pk")
+    )
     return list(
-        agenda_candidates(meeting)
-        .filter(status=CaseStatus.READY)
-        .exclude(agenda_items__meeting__status__in=open_statuses)
+        Case.objects.filter(status=CaseStatus.READY)
+        .filter(~Exists(on_an_agenda))
         .select_related("patient")
         .only(*CANDIDATE_FIELDS)
         .order_by("referral_date", "pk")[:limit]
@@ -340,7 +360,13 @@ FollowUpFormSet = forms.formset_factory(
 
 
 class OutcomeRadios(forms.RadioSelect):
-    """Accept / Modify / Reject as one row of labelled buttons, in one template (none per option)."""
+    """Accept / Modify / Reject as one row of labelled buttons, in one template (none per option).
+
+    The renderer's Python writes the template's markup (`render`): meeting mode's form has an outcome for each
+    of some twenty options and is re-rendered at every save. A renderer that writes every template (the tests'
+    reference, cases.forms.FormRenderer.use_python) gets the template, which stays the reference
+    (tests/meetings/test_decision_form_markup.py compares them).
+    """
 
     template_name = "meetings/widgets/outcome_radios.html"
 
@@ -348,6 +374,24 @@ class OutcomeRadios(forms.RadioSelect):
         context = super().get_context(name, value, attrs)
         context["widget"]["invalid"] = context["widget"]["attrs"].get("aria-invalid") == "true"
         return context
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        renderer = renderer or get_default_renderer()
+        if not getattr(renderer, "use_python", False):
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        flags = f"{' required' if widget['required'] else ''}{' aria-invalid="true"' if widget['invalid'] else ''}"
+        choices = "".join(
+            f'<label class="outcome-choice choice-{escaped(option["value"])}"><input type="radio" '
+            f'name="{escaped(option["name"])}" value="{escaped(option["value"])}" '
+            f'id="{escaped(option["attrs"].get("id", ""))}"{" checked" if option["selected"] else ""}{flags}> '
+            f"{escaped(option['label'])}</label>"
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        )
+        return mark_safe(  # noqa: S308 (every value escaped as the template escapes it)
+            f'<div class="outcome-choices" id="{escaped(widget["attrs"].get("id", ""))}">{choices}</div>'
+        )
 
 
 OUTCOME_LABELS = {

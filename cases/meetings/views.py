@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -226,21 +227,37 @@ def meeting_edit(request: HtmxHttpRequest, public_id):
 # --- the meeting page: agenda and attendance -------------------------------------------------------
 
 
-def agenda_items(meeting: Meeting):
+_DECISIONS = Decision.objects.filter(agenda_item=OuterRef("pk"))
+_LATEST = _DECISIONS.order_by("-version")
+# Built once: annotate() resolves a copy of each for its query, and building them was half of building the
+# agenda's query, which the meeting page and meeting mode make at every load.
+_DECISION_OF_ITEM = {
+    "decision_status": Subquery(_LATEST.values("status")[:1]),
+    "decision_version": Subquery(_LATEST.values("version")[:1]),
+    "decision_public_id": Subquery(_LATEST.values("public_id")[:1]),
+    "has_signed_decision": Exists(_DECISIONS.filter(status=DecisionStatus.SIGNED)),
+}
+
+
+def agenda_items(meeting: Meeting, *, presenters: bool = True):
     """Return the meeting's items in order with case, patient, presenter and their latest decision, and whether
-    any version of it is signed (`has_signed_decision`: a signed one freezes the meeting's attendance)."""
-    decisions = Decision.objects.filter(agenda_item=OuterRef("pk"))
-    latest = decisions.order_by("-version")
-    return (
-        meeting.agenda_items.select_related("case__patient", "presenter")
-        .annotate(
-            decision_status=Subquery(latest.values("status")[:1]),
-            decision_version=Subquery(latest.values("version")[:1]),
-            decision_public_id=Subquery(latest.values("public_id")[:1]),
-            has_signed_decision=Exists(decisions.filter(status=DecisionStatus.SIGNED)),
-        )
-        .order_by("position")
-    )
+    any version of it is signed (`has_signed_decision`: a signed one freezes the meeting's attendance).
+
+    Without PRESENTERS the caller names them from users it has read anyway (with_presenters)."""
+    related = ("case__patient", "presenter") if presenters else ("case__patient",)
+    return meeting.agenda_items.select_related(*related).annotate(**_DECISION_OF_ITEM).order_by("position")
+
+
+def with_presenters(items: list[AgendaItem], members: list) -> list[AgendaItem]:
+    """Give ITEMS their presenters from MEMBERS (board_members(), which the meeting page reads for its forms), and
+    read only those who have left the board since: one join fewer on every row of the agenda's query."""
+    known = {member.pk: member for member in members}
+    others = {item.presenter_id for item in items} - known.keys() - {None}
+    if others:
+        known |= get_user_model().objects.in_bulk(others)
+    for item in items:
+        item.presenter = known.get(item.presenter_id)
+    return items
 
 
 # Stands for an item's id in a URL reversed once per page (no real item has it: uuid4 never makes it).
@@ -286,12 +303,15 @@ def _attendance_context(
     }
 
 
-def assessed_items(meeting: Meeting, guideline) -> list[AgendaItem]:
+def assessed_items(meeting: Meeting, guideline, members: list | None = None) -> list[AgendaItem]:
     """Return MEETING's agenda items, each carrying its patient's age on the day of the meeting (`item.age`) and
     its case's readiness (`item.readiness`); a case's work-up is assessed only where the readiness needs it (not
-    for a discussed or closed case, or one without findings: cases.pathways.readiness.settled_readiness)."""
+    for a discussed or closed case, or one without findings: cases.pathways.readiness.settled_readiness).
+    A caller that has read the board's MEMBERS passes them: the presenters are named from them."""
     day = timezone.localdate(meeting.scheduled_at)
-    items = with_item_urls(meeting, agenda_items(meeting))
+    items = with_item_urls(meeting, agenda_items(meeting, presenters=members is None))
+    if members is not None:
+        with_presenters(items, members)
     for item in items:
         item.age = years_text(item.case.patient, day)  # the meeting's day heads the page
         item.readiness = settled_readiness(item.case) or readiness(
@@ -312,7 +332,7 @@ def _detail_context(
 ) -> dict:
     guideline, core = guideline_versions.active_content()
     members = list(board_members())
-    items = assessed_items(meeting, guideline)
+    items = assessed_items(meeting, guideline, members)
     frozen = any(item.has_signed_decision for item in items)
     may_manage = can(request.user, Action.MANAGE_MEETINGS)
     context = {

@@ -3,6 +3,7 @@ case without weighing the options: it must say exactly what the full assessment 
 
 import pytest
 
+from cases.pathways import services
 from cases.pathways.services import assess, assess_workup
 from cases.patients.demo import DEMO_CASES
 from cases.patients.models import Case
@@ -32,3 +33,28 @@ def test_contradictory_findings_are_reported_not_staged():
     case.refresh_from_db()
     assert assess_workup(case).errors == assess(case).errors
     assert assess_workup(case).errors
+
+
+def test_the_work_up_follows_a_changed_finding_at_once():
+    # Work-ups are remembered by the facts they come from: a case assessed a moment ago, then changed, is new.
+    case = make_case(**STAGE_IV)
+    assert "sstr_imaging" in assess_workup(case).missing_workup
+    case.sstr_imaging_done = True
+    case.save()
+    assert "sstr_imaging" not in assess_workup(case).missing_workup
+    case.liver_lesions = 0  # and a contradiction recorded since is reported, not an earlier answer
+    assert assess_workup(case).errors
+
+
+def test_a_case_read_again_is_not_staged_again(monkeypatch):
+    case = make_case(**STAGE_IV)
+    first = assess_workup(case)
+
+    def not_again(data):
+        raise AssertionError("the same facts read and staged again")
+
+    monkeypatch.setattr(services, "facts_from_dict", not_again)
+    assert assess_workup(case) == first
+    case.echo_done = True  # another fact: read afresh
+    with pytest.raises(AssertionError, match="read and staged again"):
+        assess_workup(case)
