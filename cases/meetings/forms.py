@@ -1,6 +1,5 @@
 """Forms of the meetings app. Each parses its input into domain values; views stay thin."""
 
-import html
 from datetime import timedelta
 
 from django import forms
@@ -35,14 +34,6 @@ from cases.patients.models import Case, CaseStatus
 from cases.patients.search import patient_matches
 from cases.people import display_name
 from cases.specialties import Specialty
-
-
-def escaped(value) -> str:
-    """Return VALUE as cases.forms.shown writes it (`{{ value }}`), a plain str the quick way: for a str,
-    localising does nothing and escaping is html.escape (django.utils.html.escape), without the checks for lazy
-    and safe strings that were a third of an agenda row's time. Meeting mode and the meeting page write with it."""
-    return html.escape(value) if type(value) is str else shown(value)
-
 
 MAX_ACTIONS = 10
 BLANK_ACTION_ROWS = 2
@@ -382,15 +373,15 @@ class OutcomeRadios(forms.RadioSelect):
         widget = self.get_context(name, value, attrs)["widget"]
         flags = f"{' required' if widget['required'] else ''}{' aria-invalid="true"' if widget['invalid'] else ''}"
         choices = "".join(
-            f'<label class="outcome-choice choice-{escaped(option["value"])}"><input type="radio" '
-            f'name="{escaped(option["name"])}" value="{escaped(option["value"])}" '
-            f'id="{escaped(option["attrs"].get("id", ""))}"{" checked" if option["selected"] else ""}{flags}> '
-            f"{escaped(option['label'])}</label>"
+            f'<label class="outcome-choice choice-{shown(option["value"])}"><input type="radio" '
+            f'name="{shown(option["name"])}" value="{shown(option["value"])}" '
+            f'id="{shown(option["attrs"].get("id", ""))}"{" checked" if option["selected"] else ""}{flags}> '
+            f"{shown(option['label'])}</label>"
             for _group, options, _index in widget["optgroups"]
             for option in options
         )
         return mark_safe(  # noqa: S308 (every value escaped as the template escapes it)
-            f'<div class="outcome-choices" id="{escaped(widget["attrs"].get("id", ""))}">{choices}</div>'
+            f'<div class="outcome-choices" id="{shown(widget["attrs"].get("id", ""))}">{choices}</div>'
         )
 
 

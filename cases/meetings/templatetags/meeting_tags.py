@@ -7,8 +7,7 @@ from django.template.defaultfilters import capfirst, truncatechars
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.forms import _char_count, _errors
-from cases.meetings.forms import escaped
+from cases.forms import _char_count, _errors, shown
 from cases.meetings.models import Decision, Outcome, is_departure, is_quiet
 from cases.pathways.templatetags.pathway_tags import option_text, verdict_badge
 from cases.people import display_name_filter
@@ -88,36 +87,36 @@ def agenda_row(item, number: int, first: bool, last: bool, may_manage: bool, csr
     tests/meetings/test_agenda_rows.py compares them): a meeting page has up to a hundred rows, and the engine
     spent a third of the page's time on them."""
     patient, state = item.case.patient, item.readiness
-    surname, public_id, token = escaped(patient.family_name.upper()), escaped(str(item.public_id)), escaped(csrf_token)
+    surname, public_id, token = shown(patient.family_name.upper()), shown(str(item.public_id)), shown(csrf_token)
     mark = '<span aria-hidden="true">✓</span> ' if state.is_ready else ""
     if not mark and state.is_flagged:
         mark = '<span aria-hidden="true">!</span> '
     missing = ""
     if state.missing:
         missing = (
-            f'<ul class="readiness-list">{"".join(f"<li>{escaped(label)}</li>" for label in state.missing_labels)}</ul>'
+            f'<ul class="readiness-list">{"".join(f"<li>{shown(label)}</li>" for label in state.missing_labels)}</ul>'
         )
     decision = "—"
     if item.decision_status:
-        status, version = escaped(item.decision_status), escaped(item.decision_version)
+        status, version = shown(item.decision_status), shown(item.decision_version)
         decision = (
-            f'<a href="{escaped(item.decision_url)}"><span class="badge decision-{status}">v{version} '
-            f"{escaped(capfirst(item.decision_status))}</span></a>"
+            f'<a href="{shown(item.decision_url)}"><span class="badge decision-{status}">v{version} '
+            f"{shown(capfirst(item.decision_status))}</span></a>"
         )
     parts = [
         f'\n<tr data-item="{public_id}"{' class="agenda-not-ready"' if state.is_flagged else ""}>\n'
-        f'<td class="agenda-number">{escaped(number)}</td>\n'
-        f'<td><a href="{escaped(item.present_url)}" class="fw-semibold">{surname}, {escaped(patient.given_name)}</a>\n'
-        f'<span class="text-body-secondary small">{escaped(patient.hospital_number)} · {escaped(item.age)}</span>\n'
-        f'<div class="small agenda-question">{escaped(_question(item.case.question))}</div></td>\n'
-        f"<td>{escaped(display_name_filter(item.presenter) or '—')}</td>\n"
-        f'<td class="text-end">{escaped(item.planned_minutes)}</td>\n'
-        f'<td data-testid="readiness"><span class="badge readiness-badge readiness-{escaped(state.state)}">{mark}'
-        f"{escaped(state.label)}</span>{missing}</td>\n"
+        f'<td class="agenda-number">{shown(number)}</td>\n'
+        f'<td><a href="{shown(item.present_url)}" class="fw-semibold">{surname}, {shown(patient.given_name)}</a>\n'
+        f'<span class="text-body-secondary small">{shown(patient.hospital_number)} · {shown(item.age)}</span>\n'
+        f'<div class="small agenda-question">{shown(_question(item.case.question))}</div></td>\n'
+        f"<td>{shown(display_name_filter(item.presenter) or '—')}</td>\n"
+        f'<td class="text-end">{shown(item.planned_minutes)}</td>\n'
+        f'<td data-testid="readiness"><span class="badge readiness-badge readiness-{shown(state.state)}">{mark}'
+        f"{shown(state.label)}</span>{missing}</td>\n"
         f"<td>{decision}</td>"
     ]
     if may_manage:
-        move, hidden = escaped(item.move_url), f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        move, hidden = shown(item.move_url), f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
         button = (
             '<button type="submit" name="direction" value="{0}" class="btn btn-sm btn-outline-secondary" id="{0}-{1}"'
         )
@@ -130,7 +129,7 @@ def agenda_row(item, number: int, first: bool, last: bool, may_manage: bool, csr
             f'<span class="visually-hidden">Move {surname} down</span></button></form>'
         )
         if not item.decision_status:
-            remove = escaped(item.remove_url)
+            remove = shown(item.remove_url)
             parts.append(
                 f'\n<form method="post" action="{remove}" class="d-inline" hx-post="{remove}" hx-target="#agenda" '
                 f'hx-swap="outerHTML">{hidden}<button type="submit" class="btn btn-sm btn-outline-danger">'
@@ -163,11 +162,11 @@ def in_table(field) -> SafeString:
     template, which stays the reference (tests/meetings/test_decision_form_markup.py compares them)."""
     if not getattr(field.form.renderer, "use_python", False):
         return field.as_field_group()
-    label = escaped(field.label)
+    label = shown(field.label)
     if field.use_fieldset:
         head, tail = f'<fieldset class="m-0"><legend class="visually-hidden">{label}</legend>', "</fieldset>"
     else:
-        head, tail = f'<label class="visually-hidden" for="{escaped(field.id_for_label)}">{label}</label>', ""
+        head, tail = f'<label class="visually-hidden" for="{shown(field.id_for_label)}">{label}</label>', ""
     count = _char_count(field) if field.char_limit else ""
     return mark_safe(f"{head}{field}{_errors(field)}{count}{tail}".strip())  # noqa: S308 (escaped as the template)
 
@@ -178,13 +177,13 @@ def outcome_row(context, row: dict) -> SafeString:
     the template engine, as agenda_row does for the agenda: some twenty rows at every save on the shared screen.
     The template stays the reference (tests/meetings/test_decision_form_markup.py compares them)."""
     rec, outcome, reason = row["rec"], row["outcome"], row["reason"]
-    why = f'<div class="option-why">{escaped(rec.why)}</div>' if rec.why else ""
+    why = f'<div class="option-why">{shown(rec.why)}</div>' if rec.why else ""
     confirm = ""
     if rec.to_confirm:
-        confirm = f'<div class="option-confirm">To confirm: {"; ".join(escaped(c.label) for c in rec.to_confirm)}</div>'
-    title = escaped(option_text(context, rec).title)
+        confirm = f'<div class="option-confirm">To confirm: {"; ".join(shown(c.label) for c in rec.to_confirm)}</div>'
+    title = shown(option_text(context, rec).title)
     return mark_safe(  # noqa: S308 (every value escaped as the template escapes it)
-        f'\n<tr data-code="{escaped(rec.code)}" class="board-option-row'
+        f'\n<tr data-code="{shown(rec.code)}" class="board-option-row'
         f'{" table-danger" if outcome.errors or reason.errors else ""}">\n'
         f'  <th scope="row" class="fw-normal">{verdict_badge(rec.verdict)} <span class="option-title">{title}</span>'
         f"{why}{confirm}</th>\n  <td>{in_table(outcome)}{in_table(reason)}</td>\n</tr>\n"
@@ -199,11 +198,11 @@ def agenda_jump(items, current) -> SafeString:
     lines = []
     for other in items:
         patient, status = other.case.patient, other.decision_status
-        name = f"{escaped(patient.family_name.upper())}, {escaped(patient.given_name)}"
+        name = f"{shown(patient.family_name.upper())}, {shown(patient.given_name)}"
         lines.append(
             f"\n<li{' aria-current="step" class="current"' if other.pk == current.pk else ''}>"
-            f'<a href="{escaped(other.present_url)}">{name}</a>'
-            f'\n<span id="agenda-decision-{escaped(str(other.public_id))}" class="badge decision-{escaped(status)}"'
-            f"{'' if status else ' hidden'}>{escaped(capfirst(status))}</span></li>"
+            f'<a href="{shown(other.present_url)}">{name}</a>'
+            f'\n<span id="agenda-decision-{shown(str(other.public_id))}" class="badge decision-{shown(status)}"'
+            f"{'' if status else ' hidden'}>{shown(capfirst(status))}</span></li>"
         )
     return mark_safe(f'\n<ol class="agenda-jump-list">{"".join(lines)}\n</ol>\n')  # noqa: S308 (every value escaped)
