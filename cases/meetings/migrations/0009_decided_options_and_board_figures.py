@@ -15,10 +15,8 @@ def write_rows_for_signed_decisions(apps, schema_editor):
     decisions = apps.get_model("meetings", "Decision")
     rows = apps.get_model("meetings", "DecidedOption")
     items = apps.get_model("meetings", "AgendaItem")
-    signed = (
-        decisions.objects.filter(status="signed")
-        .select_related("agenda_item__meeting")
-        .order_by("agenda_item_id", "version")
+    signed = decisions.objects.filter(status="signed").select_related("agenda_item__meeting").order_by(
+        "agenda_item_id", "version"
     )
     head = {}
     for decision in signed:
@@ -44,270 +42,99 @@ def write_rows_for_signed_decisions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0008_meeting_record_room_and_series"),
-        ("patients", "0009_patient_import_dry_run"),
+        ('meetings', '0008_meeting_record_room_and_series'),
+        ('patients', '0009_patient_import_dry_run'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="agendaitem",
-            name="discussion_seconds",
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="time discussed (seconds)"),
+            model_name='agendaitem',
+            name='discussion_seconds',
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='time discussed (seconds)'),
         ),
         migrations.AddField(
-            model_name="agendaitem",
-            name="workup_complete",
-            field=models.BooleanField(blank=True, null=True, verbose_name="work-up complete at the meeting"),
+            model_name='agendaitem',
+            name='workup_complete',
+            field=models.BooleanField(blank=True, null=True, verbose_name='work-up complete at the meeting'),
         ),
         migrations.AddField(
-            model_name="historicalagendaitem",
-            name="discussion_seconds",
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="time discussed (seconds)"),
+            model_name='historicalagendaitem',
+            name='discussion_seconds',
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='time discussed (seconds)'),
         ),
         migrations.AddField(
-            model_name="historicalagendaitem",
-            name="workup_complete",
-            field=models.BooleanField(blank=True, null=True, verbose_name="work-up complete at the meeting"),
+            model_name='historicalagendaitem',
+            name='workup_complete',
+            field=models.BooleanField(blank=True, null=True, verbose_name='work-up complete at the meeting'),
         ),
         migrations.CreateModel(
-            name="HistoricalDecidedOption",
+            name='HistoricalDecidedOption',
             fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                (
-                    "meeting_date",
-                    models.DateField(help_text="The local date of the meeting that decided (for periods)."),
-                ),
-                ("current", models.BooleanField(default=True)),
-                ("code", models.CharField(max_length=64)),
-                ("title", models.CharField(max_length=300)),
-                ("engine_verdict", models.CharField(max_length=20)),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[("accept", "Accept"), ("modify", "Modify"), ("reject", "Reject")], max_length=8
-                    ),
-                ),
-                ("departure", models.BooleanField(help_text="The board's outcome departs from the engine's verdict.")),
-                (
-                    "board_reason",
-                    models.TextField(blank=True, help_text="The board's reason for the outcome, as signed."),
-                ),
-                ("guideline_version", models.CharField(max_length=100)),
-                (
-                    "status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("planned", "Planned"),
-                            ("done", "Done"),
-                            ("not_done", "Not done"),
-                            ("changed", "Changed"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("happened_on", models.DateField(blank=True, null=True, verbose_name="date")),
-                (
-                    "cause",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("patient_choice", "Patient choice"),
-                            ("fitness_changed", "Fitness changed"),
-                            ("disease_progressed", "Disease progressed"),
-                            ("unsuitable", "Found unsuitable at treatment"),
-                            ("died", "Died"),
-                            ("transferred", "Transferred"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                        verbose_name="reason",
-                    ),
-                ),
-                ("cause_text", models.TextField(blank=True, max_length=2000, verbose_name="details")),
-                ("lock_version", models.PositiveIntegerField(default=1)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="patients.case",
-                    ),
-                ),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="meetings.decision",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="meetings.meeting",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('meeting_date', models.DateField(help_text='The local date of the meeting that decided (for periods).')),
+                ('current', models.BooleanField(default=True)),
+                ('code', models.CharField(max_length=64)),
+                ('title', models.CharField(max_length=300)),
+                ('engine_verdict', models.CharField(max_length=20)),
+                ('outcome', models.CharField(choices=[('accept', 'Accept'), ('modify', 'Modify'), ('reject', 'Reject')], max_length=8)),
+                ('departure', models.BooleanField(help_text="The board's outcome departs from the engine's verdict.")),
+                ('board_reason', models.TextField(blank=True, help_text="The board's reason for the outcome, as signed.")),
+                ('guideline_version', models.CharField(max_length=100)),
+                ('status', models.CharField(blank=True, choices=[('planned', 'Planned'), ('done', 'Done'), ('not_done', 'Not done'), ('changed', 'Changed')], max_length=10)),
+                ('happened_on', models.DateField(blank=True, null=True, verbose_name='date')),
+                ('cause', models.CharField(blank=True, choices=[('patient_choice', 'Patient choice'), ('fitness_changed', 'Fitness changed'), ('disease_progressed', 'Disease progressed'), ('unsuitable', 'Found unsuitable at treatment'), ('died', 'Died'), ('transferred', 'Transferred'), ('other', 'Other')], max_length=20, verbose_name='reason')),
+                ('cause_text', models.TextField(blank=True, max_length=2000, verbose_name='details')),
+                ('lock_version', models.PositiveIntegerField(default=1)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='patients.case')),
+                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.decision')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting')),
+                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical decided option",
-                "verbose_name_plural": "historical decided options",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical decided option',
+                'verbose_name_plural': 'historical decided options',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="DecidedOption",
+            name='DecidedOption',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "meeting_date",
-                    models.DateField(help_text="The local date of the meeting that decided (for periods)."),
-                ),
-                ("current", models.BooleanField(default=True)),
-                ("code", models.CharField(max_length=64)),
-                ("title", models.CharField(max_length=300)),
-                ("engine_verdict", models.CharField(max_length=20)),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[("accept", "Accept"), ("modify", "Modify"), ("reject", "Reject")], max_length=8
-                    ),
-                ),
-                ("departure", models.BooleanField(help_text="The board's outcome departs from the engine's verdict.")),
-                (
-                    "board_reason",
-                    models.TextField(blank=True, help_text="The board's reason for the outcome, as signed."),
-                ),
-                ("guideline_version", models.CharField(max_length=100)),
-                (
-                    "status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("planned", "Planned"),
-                            ("done", "Done"),
-                            ("not_done", "Not done"),
-                            ("changed", "Changed"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("happened_on", models.DateField(blank=True, null=True, verbose_name="date")),
-                (
-                    "cause",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("patient_choice", "Patient choice"),
-                            ("fitness_changed", "Fitness changed"),
-                            ("disease_progressed", "Disease progressed"),
-                            ("unsuitable", "Found unsuitable at treatment"),
-                            ("died", "Died"),
-                            ("transferred", "Transferred"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                        verbose_name="reason",
-                    ),
-                ),
-                ("cause_text", models.TextField(blank=True, max_length=2000, verbose_name="details")),
-                ("lock_version", models.PositiveIntegerField(default=1)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="decided_options", to="patients.case"
-                    ),
-                ),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="decided_options",
-                        to="meetings.decision",
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="decided_options",
-                        to="meetings.meeting",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('meeting_date', models.DateField(help_text='The local date of the meeting that decided (for periods).')),
+                ('current', models.BooleanField(default=True)),
+                ('code', models.CharField(max_length=64)),
+                ('title', models.CharField(max_length=300)),
+                ('engine_verdict', models.CharField(max_length=20)),
+                ('outcome', models.CharField(choices=[('accept', 'Accept'), ('modify', 'Modify'), ('reject', 'Reject')], max_length=8)),
+                ('departure', models.BooleanField(help_text="The board's outcome departs from the engine's verdict.")),
+                ('board_reason', models.TextField(blank=True, help_text="The board's reason for the outcome, as signed.")),
+                ('guideline_version', models.CharField(max_length=100)),
+                ('status', models.CharField(blank=True, choices=[('planned', 'Planned'), ('done', 'Done'), ('not_done', 'Not done'), ('changed', 'Changed')], max_length=10)),
+                ('happened_on', models.DateField(blank=True, null=True, verbose_name='date')),
+                ('cause', models.CharField(blank=True, choices=[('patient_choice', 'Patient choice'), ('fitness_changed', 'Fitness changed'), ('disease_progressed', 'Disease progressed'), ('unsuitable', 'Found unsuitable at treatment'), ('died', 'Died'), ('transferred', 'Transferred'), ('other', 'Other')], max_length=20, verbose_name='reason')),
+                ('cause_text', models.TextField(blank=True, max_length=2000, verbose_name='details')),
+                ('lock_version', models.PositiveIntegerField(default=1)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decided_options', to='patients.case')),
+                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decided_options', to='meetings.decision')),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decided_options', to='meetings.meeting')),
+                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["meeting_date", "pk"],
-                "indexes": [
-                    models.Index(fields=["current", "meeting_date"], name="decided_option_period"),
-                    models.Index(fields=["current", "status", "happened_on"], name="decided_option_worklist"),
-                ],
-                "constraints": [
-                    models.UniqueConstraint(fields=("decision", "code"), name="decided_option_unique"),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("outcome", "reject"), ("status", "")),
-                            models.Q(
-                                models.Q(("outcome", "reject"), _negated=True), models.Q(("status", ""), _negated=True)
-                            ),
-                            _connector="OR",
-                        ),
-                        name="decided_option_planned_unless_rejected",
-                    ),
-                ],
+                'ordering': ['meeting_date', 'pk'],
+                'indexes': [models.Index(fields=['current', 'meeting_date'], name='decided_option_period'), models.Index(fields=['current', 'status', 'happened_on'], name='decided_option_worklist')],
+                'constraints': [models.UniqueConstraint(fields=('decision', 'code'), name='decided_option_unique'), models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'reject'), ('status', '')), models.Q(models.Q(('outcome', 'reject'), _negated=True), models.Q(('status', ''), _negated=True)), _connector='OR'), name='decided_option_planned_unless_rejected')],
             },
         ),
         migrations.RunPython(write_rows_for_signed_decisions, migrations.RunPython.noop),

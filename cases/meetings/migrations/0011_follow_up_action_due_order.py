@@ -4,13 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0010_action_progress_case_clock_worklist_indexes"),
+        ('meetings', '0010_action_progress_case_clock_worklist_indexes'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="followupaction",
-            index=models.Index(fields=["due_date", "id"], name="action_due_order"),
+            model_name='followupaction',
+            index=models.Index(fields=['due_date', 'id'], name='action_due_order'),
         ),
     ]

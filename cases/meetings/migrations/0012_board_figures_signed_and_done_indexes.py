@@ -4,23 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0011_follow_up_action_due_order"),
+        ('meetings', '0011_follow_up_action_due_order'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="decidedoption",
-            index=models.Index(
-                condition=models.Q(("current", True), ("happened_on__isnull", False), ("status", "done")),
-                fields=["meeting_date", "decision", "happened_on"],
-                name="decided_option_done_by_date",
-            ),
+            model_name='decidedoption',
+            index=models.Index(condition=models.Q(('current', True), ('happened_on__isnull', False), ('status', 'done')), fields=['meeting_date', 'decision', 'happened_on'], name='decided_option_done_by_date'),
         ),
         migrations.AddIndex(
-            model_name="decision",
-            index=models.Index(
-                condition=models.Q(("status", "signed")), fields=["agenda_item"], name="decision_signed_by_item"
-            ),
+            model_name='decision',
+            index=models.Index(condition=models.Q(('status', 'signed')), fields=['agenda_item'], name='decision_signed_by_item'),
         ),
     ]

@@ -5,14 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0012_board_figures_signed_and_done_indexes"),
+        ('meetings', '0012_board_figures_signed_and_done_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="decision",
-            index=models.Index(condition=models.Q(("status", "signed")), fields=["id"], name="decision_signed_ids"),
+            model_name='decision',
+            index=models.Index(condition=models.Q(('status', 'signed')), fields=['id'], name='decision_signed_ids'),
         ),
     ]
