@@ -169,7 +169,7 @@ WIDGETS = {
 }
 
 
-def _errors(field) -> str:
+def errors_markup(field) -> str:
     """Write templates/forms/field_errors.html."""
     if not field.errors:
         return ""
@@ -177,7 +177,7 @@ def _errors(field) -> str:
     return f'<div class="invalid-feedback d-block" id="{shown(field.auto_id)}_error">{messages}</div>'
 
 
-def _char_count(field) -> str:
+def char_count_markup(field) -> str:
     """Write templates/forms/char_count.html."""
     auto_id, limit, over = shown(field.auto_id), shown(field.char_limit), field.chars_over
     return (
@@ -207,8 +207,8 @@ def _field_group(field) -> str:
         parts.append(f'  <legend class="form-label fs-6 mb-1">{label}</legend>\n  {field}\n')
     else:
         parts.append(f'<label class="form-label" for="{shown(field.id_for_label)}">{label}</label>\n  {field}\n')
-    parts.append(f"\n  {_errors(field)}\n\n")
-    parts.append(f"  {_char_count(field) if field.char_limit else ''}\n")
+    parts.append(f"\n  {errors_markup(field)}\n\n")
+    parts.append(f"  {char_count_markup(field) if field.char_limit else ''}\n")
     if derived:
         note = "Set from the value and the upper limit of normal above."
         parts.append(f'  <div class="form-text derived-note" data-derived-note hidden>{note}</div>\n')

@@ -7,7 +7,7 @@ from django.template.defaultfilters import capfirst, truncatechars
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.forms import _char_count, _errors, shown
+from cases.forms import char_count_markup, errors_markup, shown
 from cases.meetings.models import Decision, Outcome, is_departure, is_quiet
 from cases.pathways.templatetags.pathway_tags import option_text, verdict_badge
 from cases.people import display_name_filter
@@ -167,8 +167,8 @@ def in_table(field) -> SafeString:
         head, tail = f'<fieldset class="m-0"><legend class="visually-hidden">{label}</legend>', "</fieldset>"
     else:
         head, tail = f'<label class="visually-hidden" for="{shown(field.id_for_label)}">{label}</label>', ""
-    count = _char_count(field) if field.char_limit else ""
-    return mark_safe(f"{head}{field}{_errors(field)}{count}{tail}".strip())  # noqa: S308 (escaped as the template)
+    count = char_count_markup(field) if field.char_limit else ""
+    return mark_safe(f"{head}{field}{errors_markup(field)}{count}{tail}".strip())  # noqa: S308 (escaped as the template)
 
 
 @register.simple_tag(takes_context=True)
