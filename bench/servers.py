@@ -106,9 +106,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 def postgres_cpu_seconds() -> float:
-    """Return the CPU time (user + system, seconds) used so far by every PostgreSQL process on this machine (its
-    backends serve the app servers and the worker; other databases' clients count too, so read it beside the
-    load average). Processes that ended in the meantime are not counted."""
+    """Return the CPU time (user + system, seconds) used so far by PostgreSQL on this machine: its live processes,
+    and the backends that have ended (a connection closed after CONN_MAX_AGE), which the postmaster has
+    collected (its children's times). Other databases' clients count too: read it beside the load average."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -117,7 +117,10 @@ def postgres_cpu_seconds() -> float:
         except OSError:
             continue
         name, rest = text.split("(", 1)[1].rsplit(")", 1)
-        if name == "postgres":
-            fields = rest.split()
-            total += (int(fields[11]) + int(fields[12])) / tick
+        if name != "postgres":
+            continue
+        fields = rest.split()
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        if fields[1] == "1" or Path(f"/proc/{fields[1]}/comm").read_text().strip() != "postgres":
+            total += (int(fields[13]) + int(fields[14])) / tick  # the postmaster: its ended children's
     return total
