@@ -125,22 +125,33 @@ class CaseAssessment:
         return tuple(self.assessment.missing_workup) if self.assessment is not None else ()
 
 
-def evaluated(facts: CaseFacts, guideline: Guideline) -> Assessment:
-    """Return `evaluate(FACTS, GUIDELINE)`, reusing this process's result for the same facts and thresholds.
-
-    The engine is a pure function of its two arguments (no clock, no database, no settings), so the same
-    arguments give the same assessment: a case read again on the next step, by the next person or in meeting
-    mode. Its output is immutable (frozen dataclasses, tuples). The key is the arguments' repr rather than
-    their equality, so that values equal as numbers but written otherwise (5 and 5.0) could never share an
-    answer whose reasons print them. A changed finding, another day (the age is a fact) or another guideline
-    version is another key.
-    """
-    return _evaluated(repr((facts, guideline)), facts, guideline)
+# The engine is a pure function of the facts and the thresholds (no clock, no database, no settings), and the
+# same cases come back request after request: the next step, meeting mode, the meeting page at every change of
+# its agenda, the dashboard. Each process remembers its last answers, keyed by the facts as `Case.to_facts`
+# gives them, each value with its type (1 and True, or 5 and 5.0, are equal, but one of them may be refused),
+# never by the case: a changed finding, another day (the age is a fact) or another guideline version is another
+# key, and nothing is ever stale. Contradictory facts raise FactsError, which is never remembered (lru_cache
+# keeps no exception): its messages quote the values as typed. The answers are immutable (frozen dataclasses).
+ASSESSMENTS_REMEMBERED = 512
+WORKUPS_REMEMBERED = 2048
 
 
-@lru_cache(maxsize=512)
-def _evaluated(key: str, facts: CaseFacts, guideline: Guideline) -> Assessment:
-    return evaluate(facts, guideline)
+def facts_key(facts: dict) -> tuple:
+    """Return FACTS (the engine's JSON groups, `Case.to_facts`) as a key: (group, ((name, type, value), ...))."""
+    return tuple(
+        (group, tuple((name, type(value), value) for name, value in values.items())) for group, values in facts.items()
+    )
+
+
+def _parsed(key: tuple) -> CaseFacts:
+    return facts_from_dict({group: {name: value for name, _type, value in values} for group, values in key})
+
+
+@lru_cache(maxsize=ASSESSMENTS_REMEMBERED)
+def evaluated(key: tuple, guideline: Guideline) -> Assessment:
+    """Return the engine's assessment of the facts of KEY (`facts_key`) under GUIDELINE; FactsError if they
+    contradict each other."""
+    return evaluate(_parsed(key), guideline)
 
 
 def assess(case: Case, guideline: Guideline | None = None, on: date | None = None) -> CaseAssessment:
@@ -148,11 +159,10 @@ def assess(case: Case, guideline: Guideline | None = None, on: date | None = Non
     (default: today). Pages that assess many cases fetch the guideline once and pass it in."""
     guideline = guideline or active_guideline()  # fetched either way: a constant number of queries
     try:
-        facts = facts_from_dict(case.to_facts(today=on))
+        return CaseAssessment(evaluated(facts_key(case.to_facts(today=on)), guideline))
     except FactsError as exc:
         # Only possible for rows changed outside the app's forms; show it instead of failing.
         return CaseAssessment(None, exc.errors)
-    return CaseAssessment(evaluated(facts, guideline))
 
 
 @dataclass(frozen=True)
@@ -169,34 +179,19 @@ def assess_workup(case: Case, guideline: Guideline | None = None, on: date | Non
     The agenda and the dashboard show only this for each case, and a meeting page lists up to a hundred
     cases. Weighing the options is nearly all of an evaluation (measured: staging and work-up 0.04 ms,
     `evaluate` 1.3 ms; reading the facts 0.4 ms either way). The answer depends on nothing but the facts
-    (the age ON the day among them) and the guideline, so the process remembers it (`_missing_workup`).
+    (the age ON the day among them) and the guideline, so the process remembers it (as `evaluated`).
     """
     guideline = guideline or active_guideline()
-    facts = case.to_facts(today=on)
-    # Each value with its type: 1 and True (or 5 and 5.0) are equal, but one of them may be refused.
-    key = tuple(
-        (group, tuple((name, type(value), value) for name, value in values.items())) for group, values in facts.items()
-    )
     try:
-        return WorkupAssessment(missing_workup=_missing_workup(key, guideline))
+        return WorkupAssessment(missing_workup=_missing_workup(facts_key(case.to_facts(today=on)), guideline))
     except FactsError as exc:
         return WorkupAssessment(errors=exc.errors)
 
 
-# Work-ups remembered per process (a few kilobytes each). The same cases come back page after page: the meeting
-# page at every change of its agenda, the dashboard, meeting mode; reading and staging them was a fifth of the
-# meeting page's time. Keyed by the facts themselves, never by the case, so a changed finding, another day or
-# another guideline version is another key and nothing is ever stale.
-WORKUP_MEMORY = 2048
-
-
-@lru_cache(maxsize=WORKUP_MEMORY)
-def _missing_workup(facts: tuple, guideline: Guideline) -> tuple[str, ...]:
-    """Return the work-up missing for FACTS (case_facts' groups of (name, type, value)) under GUIDELINE.
-
-    Raises FactsError for contradictory facts, which is never remembered (lru_cache keeps no exception): its
-    messages quote the values as typed.
-    """
-    parsed = facts_from_dict({group: {name: value for name, _type, value in values} for group, values in facts})
+@lru_cache(maxsize=WORKUPS_REMEMBERED)
+def _missing_workup(key: tuple, guideline: Guideline) -> tuple[str, ...]:
+    """Return the work-up missing for the facts of KEY (`facts_key`) under GUIDELINE; FactsError if they
+    contradict each other."""
+    parsed = _parsed(key)
     missing, _notes = missing_workup(parsed, stage_case(parsed, guideline).grade)
     return tuple(missing)

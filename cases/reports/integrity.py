@@ -15,7 +15,7 @@ noted it earlier sees that too.
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from cases import integrity
 from cases.access import Action, can
@@ -57,29 +57,21 @@ class Report:
         return not self.findings
 
 
-# What pyHanko found in a signed PDF, by the SHA-256 of its bytes, its record's name and the certificates trusted.
-# Reading and validating a signed PDF costs about 80 ms of CPU, and the decision page checks its decision's PDF at
-# every view. The bytes are hashed at every view (about a millisecond), so a changed PDF is another key and is
-# read afresh; the same bytes under the same certificates always give the same findings (the certificate is
-# pinned by fingerprint, no clock: signing.pades_problems). Per process, emptied when it outgrows PDF_FINDINGS;
-# `manage.py verify_records` runs in a process of its own and reads every PDF.
-_pdf_findings: dict[tuple, tuple[tuple[str, ...], bytes | None]] = {}
-PDF_FINDINGS = 256
+# What pyHanko found in a signed PDF, by its bytes, its record's name and the certificates trusted. Reading and
+# validating a signed PDF costs about 80 ms of CPU, and the decision page checks its decision's PDF at every view.
+# The same bytes under the same certificates always give the same findings (the certificate is pinned by
+# fingerprint, no clock: signing.pades_problems); a changed PDF is another key and is read afresh. Per process,
+# the last PDF_FINDINGS, bytes kept as their key (a decision's summary is some 45 KB: 3 MB at most).
+PDF_FINDINGS = 64
 
 
-def _read_signed_pdf(pdf: bytes, digest: str, name: str, trusted: dict) -> tuple[list[str], bytes | None]:
-    """Return the PAdES signature's problems and the attached record NAME of PDF (whose SHA-256 is DIGEST)."""
+@lru_cache(maxsize=PDF_FINDINGS)
+def _signed_pdf_findings(pdf: bytes, name: str, trusted: tuple) -> tuple[tuple[str, ...], bytes | None]:
+    """Return the PAdES signature's problems and the attached record NAME of PDF, TRUSTED as dict items."""
     # Imported here: pyHanko takes about a second to import; pages that only show the alarm do not need it.
     from cases.reports.signing import attached_record, pades_problems
 
-    key = (digest, name, frozenset(trusted))
-    found = _pdf_findings.get(key)
-    if found is None:
-        found = (tuple(pades_problems(pdf, trusted)), attached_record(pdf, name))
-        if len(_pdf_findings) >= PDF_FINDINGS:
-            _pdf_findings.clear()
-        _pdf_findings[key] = found
-    return list(found[0]), found[1]
+    return tuple(pades_problems(pdf, dict(trusted))), attached_record(pdf, name)
 
 
 def pdf_problems(decision: Decision, stored: StoredSummary | None, trusted: dict) -> list[str]:
@@ -95,7 +87,7 @@ def pdf_problems(decision: Decision, stored: StoredSummary | None, trusted: dict
         return problems  # signed before PDFs were signed: its hash is what there is
     if stored.sha256 != decision.pdf_sha256:
         problems.append("its stored PDF is not the one the decision's signature names")
-    signature, record = _read_signed_pdf(pdf, digest, record_name(decision), trusted)
+    signature, record = _signed_pdf_findings(pdf, record_name(decision), tuple(trusted.items()))
     problems.extend(signature)
     if record != canonical_content(decision):
         problems.append("its PDF does not carry the decision's signed content")
