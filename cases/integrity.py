@@ -12,9 +12,10 @@ A chain is a sequence of statements, each naming its position and the SHA-256 of
 so that removing, inserting or reordering an entry breaks every later link, and the signature of any entry
 vouches for everything before it. A unique position means two appends can never fork a chain. The chain of
 signed decisions also serialises its appends (`chain_lock`: on PostgreSQL a transaction-level advisory lock,
-on SQLite the database's write lock, the app's transactions being BEGIN IMMEDIATE). The access log, written
-by every logged page, appends optimistically instead (cases/audit/log.py): it signs for the position after
-the last committed entry without a lock and signs again after the winner when that position was taken.
+on SQLite the database's write lock, the app's transactions being BEGIN IMMEDIATE). So does the access log,
+written by every logged page, in a short transaction of its own; an entry written inside a caller's
+transaction appends optimistically instead (cases/audit/log.py): it signs for the position after the last
+committed entry without a lock and signs again after the winner when that position was taken.
 
 Development generates a self-signed key on first use (`development_key_path`); production refuses to
 start without SIGNING_KEY_FILE (sinen_mdt/settings.py).
@@ -277,7 +278,7 @@ def next_link(kind: str, last: tuple[int, str] | None, payload: dict) -> Link:
 
 
 # Advisory lock keys (PostgreSQL bigint): one per chain, fixed so that every app server takes the same one.
-_LOCK_KEYS = {"decisions": 0x5149_4E45_4E01}
+_LOCK_KEYS = {"decisions": 0x5149_4E45_4E01, "access_log": 0x5149_4E45_4E02}
 
 
 @contextmanager

@@ -1,9 +1,10 @@
 """At the same time: downloads of a signed decision, sign-offs, access log entries. Nothing forks, nothing fails.
 
 Downloads of a signed decision only read its stored PDF (a missing one is never rendered again), so two at
-once cannot collide; sign-offs take their chain's lock (a PostgreSQL advisory lock; SQLite's write lock), and
-access log entries are appended optimistically (a taken position is refused, the entry is linked and signed
-again after the new last one), so positions follow each other without a gap or a fork.
+once cannot collide; sign-offs and access log entries take their chain's lock (a PostgreSQL advisory lock;
+SQLite's write lock), and an access log entry written inside a caller's transaction is appended optimistically (a
+taken position is refused, the entry is linked and signed again after the new last one), so positions follow each
+other without a gap or a fork.
 
 The threaded tests run on PostgreSQL: SQLite's in-memory test database shares one cache between threads,
 which refuses a concurrent write at once instead of waiting for it (production SQLite is a file in WAL mode
@@ -11,6 +12,7 @@ with a busy timeout). The read-only download path is also tested on both databas
 """
 
 import threading
+import time
 
 import pytest
 from django.db import close_old_connections, connection, transaction
@@ -106,6 +108,31 @@ def test_access_log_entries_written_at_the_same_time_form_one_chain():
     report = verify_records()
     assert report.holds, [str(f) for f in report.findings]
     assert report.log_entries == 40
+
+
+@THREADED
+@pytest.mark.django_db(transaction=True)
+def test_a_logged_page_appends_under_the_chains_lock_so_pages_do_not_race_for_a_position():
+    """While another app server holds the access log's lock (reading, signing, inserting), a page's entry waits
+    for it instead of signing for a position it would lose."""
+    held, release = threading.Event(), threading.Event()
+
+    def other_server(n):
+        if n == 0:
+            with transaction.atomic(), integrity.chain_lock("access_log"):
+                held.set()
+                release.wait(10)
+            return None
+        held.wait(10)
+        threading.Timer(0.5, release.set).start()
+        started = time.monotonic()
+        append(AccessLog(action=AccessAction.VIEW, username="page", path="/cases/"))
+        return time.monotonic() - started
+
+    results = run_together(other_server, 2)
+    assert results[0] is None
+    assert results[1] >= 0.4  # it waited for the lock
+    assert list(AccessLog.objects.values_list("username", flat=True)) == ["page"]
 
 
 def append_during_the_next_signature(monkeypatch, entry: AccessLog) -> None:
