@@ -90,7 +90,10 @@ def user_roles(user) -> list[Role]:
         return []
     cached = getattr(user, "_sinen_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
+        # The request's user comes with its groups' names (cases.audit.backends.AccountBackend.get_user);
+        # any other user object asks the database.
+        read = getattr(user, "group_names", None)
+        names = set(read.split("\n")) if read is not None else set(user.groups.values_list("name", flat=True))
         cached = [role for role in Role if role.value in names]
         user._sinen_roles = cached
     return cached

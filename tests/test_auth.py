@@ -85,3 +85,33 @@ def test_a_logged_in_user_opening_the_login_page_goes_to_the_dashboard(client, v
     response = client.get(reverse("login"))
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")
+
+
+def test_the_users_roles_come_with_the_user_in_one_query(client, make_user):
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.access import Role
+
+    both = make_user("both", Role.CHAIR)
+    both.groups.add(Group.objects.get_or_create(name=Role.CLINICIAN.value)[0])
+    client.force_login(both)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("dashboard"))
+    assert page.status_code == 200
+    badges = page.content.decode().split('data-testid="current-user"')[1].split("</span>\n")[0]
+    assert "Chair" in badges and "Clinician" in badges
+    assert not [
+        q
+        for q in queries
+        if 'FROM "auth_group"' in q["sql"] and "auth_user_groups" in q["sql"] and 'FROM "auth_user"' not in q["sql"]
+    ]
+
+
+def test_a_role_taken_away_counts_from_the_next_request(client, chair):
+    client.force_login(chair)
+    assert client.get(reverse("reports:integrity")).status_code == 200
+    chair.groups.clear()
+    assert client.get(reverse("reports:integrity")).status_code == 403
+    assert "No role" in client.get(reverse("dashboard")).content.decode()
