@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import first, join, linebreaksbr
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -99,3 +100,36 @@ def _content(context) -> PageContent:
         content = page_content()
         context._sinen_page_content = content
     return content
+
+
+_ANY_CASE, _ANY_SLUG = "00000000-0000-0000-0000-000000000000", "0any0slug0"
+
+
+@register.simple_tag
+def rail_entries(rail, case) -> SafeString:
+    """Write pathways/_rail_entry.html for each entry of RAIL (cases.pathways.steps.rail) of CASE without the
+    template engine: the rail is on every step page and every save's answer, and its eight entries with a
+    reversed link each cost the engine as much as the rest of the step's form. The template stays the reference
+    (tests/pathways/test_rail_markup.py compares them); the step's URL is reversed once for the rail."""
+    url = reverse("pathways:step", kwargs={"public_id": _ANY_CASE, "slug": _ANY_SLUG})
+    url = url.replace(_ANY_CASE, shown(str(case.public_id)))
+    parts = []
+    for entry in rail:
+        step = entry.step
+        if entry.done:
+            state = '<span aria-hidden="true">✓</span> done'
+        elif entry.not_applicable:
+            state = "not applicable"
+        elif entry.unknown:
+            state = f"{shown(entry.unknown)} unknown"
+        else:
+            state = "to do"
+        parts.append(
+            f'\n<li class="rail-{shown(entry.state)}{" rail-current" if entry.current else ""}">\n'
+            f'<a href="{url.replace(_ANY_SLUG, shown(step.slug))}"{' aria-current="step"' if entry.current else ""}>\n'
+            f'<span class="rail-number">{shown(step.number)}</span>\n'
+            f'<span class="rail-title">{shown(step.title)}</span>\n'
+            f'<span class="rail-state">{state}</span>\n'
+            "</a>\n</li>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (every value escaped as the template escapes it)
