@@ -15,9 +15,10 @@ def get_patient(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> P
 
 
 def get_case(user, public_id, action: Action = Action.VIEW_PATIENT_DATA) -> Case:
-    """Return the case with its patient, or 403 / 404."""
+    """Return the case with its patient and the date of its next meeting (Case.board_day), or 403 / 404."""
     require(user, action)
-    return get_object_or_404(Case.objects.select_related("patient"), public_id=public_id)
+    cases = Case.objects.select_related("patient").annotate(next_board_at=Case.next_board_subquery())
+    return get_object_or_404(cases, public_id=public_id)
 
 
 def get_import(user, public_id) -> PatientImport:

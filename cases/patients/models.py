@@ -128,6 +128,10 @@ class Ki67Specimen(models.TextChoices):
 
 
 # The units laboratories report in, as the engine names them; a value and its upper limit share one unit.
+# The meetings whose agenda sets a case's board day (Case.board_day); the meetings app's MeetingStatus values.
+_OPEN_MEETINGS = ("planned", "in_progress")
+_NOT_READ = object()
+
 CHROMOGRANIN_A_UNIT_LABELS = {"ng/mL": "ng/mL (= µg/L)", "nmol/L": "nmol/L", "U/L": "U/L"}
 URINE_5HIAA_UNIT_LABELS = {"mg/24h": "mg/24 h", "umol/24h": "µmol/24 h"}
 CHROMOGRANIN_A_UNITS_CHOICES = [(unit, CHROMOGRANIN_A_UNIT_LABELS[unit]) for unit in CHROMOGRANIN_A_UNITS]
@@ -570,18 +574,33 @@ class Case(models.Model):
         """Return the findings in exactly the JSON form `manage.py recommend` accepts (the age on TODAY)."""
         return case_facts(self, today or timezone.localdate())
 
+    @classmethod
+    def next_board_subquery(cls) -> models.Subquery:
+        """Return, for `annotate(next_board_at=...)`, when the next open meeting whose agenda has the case is
+        scheduled (None when none is): what `board_day` reads, in the case's own query (cases.patients.access).
+        The agenda is read through the reverse relation the meetings app declares (agenda_items), not an
+        import: patients sits below meetings."""
+        items = cls._meta.get_field("agenda_items").related_model.objects
+        return models.Subquery(
+            items.filter(case=models.OuterRef("pk"), meeting__status__in=_OPEN_MEETINGS)
+            .order_by("meeting__scheduled_at")
+            .values("meeting__scheduled_at")[:1]
+        )
+
     def board_day(self) -> tuple[date, bool]:
         """Return the day the board sees this case, (day, True), or (today, False) when no meeting is planned.
 
-        The day is that of the next open meeting whose agenda has the case. It is read through the reverse
-        relation the meetings app declares (agenda_items), not an import: patients sits below meetings.
+        The day is that of the next open meeting whose agenda has the case: the `next_board_at` annotation of the
+        case's query where it has one (a case page or pathway step), else one query of its own.
         """
-        scheduled = (
-            self.agenda_items.filter(meeting__status__in=("planned", "in_progress"))
-            .order_by("meeting__scheduled_at")
-            .values_list("meeting__scheduled_at", flat=True)
-            .first()
-        )
+        scheduled = getattr(self, "next_board_at", _NOT_READ)
+        if scheduled is _NOT_READ:
+            scheduled = (
+                self.agenda_items.filter(meeting__status__in=_OPEN_MEETINGS)
+                .order_by("meeting__scheduled_at")
+                .values_list("meeting__scheduled_at", flat=True)
+                .first()
+            )
         if scheduled is None:
             return timezone.localdate(), False
         return timezone.localdate(scheduled), True

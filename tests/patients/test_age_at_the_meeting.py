@@ -74,3 +74,27 @@ def test_the_summary_pdf_heads_each_page_with_the_age(birthday_before_the_meetin
     item, _ = birthday_before_the_meeting
     html = case_summary_html(item.case, None)
     assert f"born {item.case.patient.date_of_birth:%d %b %Y} · 54 years today" in html
+
+
+def test_the_case_read_for_a_page_brings_its_board_day_the_same_as_reading_it_alone(chair, coordinator):
+    """A case page or pathway step reads the next meeting in the case's own query (Case.next_board_subquery): the same
+    day as the case's own query of its agenda, for the earliest open meeting, and never a closed one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.patients.access import get_case
+    from cases.patients.models import Case
+
+    case = make_case(**STAGE_IV)
+    alone = Case.objects.get(pk=case.pk)
+    assert get_case(coordinator, case.public_id).board_day() == alone.board_day() == (timezone.localdate(), False)
+    later = make_meeting(chair, status="planned", scheduled_at=timezone.now() + timedelta(days=20))
+    sooner = make_meeting(chair, status="planned", scheduled_at=timezone.now() + timedelta(days=5))
+    closed = make_meeting(chair, status="closed", scheduled_at=timezone.now() - timedelta(days=1))
+    for meeting in (later, sooner, closed):
+        add_item(meeting, case)
+    read = get_case(coordinator, case.public_id)
+    with CaptureQueriesContext(connection) as queries:
+        day = read.board_day()
+    assert len(queries) == 0
+    assert day == Case.objects.get(pk=case.pk).board_day() == (timezone.localdate(sooner.scheduled_at), True)
