@@ -64,43 +64,50 @@ def append(entry: AccessLog) -> AccessLog:
     refuses a taken one), so when another entry took the position in the meantime the insert fails and ENTRY is
     linked and signed again after that one: the chain never forks and never has a gap.
 
-    A logged page appends in autocommit: its entry gets its own short transaction under the chain's lock
+    A logged page appends in autocommit: each try is a short transaction of its own under the chain's lock
     (`integrity.chain_lock`: a PostgreSQL transaction-level advisory lock, SQLite's write lock), held for the
     reading, the signature (an RSA-3072 signature, about 2 ms) and the insert only, so that the pages of all
     app servers append one after the other instead of racing for the same position. Without it, 40 users on 3
     workers lost more than half of their races: each lost race cost another reading and signature, and an
-    error in PostgreSQL's log (bench/load.py, issue 14).
+    error in PostgreSQL's log (bench/load.py, issue 14). Under the lock only an entry of a caller's transaction
+    (below) can still take the position first; the insert then fails, the transaction is rolled back and the
+    entry is linked again in a new one.
 
     Inside a caller's transaction (an entry commits with the change it records) no lock is taken, as that lock
-    would be held until the caller commits; the entry is appended optimistically, so that a lost race does not
-    fail the change (each insert has a savepoint); on SQLite that transaction already holds the database's
-    write lock (BEGIN IMMEDIATE), so no other entry can come in between. The address is stored as
-    the database will give it back, so that the statement verifies later.
+    would be held until the caller commits; the entry is appended optimistically, each insert under a savepoint
+    so that a lost race does not fail the change; on SQLite that transaction already holds the database's write
+    lock (BEGIN IMMEDIATE), so no other entry can come in between. The address is stored as the database will
+    give it back, so that the statement verifies later.
     """
     field = AccessLog._meta.get_field("ip_address")
     entry.ip_address = field.get_prep_value(entry.ip_address) if entry.ip_address else None
-    if connection.in_atomic_block:
-        return _link_and_insert(entry)
-    with transaction.atomic(), integrity.chain_lock("access_log"):
-        return _link_and_insert(entry)
-
-
-def _link_and_insert(entry: AccessLog) -> AccessLog:
+    in_callers_transaction = connection.in_atomic_block
     for _ in range(APPEND_ATTEMPTS):
-        last = AccessLog.objects.order_by("-chain_position").first()
-        entry.at = timezone.now()
-        link = integrity.next_link(
-            "access_log",
-            (last.chain_position, integrity.sha256(last.chain_statement())) if last else None,
-            entry.chain_payload(),
-        )
-        entry.chain_position, entry.chain_previous = link.position, link.previous
-        entry.signature, entry.signing_key = link.signature, link.key
         try:
-            with transaction.atomic():  # a savepoint: a taken position fails this insert, not the transaction
-                entry.save()
+            if in_callers_transaction:
+                return _link_and_insert(entry, savepoint=True)
+            with transaction.atomic(), integrity.chain_lock("access_log"):
+                return _link_and_insert(entry, savepoint=False)
         except IntegrityError:
             entry.pk = None  # the position was taken: link and sign again after the new last entry
-            continue
-        return entry
     raise AccessLogError(f"the access log entry lost the race for a position {APPEND_ATTEMPTS} times")
+
+
+def _link_and_insert(entry: AccessLog, *, savepoint: bool) -> AccessLog:
+    """Link ENTRY after the last entry its transaction sees, sign it and insert it, under a SAVEPOINT if asked
+    (IntegrityError when another entry has taken the position)."""
+    last = AccessLog.objects.order_by("-chain_position").first()
+    entry.at = timezone.now()
+    link = integrity.next_link(
+        "access_log",
+        (last.chain_position, integrity.sha256(last.chain_statement())) if last else None,
+        entry.chain_payload(),
+    )
+    entry.chain_position, entry.chain_previous = link.position, link.previous
+    entry.signature, entry.signing_key = link.signature, link.key
+    if savepoint:
+        with transaction.atomic():  # a taken position fails this insert, not the caller's change
+            entry.save()
+    else:
+        entry.save()
+    return entry

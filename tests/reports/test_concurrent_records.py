@@ -135,24 +135,40 @@ def test_a_logged_page_appends_under_the_chains_lock_so_pages_do_not_race_for_a_
     assert list(AccessLog.objects.values_list("username", flat=True)) == ["page"]
 
 
-def append_during_the_next_signature(monkeypatch, entry: AccessLog) -> None:
-    """Make another request's append of ENTRY land between the next append's reading of the chain and its insert."""
+def append_during_the_next_signature(monkeypatch, entry: AccessLog, *, elsewhere: bool = False) -> None:
+    """Make another request's append of ENTRY land between the next append's reading of the chain and its insert:
+    in the same transaction, or ELSEWHERE, in a caller's transaction on another connection that commits."""
     sign = integrity.next_link
     pending = [entry]
 
+    def in_a_callers_transaction():
+        try:
+            with transaction.atomic():
+                append(pending.pop())
+        finally:
+            connection.close()
+
     def racing(kind, last, payload):
         link = sign(kind, last, payload)
-        if pending:
+        if pending and elsewhere:
+            other = threading.Thread(target=in_a_callers_transaction)
+            other.start()
+            other.join(30)
+        elif pending:
             append(pending.pop())
         return link
 
     monkeypatch.setattr(integrity, "next_link", racing)
 
 
+@THREADED
 @pytest.mark.django_db(transaction=True)  # in autocommit, as a logged page appends
 def test_an_entry_that_lost_its_position_is_linked_and_signed_after_the_winner(monkeypatch):
+    """Under the chain's lock a page's entry can only lose its position to an entry that commits with a change in
+    another request's transaction, which takes no lock (on SQLite that transaction would wait for the lock)."""
     append(AccessLog(action=AccessAction.LOGIN, username="first", path="/accounts/login/"))
-    append_during_the_next_signature(monkeypatch, AccessLog(action=AccessAction.VIEW, username="winner", path="/"))
+    winner = AccessLog(action=AccessAction.ACCOUNT_CHANGED, username="winner", path="/")
+    append_during_the_next_signature(monkeypatch, winner, elsewhere=True)
     append(AccessLog(action=AccessAction.VIEW, username="loser", path="/cases/"))
     chain = list(AccessLog.objects.order_by("chain_position").values_list("chain_position", "username"))
     assert chain == [(1, "first"), (2, "winner"), (3, "loser")]
