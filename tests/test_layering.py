@@ -54,7 +54,13 @@ TEMPLATE_LAYERS = {
     "registration": "audit",
     "jobs": "jobs",
 }
-TAG_LIBRARIES = {"people": "shared", "pathway_tags": "pathways", "meeting_tags": "meetings", "report_tags": "reports"}
+TAG_LIBRARIES = {
+    "people": "shared",
+    "patient_tags": "patients",
+    "pathway_tags": "pathways",
+    "meeting_tags": "meetings",
+    "report_tags": "reports",
+}
 
 
 def layer_of(module: str) -> str | None:

@@ -127,11 +127,11 @@ class Ki67Specimen(models.TextChoices):
     RESECTION = "resection", "Resection specimen"
 
 
-# The units laboratories report in, as the engine names them; a value and its upper limit share one unit.
 # The meetings whose agenda sets a case's board day (Case.board_day); the meetings app's MeetingStatus values.
 _OPEN_MEETINGS = ("planned", "in_progress")
 _NOT_READ = object()
 
+# The units laboratories report in, as the engine names them; a value and its upper limit share one unit.
 CHROMOGRANIN_A_UNIT_LABELS = {"ng/mL": "ng/mL (= µg/L)", "nmol/L": "nmol/L", "U/L": "U/L"}
 URINE_5HIAA_UNIT_LABELS = {"mg/24h": "mg/24 h", "umol/24h": "µmol/24 h"}
 CHROMOGRANIN_A_UNITS_CHOICES = [(unit, CHROMOGRANIN_A_UNIT_LABELS[unit]) for unit in CHROMOGRANIN_A_UNITS]

@@ -4,11 +4,11 @@ from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import first, join, linebreaksbr
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.forms import shown
+from cases.links import ANY, link_maker
 from cases.pathways.content import OptionText, PageContent, page_content
 from cases.pathways.readiness import WORKUP_LABELS
 
@@ -102,17 +102,13 @@ def _content(context) -> PageContent:
     return content
 
 
-_ANY_CASE, _ANY_SLUG = "00000000-0000-0000-0000-000000000000", "0any0slug0"
-
-
 @register.simple_tag
 def rail_entries(rail, case) -> SafeString:
     """Write pathways/_rail_entry.html for each entry of RAIL (cases.pathways.steps.rail) of CASE without the
     template engine: the rail is on every step page and every save's answer, and its eight entries with a
     reversed link each cost the engine as much as the rest of the step's form. The template stays the reference
-    (tests/pathways/test_rail_markup.py compares them); the step's URL is reversed once for the rail."""
-    url = reverse("pathways:step", kwargs={"public_id": _ANY_CASE, "slug": _ANY_SLUG})
-    url = url.replace(_ANY_CASE, shown(str(case.public_id)))
+    (tests/pathways/test_rail_markup.py compares them); the step's URL is reversed once for the rail (cases.links)."""
+    url = link_maker("pathways:step", public_id=case.public_id, slug=ANY)
     parts = []
     for entry in rail:
         step = entry.step
@@ -126,7 +122,7 @@ def rail_entries(rail, case) -> SafeString:
             state = "to do"
         parts.append(
             f'\n<li class="rail-{shown(entry.state)}{" rail-current" if entry.current else ""}">\n'
-            f'<a href="{url.replace(_ANY_SLUG, shown(step.slug))}"{' aria-current="step"' if entry.current else ""}>\n'
+            f'<a href="{shown(url(step.slug))}"{' aria-current="step"' if entry.current else ""}>\n'
             f'<span class="rail-number">{shown(step.number)}</span>\n'
             f'<span class="rail-title">{shown(step.title)}</span>\n'
             f'<span class="rail-state">{state}</span>\n'
