@@ -5,11 +5,12 @@ Chromium (`apt-get install chromium`; `make test` installs it when missing).
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.servers.basehttp import WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect, sync_playwright
 
@@ -30,19 +31,37 @@ CHROMIUM_ARGS = [
 ]
 
 
-class SerialLiveServer(WSGIServer):
-    """A live server that answers one request at a time (and closes each connection).
+class SerialLiveServer(ThreadedWSGIServer):
+    """A live server that runs one request at a time, each connection still read by a thread of its own.
 
     On SQLite the test database lives in memory, and the live server hands its one connection to every
     request thread. Two requests at once, such as a what-if preview still running when the step is
     saved, then use one sqlite3 connection from two threads, and one of them fails ("bad parameter or
     other API misuse"). That is a test-server artefact: a real server gives each thread its own
-    connection. On PostgreSQL the threaded server stays.
+    connection. So the app is called under one lock, its answer read to the end and closed within it.
+
+    The connections are not served one after the other: Chromium opens connections it may not use (a backup
+    connection when a connect is slow, as on a busy machine), and a server that waited for a request on such
+    an idle one answered nothing else until Chromium closed it, after the test's patience had run out
+    (tests/browser/test_live_server_browser.py). On PostgreSQL the threaded server stays as it is.
     """
 
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.connections_override = connections_override  # already installed in the server's thread
+    app_lock = threading.Lock()
+
+    def get_app(self):
+        app = super().get_app()
+
+        def one_at_a_time(environ, start_response):
+            with self.app_lock:
+                answer = app(environ, start_response)
+                try:
+                    body = b"".join(answer)
+                finally:
+                    if hasattr(answer, "close"):
+                        answer.close()  # request_finished, and the database's cleanup, inside the lock too
+            return [body]
+
+        return one_at_a_time
 
 
 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
