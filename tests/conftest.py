@@ -55,6 +55,15 @@ def _access_log_past_the_guard(request):
         delete_access_log_past_the_guard()
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    """Start each test with no content kept by the process (cases.pathways.kept): a test's database is rolled
+    back, and query counts must not depend on which test ran before."""
+    from cases.pathways.kept import forget
+
+    forget()
+
+
 class StubHTML:
     """Stands in for weasyprint.HTML: a blank one-page PDF whose subject is the SHA-256 of the HTML given.
 

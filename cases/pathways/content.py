@@ -5,14 +5,18 @@ falling back to the engine's built-in title and the step's built-in intro when a
 
 A page loads all texts with one query and keeps them for the rest of the request (also across the
 partials an htmx answer renders), so the number of queries does not grow with the number of options or
-cases shown. Nothing is cached across requests: an edit in the admin shows on the next page.
+cases shown. Between requests the process keeps them while the content stamp holds (cases.pathways.kept), so
+a page reads only the stamp; an edit in the admin still shows on the next page, in every process.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from django.db.models import CharField, Value
 
 from cases.pathways.engine.rules import TITLES
+from cases.pathways.kept import kept, stamp_column
 from cases.pathways.models import RecommendationText, StepHelp
 from cases.pathways.steps import Step
 
@@ -30,8 +34,9 @@ class OptionText:
 
 @dataclass(frozen=True, slots=True)
 class PageContent:
-    options: dict[str, OptionText]
-    step_help: dict[str, str]
+    # Read-only: one PageContent serves every request of the process while it is kept.
+    options: Mapping[str, OptionText]
+    step_help: Mapping[str, str]
 
     def option(self, code: str, fallback_title: str) -> OptionText:
         return self.options.get(code) or OptionText(fallback_title)
@@ -41,13 +46,18 @@ class PageContent:
 
 
 def load_page_content() -> PageContent:
-    """Return every recommendation text and step help from the database, in one query."""
-    # One UNION query instead of two: the step page's query budget has room for one content query.
+    """Return every recommendation text and step help: as kept by the process, or from the database in one query."""
+    return kept("page content", _load_page_content)
+
+
+def _load_page_content() -> tuple[str | None, PageContent]:
+    # One UNION query instead of two: the step page's query budget has room for one content query. Each row
+    # carries the content stamp's token (the same in all), read in the same statement as the texts.
     text = CharField()
     options = (
         RecommendationText.objects.order_by()
-        .annotate(kind=Value("option", output_field=text))
-        .values_list("kind", "code", "title", "summary", "caveats")
+        .annotate(kind=Value("option", output_field=text), token=stamp_column())
+        .values_list("kind", "code", "title", "summary", "caveats", "token")
     )
     helps = (
         StepHelp.objects.order_by()
@@ -55,20 +65,23 @@ def load_page_content() -> PageContent:
             kind=Value("step", output_field=text),
             empty_title=Value("", output_field=text),
             empty_caveats=Value("", output_field=text),
+            token=stamp_column(),
         )
-        .values_list("kind", "step", "empty_title", "text", "empty_caveats")
+        .values_list("kind", "step", "empty_title", "text", "empty_caveats", "token")
     )
-    content = PageContent({}, {})
-    for kind, key, title, body, caveats in options.union(helps, all=True):
+    rows = list(options.union(helps, all=True))
+    option_texts, step_help = {}, {}
+    for kind, key, title, body, caveats, _token in rows:
         if kind == "option":
-            content.options[key] = OptionText(title, body, caveats)
+            option_texts[key] = OptionText(title, body, caveats)
         else:
-            content.step_help[key] = body
-    return content
+            step_help[key] = body
+    token = rows[0][5] if rows else None  # no rows: no token read, nothing kept
+    return token, PageContent(MappingProxyType(option_texts), MappingProxyType(step_help))
 
 
 def page_content(request=None) -> PageContent:
-    """Return the texts for this request, loading them on first use (no request: load every time)."""
+    """Return the texts for this request, loading them on first use (no request: load_page_content)."""
     if request is None:
         return load_page_content()
     content = getattr(request, _REQUEST_ATTRIBUTE, None)

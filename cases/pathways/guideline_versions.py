@@ -18,6 +18,7 @@ from cases.jobs.models import JobKind, JobStatus
 from cases.jobs.services import start_job
 from cases.pathways.engine import Guideline
 from cases.pathways.impact import cases_changed_since
+from cases.pathways.kept import kept, stamp_column
 from cases.pathways.models import THRESHOLDS, GuidelineImpact, GuidelineStatus, GuidelineVersion
 from cases.specialties import DEFAULT_QUORUM, Specialty
 
@@ -26,10 +27,14 @@ class GuidelineLocked(ValidationError):
     """The version is active or retired (or no longer a draft); only drafts can be changed or activated."""
 
 
-def _active_version() -> GuidelineVersion | None:
-    """Return the active version, or None when there is none (or the database has no content tables yet)."""
+def _active_version(*, with_stamp: bool = False) -> GuidelineVersion | None:
+    """Return the active version, or None when there is none (or the database has no content tables yet).
+
+    WITH_STAMP: with the content stamp's token read in the same query (its `content_token`).
+    """
     try:
-        return GuidelineVersion.objects.filter(status=GuidelineStatus.ACTIVE).first()
+        versions = GuidelineVersion.objects.filter(status=GuidelineStatus.ACTIVE)
+        return (versions.annotate(content_token=stamp_column()) if with_stamp else versions).first()
     except DatabaseError:
         # A database that was never migrated (e.g. `manage.py recommend` in a fresh checkout) has no
         # content tables: the engine's built-in defaults apply. Any other database error is real.
@@ -38,26 +43,31 @@ def _active_version() -> GuidelineVersion | None:
         return None
 
 
-def active_guideline() -> Guideline:
-    """Return the active version's thresholds (one query); the engine's built-in defaults if none exists.
-
-    Not cached across requests: after an activation the very next evaluation must use the new version, in
-    every worker process. Pages that assess many cases call this once and pass the result to ``assess``.
-    """
-    version = _active_version()
-    return version.to_guideline() if version else Guideline()
-
-
-def active_quorum() -> tuple[Specialty, ...]:
-    """Return the core specialties a meeting needs present, from the active version (one query)."""
-    version = _active_version()
-    return version.quorum() if version else DEFAULT_QUORUM
+def _load_active() -> tuple[str | None, tuple[Guideline, tuple[Specialty, ...]]]:
+    version = _active_version(with_stamp=True)
+    if version is None:
+        return None, (Guideline(), DEFAULT_QUORUM)
+    return version.content_token, (version.to_guideline(), version.quorum())
 
 
 def active_content() -> tuple[Guideline, tuple[Specialty, ...]]:
-    """Return the active version's thresholds and quorum from one query, for the pages that show both."""
-    version = _active_version()
-    return (version.to_guideline(), version.quorum()) if version else (Guideline(), DEFAULT_QUORUM)
+    """Return the active version's thresholds and quorum; the engine's built-in defaults if none is active.
+
+    Kept by the process while the content stamp holds (cases.pathways.kept): one small query per call. After an
+    activation the very next evaluation uses the new version, in every process. Pages that assess many cases
+    call this once and pass the result to ``assess``.
+    """
+    return kept("active guideline", _load_active)
+
+
+def active_guideline() -> Guideline:
+    """Return the active version's thresholds (active_content)."""
+    return active_content()[0]
+
+
+def active_quorum() -> tuple[Specialty, ...]:
+    """Return the core specialties a meeting needs present, from the active version (active_content)."""
+    return active_content()[1]
 
 
 def _unused_name(base: str) -> str:

@@ -340,6 +340,26 @@ class StepHelp(models.Model):
         return self.get_step_display()
 
 
+# The tables whose rows the pages keep between requests (cases.pathways.kept): a change to any of them sets a
+# new ContentStamp token, by database triggers (migration 0007).
+STAMPED_TABLES = ("pathways_guidelineversion", "pathways_recommendationtext", "pathways_stephelp")
+
+
+class ContentStamp(models.Model):
+    """One row whose token changes with every change to the guideline versions, recommendation texts or step help.
+
+    Database triggers on those tables (STAMPED_TABLES, migration 0007) write a new random token in the same
+    transaction as the change, whoever makes it: the admin, a queryset's update, raw SQL, a restore, another app
+    server. A token is never used twice, so a token stands for one state of that content, and an app process may
+    keep what it read with a token for as long as the row holds that token (cases.pathways.kept).
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class GuidelineImpact(models.Model):
     """What activating a draft would change: the engine run over every open case with the version in force
     (the baseline) and with the draft, counted (cases.pathways.impact).
@@ -356,9 +376,7 @@ class GuidelineImpact(models.Model):
     version_name = models.CharField(max_length=100)
     version_thresholds = models.JSONField()
     # The version in force when the preview was asked for; null when there was none (the engine's defaults).
-    baseline = models.ForeignKey(
-        GuidelineVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    baseline = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     baseline_name = models.CharField(max_length=100)
     baseline_thresholds = models.JSONField()
     requested_by = models.ForeignKey(
@@ -406,6 +424,8 @@ class GuidelineImpactCase(models.Model):
 
     def __str__(self) -> str:
         return f"Case changed by {self.impact}"
+
+
 def _limited_findings() -> list[tuple[str, str]]:
     """The numeric findings a plausibility limit may be set for, by their labels."""
     return [(name, str(Case._meta.get_field(name).verbose_name)) for name in NUMERIC_FINDINGS]
