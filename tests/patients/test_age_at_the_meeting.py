@@ -98,3 +98,23 @@ def test_the_case_read_for_a_page_brings_its_board_day_the_same_as_reading_it_al
         day = read.board_day()
     assert len(queries) == 0
     assert day == Case.objects.get(pk=case.pk).board_day() == (timezone.localdate(sooner.scheduled_at), True)
+
+
+def test_the_shared_next_board_expression_reads_each_cases_own_meeting(chair):
+    """Case.next_board_subquery is one expression per process: each case's query resolves a copy of it, so two
+    cases on different meetings, read one after the other and in one query, each get their own meeting's day."""
+    from cases.patients.access import get_case
+    from cases.patients.models import Case
+
+    soon, later = timezone.now() + timedelta(days=3), timezone.now() + timedelta(days=20)
+    cases = []
+    for when in (soon, later):
+        case = make_case(**STAGE_IV)
+        add_item(make_meeting(chair, status="planned", scheduled_at=when), case=case)
+        cases.append(case)
+    unplanned = make_case(**STAGE_IV)
+    days = [get_case(chair, case.public_id).board_day() for case in (*cases, unplanned)]
+    assert days == [(timezone.localdate(soon), True), (timezone.localdate(later), True), (timezone.localdate(), False)]
+    together = Case.objects.annotate(next_board_at=Case.next_board_subquery()).in_bulk([c.pk for c in cases])
+    assert [together[c.pk].next_board_at for c in cases] == [soon, later]
+    assert Case.next_board_subquery() is Case.next_board_subquery()
