@@ -233,7 +233,7 @@ TEMPLATES = [
                 "cases.reports.integrity.record_alarm",
             ],
             # Template helpers shared by every app, outside any app's templatetags.
-            "libraries": {"people": "cases.people", "forms": "cases.forms"},
+            "libraries": {"people": "cases.people", "forms": "cases.forms", "links": "cases.links"},
         },
     },
 ]
