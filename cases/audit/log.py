@@ -5,6 +5,10 @@ from django.utils import timezone
 
 from cases import integrity
 from cases.audit.models import AccessAction, AccessLog, AccessLogError
+from cases.compiled import CompiledQuery
+
+# The chain's last entry, read before every append: compiled once (cases/compiled.py).
+LAST_ENTRY = CompiledQuery(lambda: AccessLog.objects.order_by("-chain_position")[:1])
 
 
 def client_ip(request) -> str | None:
@@ -96,7 +100,7 @@ def append(entry: AccessLog) -> AccessLog:
 def _link_and_insert(entry: AccessLog, *, savepoint: bool) -> AccessLog:
     """Link ENTRY after the last entry its transaction sees, sign it and insert it, under a SAVEPOINT if asked
     (IntegrityError when another entry has taken the position)."""
-    last = AccessLog.objects.order_by("-chain_position").first()
+    last = LAST_ENTRY.first()
     entry.at = timezone.now()
     link = integrity.next_link(
         "access_log",

@@ -32,6 +32,7 @@ from types import MappingProxyType
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends import db as database_sessions
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.middleware.clickjacking import XFrameOptionsMiddleware
@@ -57,6 +58,12 @@ def room_etag(version: int, current_item: uuid.UUID | None, status: str) -> str:
     neither the version nor the item.
     """
     return f"{version}.{current_item}.{status}"
+
+
+@lru_cache(maxsize=4)
+def _database_sessions(engine: str) -> bool:
+    """Whether ENGINE keeps sessions in the database's session table (Django's, or cases.audit.session_store's)."""
+    return issubclass(import_module(engine).SessionStore, database_sessions.SessionStore)
 
 
 @cache
@@ -177,7 +184,7 @@ def idle_room_etag(request, meeting_id: uuid.UUID) -> str | None:
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not session_key:
         return None
-    if not settings.SESSION_ENGINE.endswith("backends.db"):
+    if not _database_sessions(settings.SESSION_ENGINE):
         return None  # the statement reads the database's session table
     user_pk = get_user_model()._meta.pk
     meeting_key = Meeting._meta.get_field("public_id").get_db_prep_value(meeting_id, connection)
