@@ -18,6 +18,11 @@ parameters; the example must appear there exactly once, or the declaration is re
 ModelIterable does is done with the rows: the database's converters, the model's `from_db`, `select_related`'s
 objects and the annotations. Nothing else of the queryset (prefetching, known related objects, values()) is
 supported, and a queryset using it is refused.
+
+`CompiledInsert(Model).insert(obj)` is the INSERT of `obj.save()` for a new row, compiled likewise: every concrete
+field but the automatic primary key, each value prepared as save() prepares it (`pre_save`, then
+`get_db_prep_save`), and the primary key the database returns set on the object. It sends no signals, so it is
+refused for a model anything listens to, and for a model with parents, database defaults or generated fields.
 """
 
 import threading
@@ -28,8 +33,9 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, signals
 from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.sql import InsertQuery
 
 
 @dataclass(frozen=True)
@@ -138,3 +144,68 @@ class CompiledQuery:
     def first(self, **values) -> Model | None:
         found = self.all(**values)
         return found[0] if found else None
+
+
+class _InsertPlan:
+    """MODEL's one-row INSERT compiled for one connection, with the fields whose values it takes, in order."""
+
+    def __init__(self, model: type[Model], connection):
+        meta = model._meta
+        if meta.parents or any(field.generated or field.has_db_default() for field in meta.local_concrete_fields):
+            raise ImproperlyConfigured(f"{meta.label}: a compiled insert is for a model without parents or defaults")
+        self.fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+        self.returning = list(meta.db_returning_fields)
+        example = model()
+        query = InsertQuery(model)
+        query.insert_values(self.fields, [example])
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = self.returning
+        statements = compiler.as_sql()
+        if len(statements) != 1 or not connection.features.can_return_columns_from_insert:
+            raise ImproperlyConfigured(f"{meta.label}: the database cannot return the new row's key in one statement")
+        self.sql, params = statements[0]
+        if list(params) != self.values(example, connection):
+            raise ImproperlyConfigured(f"{meta.label}: a field's value does not go into the INSERT as one parameter")
+        self.returning_params = compiler.returning_params
+        columns = [field.get_col(meta.db_table) for field in self.returning]
+        self.converters = list(compiler.get_converters(columns).items())
+
+    def values(self, obj: Model, connection) -> list:
+        return [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in self.fields]
+
+
+class CompiledInsert:
+    """The INSERT of a new row of MODEL, compiled once per database connection (see the module's docstring)."""
+
+    def __init__(self, model: type[Model], *, using: str = DEFAULT_DB_ALIAS):
+        self.model = model
+        self.using = using
+        self._plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def plan(self, connection) -> _InsertPlan:
+        plan = self._plans.get(connection)
+        if plan is None:
+            with self._lock:
+                plan = self._plans[connection] = _InsertPlan(self.model, connection)
+        return plan
+
+    def insert(self, obj: Model) -> None:
+        """Insert OBJ, a new row, as obj.save() would, and set its primary key."""
+        if type(obj) is not self.model or obj.pk is not None or not obj._state.adding:
+            raise ValueError(f"a compiled insert takes a new {self.model._meta.label} without a primary key")
+        if signals.pre_save.has_listeners(self.model) or signals.post_save.has_listeners(self.model):
+            raise ImproperlyConfigured(f"{self.model._meta.label}: a compiled insert would not send save()'s signals")
+        connection = connections[self.using]
+        plan = self.plan(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, plan.values(obj, connection))
+            (row,) = connection.ops.fetch_returned_rows(cursor, plan.returning_params)
+        row = list(row)
+        for position, (converters, expression) in plan.converters:
+            for converter in converters:
+                row[position] = converter(row[position], expression, connection)
+        for field, value in zip(plan.returning, row, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = connection.alias

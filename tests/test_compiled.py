@@ -12,10 +12,10 @@ from django.db import connections
 from django.utils import timezone
 
 from cases.audit.backends import USER
-from cases.audit.log import LAST_ENTRY, append
+from cases.audit.log import INSERT_ENTRY, LAST_ENTRY, append
 from cases.audit.models import AccessAction, AccessLog
 from cases.audit.session_store import UNEXPIRED, SessionStore
-from cases.compiled import CompiledQuery, Slot
+from cases.compiled import CompiledInsert, CompiledQuery, Slot
 from cases.patients.access import CASE
 from cases.patients.models import Case, Patient
 from tests.meetings.factories import add_item, make_meeting
@@ -164,3 +164,54 @@ def test_each_connection_compiles_its_own():
     here = connections["default"]
     assert plans and plans[0] is not CASE.plan(here)
     assert CASE.plan(here) is CASE.plan(here)
+
+
+def stored_row(entry: AccessLog) -> dict:
+    """The row as the database holds it, without its id."""
+    table = AccessLog._meta.db_table
+    columns = [field.column for field in AccessLog._meta.concrete_fields if not field.primary_key]
+    with connections["default"].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id = %s", [entry.pk])  # noqa: S608
+        return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+def test_the_compiled_insert_stores_what_save_stores(coordinator):
+    def entry(position: int) -> AccessLog:
+        return AccessLog(
+            user=coordinator,
+            username="coordinator",
+            action=AccessAction.VIEW,
+            object_type="patients.case",
+            object_id=uuid.UUID(int=7),
+            path="/cases/x/",
+            method="GET",
+            status_code=200,
+            ip_address="2001:db8::1",
+            user_agent="Test — ü",
+            detail="why",
+            chain_position=10_000 + position,
+            chain_previous="a" * 64,
+            signature="sig",
+            signing_key="key",
+        )
+
+    saved, inserted = entry(1), entry(2)
+    saved.at = inserted.at = timezone.now()
+    saved.save()
+    INSERT_ENTRY.insert(inserted)
+    assert inserted.pk is not None and inserted.pk != saved.pk
+    assert not inserted._state.adding and inserted._state.db == "default"
+    mine, theirs = stored_row(inserted), stored_row(saved)
+    assert mine.pop("chain_position") == 10_002 and theirs.pop("chain_position") == 10_001
+    assert mine == theirs
+    assert AccessLog.objects.get(pk=inserted.pk).chain_payload() == inserted.chain_payload()
+
+
+def test_the_compiled_insert_takes_only_new_rows_of_models_nothing_listens_to(coordinator):
+    with pytest.raises(ValueError, match="new"):
+        INSERT_ENTRY.insert(AccessLog.objects.order_by("pk").first() or AccessLog(pk=1))
+    with pytest.raises(ValueError, match="new"):
+        INSERT_ENTRY.insert(Patient())
+    historied = CompiledInsert(Patient)  # simple_history listens to its saves
+    with pytest.raises(ImproperlyConfigured, match="signals"):
+        historied.insert(Patient(hospital_number="X1", family_name="A", given_name="B", date_of_birth="1960-01-01"))

@@ -5,10 +5,12 @@ from django.utils import timezone
 
 from cases import integrity
 from cases.audit.models import AccessAction, AccessLog, AccessLogError
-from cases.compiled import CompiledQuery
+from cases.compiled import CompiledInsert, CompiledQuery
 
 # The chain's last entry, read before every append: compiled once (cases/compiled.py).
 LAST_ENTRY = CompiledQuery(lambda: AccessLog.objects.order_by("-chain_position")[:1])
+# Its INSERT, compiled once: save() spent 0.6 ms more on compiling it and its signals, under the chain's lock.
+INSERT_ENTRY = CompiledInsert(AccessLog)
 
 
 def client_ip(request) -> str | None:
@@ -111,7 +113,7 @@ def _link_and_insert(entry: AccessLog, *, savepoint: bool) -> AccessLog:
     entry.signature, entry.signing_key = link.signature, link.key
     if savepoint:
         with transaction.atomic():  # a taken position fails this insert, not the caller's change
-            entry.save()
+            INSERT_ENTRY.insert(entry)
     else:
-        entry.save()
+        INSERT_ENTRY.insert(entry)
     return entry
