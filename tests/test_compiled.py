@@ -16,9 +16,10 @@ from cases.audit.log import INSERT_ENTRY, LAST_ENTRY, append
 from cases.audit.models import AccessAction, AccessLog
 from cases.audit.session_store import UNEXPIRED, SessionStore
 from cases.compiled import CompiledInsert, CompiledQuery, Slot
+from cases.meetings.views import _AGENDA, agenda_items
 from cases.patients.access import CASE
 from cases.patients.models import Case, Patient
-from tests.meetings.factories import add_item, make_meeting
+from tests.meetings.factories import add_item, make_meeting, record, signed
 from tests.patients.factories import STAGE_IV, make_case
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +216,27 @@ def test_the_compiled_insert_takes_only_new_rows_of_models_nothing_listens_to(co
     historied = CompiledInsert(Patient)  # simple_history listens to its saves
     with pytest.raises(ImproperlyConfigured, match="signals"):
         historied.insert(Patient(hospital_number="X1", family_name="A", given_name="B", date_of_birth="1960-01-01"))
+
+
+def test_the_agenda_with_its_latest_decisions_as_its_queryset_gives_it(chair, clinician):
+    meeting = make_meeting(chair)
+    first, second, third = (add_item(meeting, presenter=clinician) for _ in range(3))
+    signed(first, clinician, chair)
+    record(second, clinician)
+    other = make_meeting(chair)
+    add_item(other)
+    decision = ["decision_status", "decision_version", "decision_public_id", "has_signed_decision"]
+    for presenters, compiled in _AGENDA.items():
+        related = ["case", "presenter"] if presenters else ["case"]
+        same_objects(
+            compiled.all(meeting_id=meeting.pk),
+            list(compiled.queryset(meeting_id=meeting.pk)),
+            annotations=decision,
+            related=related,
+        )
+    items = agenda_items(meeting)
+    assert [item.pk for item in items] == [first.pk, second.pk, third.pk]
+    assert [item.has_signed_decision for item in items] == [True, False, False]
+    assert items[1].decision_status == "draft" and items[2].decision_public_id is None
+    assert all(item.meeting is meeting for item in items)  # as meeting.agenda_items gives them
+    assert items[0].case.patient == first.case.patient and items[0].presenter == clinician

@@ -23,6 +23,7 @@ from django.views.decorators.http import condition, require_GET, require_http_me
 from django_htmx.http import HttpResponseClientRedirect
 
 from cases.access import Action, Role, can, has_role, require, without_patient_data
+from cases.compiled import CompiledQuery, Slot
 from cases.conflicts import Conflict, carry, conflict
 from cases.htmx import HtmxHttpRequest, invalid_status
 from cases.links import ANY, link_maker
@@ -239,13 +240,35 @@ _DECISION_OF_ITEM = {
 }
 
 
-def agenda_items(meeting: Meeting, *, presenters: bool = True):
+def _agenda_of(*related: str):
+    def build(meeting_id):
+        items = AgendaItem.objects.filter(meeting_id=meeting_id).select_related(*related)
+        return items.annotate(**_DECISION_OF_ITEM).order_by("position")
+
+    return build
+
+
+# The agenda's rows, on the meeting page and in meeting mode at every request: compiled once (cases/compiled.py),
+# 2.1 ms of CPU less for an agenda of 30 (its query with four subqueries cost 1.7 ms to compile).
+_AGENDA = {
+    presenters: CompiledQuery(
+        _agenda_of("case__patient", "presenter") if presenters else _agenda_of("case__patient"),
+        meeting_id=Slot(AgendaItem, "meeting", 2_147_483_002),
+    )
+    for presenters in (True, False)
+}
+
+
+def agenda_items(meeting: Meeting, *, presenters: bool = True) -> list[AgendaItem]:
     """Return the meeting's items in order with case, patient, presenter and their latest decision, and whether
-    any version of it is signed (`has_signed_decision`: a signed one freezes the meeting's attendance).
+    any version of it is signed (`has_signed_decision`: a signed one freezes the meeting's attendance); each
+    knows its meeting, as `meeting.agenda_items` gives them.
 
     Without PRESENTERS the caller names them from users it has read anyway (with_presenters)."""
-    related = ("case__patient", "presenter") if presenters else ("case__patient",)
-    return meeting.agenda_items.select_related(*related).annotate(**_DECISION_OF_ITEM).order_by("position")
+    items = _AGENDA[presenters].all(meeting_id=meeting.pk)
+    for item in items:
+        item.meeting = meeting
+    return items
 
 
 def with_presenters(items: list[AgendaItem], members: list) -> list[AgendaItem]:
@@ -614,7 +637,7 @@ def present_url(item: AgendaItem) -> str:
 def present_start(request, public_id):
     """Open meeting mode at the first case without a signed decision (the first case when all have one)."""
     meeting = get_meeting(request.user, public_id)
-    items = list(agenda_items(meeting))
+    items = agenda_items(meeting)
     if not items:
         messages.info(request, "The agenda is empty: add cases before presenting the meeting.")
         return redirect(meeting)
