@@ -50,6 +50,34 @@ class Slot:
         return self.model._meta.get_field(self.name).get_db_prep_value(value, connection, prepared=False)
 
 
+def _converted(row, converters: list, connection) -> list:
+    """ROW as a list, each column through the database's converters for it (as Django's apply_converters)."""
+    row = list(row)
+    for position, (functions, expression) in converters:
+        for function in functions:
+            row[position] = function(row[position], expression, connection)
+    return row
+
+
+class _PerConnection:
+    """Plans made by MAKE(connection), one per database connection (a development-server thread has its own)."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self._plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def make(self, connection):
+        raise NotImplementedError
+
+    def plan(self, connection):
+        plan = self._plans.get(connection)
+        if plan is None:
+            with self._lock:
+                plan = self._plans[connection] = self.make(connection)
+        return plan
+
+
 class _Plan:
     """One query compiled for one connection: its SQL, where each argument goes, and how rows become objects."""
 
@@ -95,12 +123,7 @@ class _Plan:
     def objects(self, rows: list, connection) -> list[Model]:
         objects = []
         for row in rows:
-            row = list(row)
-            for position, (converters, expression) in self.converters:
-                value = row[position]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                row[position] = value
+            row = _converted(row, self.converters, connection)
             obj = self.model.from_db(
                 connection.alias, self.init_list, row[self.start : self.end], fetch_mode=self.fetch_mode
             )
@@ -112,27 +135,21 @@ class _Plan:
         return objects
 
 
-class CompiledQuery:
+class CompiledQuery(_PerConnection):
     """A queryset built by BUILD from keyword arguments (each a `Slot`), compiled once per database connection."""
 
     def __init__(self, build: Callable[..., QuerySet], *, using: str = DEFAULT_DB_ALIAS, **slots: Slot):
+        super().__init__(using)
         self.build = build
-        self.using = using
         self.slots = slots
-        self._plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
 
     def queryset(self, **values) -> QuerySet:
         """The queryset itself, with these values: what the compiled query must give (tests compare)."""
         return self.build(**values)
 
-    def plan(self, connection) -> _Plan:
-        plan = self._plans.get(connection)
-        if plan is None:
-            with self._lock:
-                examples = {name: slot.example for name, slot in self.slots.items()}
-                plan = self._plans[connection] = _Plan(self.build(**examples), self.slots, connection)
-        return plan
+    def make(self, connection) -> _Plan:
+        examples = {name: slot.example for name, slot in self.slots.items()}
+        return _Plan(self.build(**examples), self.slots, connection)
 
     def all(self, **values) -> list[Model]:
         if values.keys() != self.slots.keys():
@@ -174,21 +191,15 @@ class _InsertPlan:
         return [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in self.fields]
 
 
-class CompiledInsert:
+class CompiledInsert(_PerConnection):
     """The INSERT of a new row of MODEL, compiled once per database connection (see the module's docstring)."""
 
     def __init__(self, model: type[Model], *, using: str = DEFAULT_DB_ALIAS):
+        super().__init__(using)
         self.model = model
-        self.using = using
-        self._plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
 
-    def plan(self, connection) -> _InsertPlan:
-        plan = self._plans.get(connection)
-        if plan is None:
-            with self._lock:
-                plan = self._plans[connection] = _InsertPlan(self.model, connection)
-        return plan
+    def make(self, connection) -> _InsertPlan:
+        return _InsertPlan(self.model, connection)
 
     def insert(self, obj: Model) -> None:
         """Insert OBJ, a new row, as obj.save() would, and set its primary key."""
@@ -201,11 +212,7 @@ class CompiledInsert:
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, plan.values(obj, connection))
             (row,) = connection.ops.fetch_returned_rows(cursor, plan.returning_params)
-        row = list(row)
-        for position, (converters, expression) in plan.converters:
-            for converter in converters:
-                row[position] = converter(row[position], expression, connection)
-        for field, value in zip(plan.returning, row, strict=True):
+        for field, value in zip(plan.returning, _converted(row, plan.converters, connection), strict=True):
             setattr(obj, field.attname, value)
         obj._state.adding = False
         obj._state.db = connection.alias

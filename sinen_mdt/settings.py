@@ -281,9 +281,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# A working day of meetings at most; closing the browser ends the session (shared screens).
-# Django's database sessions, read by a query compiled once per process (cases/audit/session_store.py).
+# Django's database sessions, read by a query compiled once per connection (cases/audit/session_store.py).
 SESSION_ENGINE = "cases.audit.session_store"
+# A working day of meetings at most; closing the browser ends the session (shared screens).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
